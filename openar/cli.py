@@ -1,0 +1,75 @@
+"""The ``openar`` command: one entry point for operators, scripts and schedulers.
+
+Each app contributes its subcommands from ``openar/<app>/commands.py`` via ``register(sub)``;
+a handler returns the process exit status. Exit codes: 0 done, 1 rejected/failed (nothing written
+unless the command says otherwise), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+from openar.core.errors import OpenARError
+
+COMMAND_MODULES = [
+    "openar.core.commands",
+    "openar.ledger.commands",
+    "openar.ingest.commands",
+]
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """Raised by a handler when its arguments do not make sense together (exit 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="openar", description="OpenAR accounts-receivable collections."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module_name in COMMAND_MODULES:
+        import_module(module_name).register(sub)
+    return parser
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openar.settings")
+    import django
+
+    django.setup()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # `openar manage ...` hands everything after it to Django untouched.
+    if args_list[:1] == ["manage"]:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openar.settings")
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["openar manage", *args_list[1:]])
+        return 0
+    setup_django()
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except UsageError as exc:
+        parser.error(str(exc))  # exits 2
+    except OpenARError as exc:
+        where = f" ({exc.field})" if exc.field else ""
+        print(f"openar: error{where}: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

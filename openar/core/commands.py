@@ -1,0 +1,57 @@
+"""Operational subcommands: migrate, serve (web + worker)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("migrate", help="create or upgrade the database schema")
+    p.set_defaults(handler=_migrate)
+
+    p = sub.add_parser("serve", help="serve the web app with its background worker")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+    p.set_defaults(handler=_serve)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    from openar.core.roles import ensure_role_groups
+
+    call_command("migrate", interactive=False, verbosity=1)
+    ensure_role_groups()
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from openar.core.roles import ensure_role_groups
+
+    ensure_role_groups()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    worker = None
+    if not args.no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "openar.cli", "manage", "db_worker"])
+    if settings.OPENAR_DEMO_MODE:
+        from openar.ledger.demo_users import print_demo_logins
+
+        print_demo_logins(f"http://{args.host}:{args.port}/")
+    try:
+        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0

@@ -1,0 +1,162 @@
+"""Pure aging and FX arithmetic: no ORM, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openar.core.errors import ValidationError
+from openar.core.money import ZERO, quantize
+
+DEFAULT_BUCKET_BOUNDS = (30, 60, 90, 120)
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """Days past due from ``low`` to ``high`` inclusive; ``low is None`` is 'current' (not yet due,
+    or due on the as-of date) and ``high is None`` is open-ended."""
+
+    name: str
+    low: int | None
+    high: int | None
+
+    def contains(self, days_past_due: int) -> bool:
+        if self.low is None:
+            return days_past_due <= 0
+        return days_past_due >= self.low and (self.high is None or days_past_due <= self.high)
+
+    def due_date_range(self, as_of: dt.date) -> tuple[dt.date | None, dt.date | None]:
+        """(earliest, latest) due dates in this bucket on ``as_of``; None means unbounded."""
+        if self.low is None:
+            return as_of, None
+        latest = as_of - dt.timedelta(days=self.low)
+        earliest = None if self.high is None else as_of - dt.timedelta(days=self.high)
+        return earliest, latest
+
+
+def parse_bucket_bounds(text: str | Iterable[int] | None) -> tuple[int, ...]:
+    """'30,60,90,120' -> (30, 60, 90, 120); bounds must be positive and strictly increasing."""
+    if text is None:
+        return DEFAULT_BUCKET_BOUNDS
+    if isinstance(text, str):
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        try:
+            bounds = tuple(int(p) for p in parts)
+        except ValueError:
+            raise ValidationError(
+                f"buckets {text!r} must be whole numbers of days, e.g. 30,60,90,120",
+                code="invalid_buckets",
+                field="buckets",
+            ) from None
+    else:
+        bounds = tuple(int(b) for b in text)
+    if not bounds or bounds[0] < 1 or any(b >= c for b, c in zip(bounds, bounds[1:], strict=False)):
+        raise ValidationError(
+            "buckets must be positive day counts in increasing order, e.g. 30,60,90,120",
+            code="invalid_buckets",
+            field="buckets",
+        )
+    return bounds
+
+
+def make_buckets(bounds: Iterable[int] = DEFAULT_BUCKET_BOUNDS) -> list[Bucket]:
+    bounds = tuple(bounds)
+    buckets = [Bucket("current", None, None)]
+    low = 1
+    for high in bounds:
+        buckets.append(Bucket(f"{low}-{high}", low, high))
+        low = high + 1
+    buckets.append(Bucket(f"{bounds[-1]}+", bounds[-1] + 1, None))
+    return buckets
+
+
+def days_past_due(due_date: dt.date, as_of: dt.date) -> int:
+    return (as_of - due_date).days
+
+
+def bucket_index(due_date: dt.date, as_of: dt.date, buckets: list[Bucket]) -> int:
+    dpd = days_past_due(due_date, as_of)
+    for i, bucket in enumerate(buckets):
+        if bucket.contains(dpd):
+            return i
+    raise AssertionError("buckets cover every day count")  # pragma: no cover
+
+
+def open_amount_as_of(
+    *,
+    amount: Decimal,
+    open_amount: Decimal,
+    cleared_date: dt.date | None,
+    applied_through_as_of: Decimal,
+    applied_after_as_of: Decimal,
+    as_of: dt.date,
+) -> Decimal:
+    """The document's open amount on ``as_of`` given what is known now.
+
+    A document cleared on or before ``as_of`` was not open. One cleared later was open for its
+    amount less what was applied by then. One still open was open for today's open amount plus
+    whatever was applied after ``as_of`` (rolling later cash back)."""
+    if cleared_date is not None and cleared_date <= as_of:
+        return ZERO
+    if cleared_date is not None:
+        return amount - applied_through_as_of
+    return open_amount + applied_after_as_of
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    rate: Decimal
+    date: dt.date
+
+
+def cross_rate(
+    from_currency: str,
+    to_currency: str,
+    rates: Mapping[tuple[str, str], Rate],
+    pivots: Iterable[str] = ("USD", "EUR"),
+) -> Rate | None:
+    """Rate from one currency to another using direct, inverse or one-pivot rates.
+
+    ``rates`` holds the latest known rate per (from, to) pair; the rate date reported is the older
+    of the two legs when a pivot is used."""
+    if from_currency == to_currency:
+        return Rate(Decimal(1), dt.date.min)
+
+    def leg(a: str, b: str) -> Rate | None:
+        if (a, b) in rates:
+            return rates[(a, b)]
+        if (b, a) in rates:
+            inverse = rates[(b, a)]
+            return Rate(Decimal(1) / inverse.rate, inverse.date)
+        return None
+
+    direct = leg(from_currency, to_currency)
+    if direct is not None:
+        return direct
+    for pivot in pivots:
+        if pivot in (from_currency, to_currency):
+            continue
+        first, second = leg(from_currency, pivot), leg(pivot, to_currency)
+        if first is not None and second is not None:
+            return Rate(first.rate * second.rate, min(first.date, second.date))
+    return None
+
+
+def convert(amount: Decimal, rate: Rate, to_currency: str) -> Decimal:
+    return quantize(amount * rate.rate, to_currency)
+
+
+@dataclass
+class AgingLine:
+    """One row of an aging report in a single currency."""
+
+    key: str
+    name: str
+    currency: str
+    buckets: list[Decimal] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.buckets, ZERO)

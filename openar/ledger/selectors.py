@@ -1,0 +1,557 @@
+"""Reads of the ledger. Everything that depends on 'today' takes ``as_of``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, DecimalField, F, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from openar.core.errors import NotFound, ValidationError
+from openar.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, ZERO, format_amount, quantize
+from openar.ledger.choices import AgingGroup
+from openar.ledger.domain import (
+    Bucket,
+    Rate,
+    cross_rate,
+    days_past_due,
+    make_buckets,
+    open_amount_as_of,
+    parse_bucket_bounds,
+)
+from openar.ledger.models import Application, Customer, Document, Entity, FxRate, Receipt
+
+UNASSIGNED = "unassigned"
+
+
+@dataclass(frozen=True)
+class AgingFilters:
+    entity: str | None = None  # entity code
+    collector: str | None = None  # username, or "unassigned"
+    segment: str | None = None
+    customer_ref: str | None = None
+    group_ref: str | None = None  # a customer_ref: that account and everything under it
+
+    def is_empty(self) -> bool:
+        return not any(
+            (self.entity, self.collector, self.segment, self.customer_ref, self.group_ref)
+        )
+
+
+@dataclass
+class AgingRow:
+    key: str
+    name: str
+    total: Decimal
+    buckets: dict[str, Decimal]
+
+
+@dataclass
+class UnconvertedLine:
+    key: str
+    name: str
+    currency: str
+    total: Decimal
+    buckets: dict[str, Decimal]
+
+
+@dataclass
+class AgingReport:
+    as_of: dt.date
+    currency: str
+    by: str
+    buckets: list[Bucket]
+    rows: list[AgingRow]
+    total: Decimal
+    totals: dict[str, Decimal]
+    unconverted: list[UnconvertedLine] = field(default_factory=list)
+    rates: dict[str, Rate] = field(default_factory=dict)
+
+    @property
+    def bucket_names(self) -> list[str]:
+        return [b.name for b in self.buckets]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stable JSON shape of ``openar report aging --format json`` and the API."""
+        cur = self.currency
+
+        def amounts(values: dict[str, Decimal], currency: str) -> dict[str, str]:
+            return {name: format_amount(values[name], currency) for name in self.bucket_names}
+
+        return {
+            "as_of": self.as_of.isoformat(),
+            "currency": cur,
+            "buckets": self.bucket_names,
+            "rows": [
+                {
+                    "key": r.key,
+                    "name": r.name,
+                    "total": format_amount(r.total, cur),
+                    "buckets": amounts(r.buckets, cur),
+                }
+                for r in self.rows
+            ],
+            "totals": {"total": format_amount(self.total, cur), "buckets": amounts(self.totals, cur)},
+            "unconverted": [
+                {
+                    "key": u.key,
+                    "name": u.name,
+                    "currency": u.currency,
+                    "total": format_amount(u.total, u.currency),
+                    "buckets": amounts(u.buckets, u.currency),
+                }
+                for u in self.unconverted
+            ],
+        }
+
+
+def latest_rates(as_of: dt.date) -> dict[tuple[str, str], Rate]:
+    """The latest stored rate on or before ``as_of`` for every currency pair."""
+    latest = (
+        FxRate.objects.filter(date__lte=as_of)
+        .values("from_currency", "to_currency")
+        .annotate(max_date=Max("date"))
+    )
+    wanted = {(r["from_currency"], r["to_currency"], r["max_date"]) for r in latest}
+    if not wanted:
+        return {}
+    dates = {d for _, _, d in wanted}
+    result: dict[tuple[str, str], Rate] = {}
+    for rate in FxRate.objects.filter(date__in=dates).only(
+        "from_currency", "to_currency", "date", "rate"
+    ):
+        if (rate.from_currency, rate.to_currency, rate.date) in wanted:
+            result[(rate.from_currency, rate.to_currency)] = Rate(rate.rate, rate.date)
+    return result
+
+
+def fx_rate(from_currency: str, to_currency: str, as_of: dt.date) -> Rate | None:
+    """Latest usable rate (direct, inverse, or through USD/EUR) on or before ``as_of``."""
+    return cross_rate(from_currency, to_currency, latest_rates(as_of))
+
+
+def _bucket_case(field_name: str, as_of: dt.date, buckets: list[Bucket]) -> Case:
+    whens = []
+    for index, bucket in enumerate(buckets[:-1]):
+        earliest, _ = bucket.due_date_range(as_of)
+        # Buckets are ordered from youngest to oldest, so "due on or after the earliest date of
+        # this bucket" is the whole test once younger buckets have been ruled out.
+        assert earliest is not None
+        whens.append(When(**{f"{field_name}__gte": earliest}, then=Value(index)))
+    return Case(*whens, default=Value(len(buckets) - 1), output_field=IntegerField())
+
+
+def open_documents_as_of(as_of: dt.date, filters: AgingFilters | None = None) -> QuerySet[Document]:
+    """Documents that were open on ``as_of``: issued by then and not cleared by then."""
+    qs = Document.objects.filter(document_date__lte=as_of).filter(
+        Q(cleared_date__isnull=True) | Q(cleared_date__gt=as_of)
+    )
+    return _apply_filters(qs, filters, prefix="")
+
+
+def _apply_filters(qs: QuerySet, filters: AgingFilters | None, prefix: str) -> QuerySet:
+    if filters is None:
+        return qs
+    if filters.entity:
+        qs = qs.filter(**{f"{prefix}entity__code": filters.entity})
+    if filters.collector:
+        if filters.collector == UNASSIGNED:
+            qs = qs.filter(**{f"{prefix}customer__collector__isnull": True})
+        else:
+            qs = qs.filter(**{f"{prefix}customer__collector__username": filters.collector})
+    if filters.segment:
+        qs = qs.filter(**{f"{prefix}customer__segment": filters.segment})
+    if filters.customer_ref:
+        qs = qs.filter(**{f"{prefix}customer__customer_ref": filters.customer_ref})
+    if filters.group_ref:
+        ids = group_member_ids(filters.group_ref)
+        qs = qs.filter(**{f"{prefix}customer_id__in": ids})
+    return qs
+
+
+def customer_roots() -> dict[int, int]:
+    """Map every customer id to the id of the top of its parent chain."""
+    parents = dict(Customer.objects.values_list("id", "parent_id"))
+    roots: dict[int, int] = {}
+    for cid in parents:
+        chain = []
+        node = cid
+        while node not in roots:
+            chain.append(node)
+            parent = parents.get(node)
+            if parent is None or parent in chain:  # top reached (cycles are refused on import)
+                root = node
+                break
+            node = parent
+        else:
+            root = roots[node]
+        for member in chain:
+            roots[member] = root
+    return roots
+
+
+def group_member_ids(customer_ref: str) -> list[int]:
+    """The account and every account below it in the hierarchy."""
+    try:
+        top = Customer.objects.only("id").get(customer_ref=customer_ref)
+    except Customer.DoesNotExist:
+        raise NotFound(f"no customer {customer_ref!r}", field="group") from None
+    children: dict[int, list[int]] = defaultdict(list)
+    for cid, parent_id in Customer.objects.filter(parent__isnull=False).values_list(
+        "id", "parent_id"
+    ):
+        children[parent_id].append(cid)
+    members, stack = [], [top.id]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        members.append(node)
+        stack.extend(children.get(node, ()))
+    return members
+
+
+_GROUP_FIELD = {
+    AgingGroup.CUSTOMER: "customer_id",
+    AgingGroup.GROUP: "customer_id",
+    AgingGroup.COLLECTOR: "customer__collector_id",
+    AgingGroup.ENTITY: "entity_id",
+}
+
+
+def _aging_lines(
+    *, as_of: dt.date, by: str, buckets: list[Bucket], filters: AgingFilters | None
+) -> dict[tuple[Any, str], list[Decimal]]:
+    """Open amounts as of ``as_of`` summed by (group id, currency) into bucket lists."""
+    group_field = _GROUP_FIELD[AgingGroup(by)]
+    n = len(buckets)
+    lines: dict[tuple[Any, str], list[Decimal]] = defaultdict(lambda: [ZERO] * n)
+    amount_field_kwargs = {"max_digits": AMOUNT_MAX_DIGITS, "decimal_places": AMOUNT_DECIMAL_PLACES}
+
+    base = Case(
+        When(cleared_date__isnull=True, then=F("open_amount")),
+        default=F("amount"),
+        output_field=DecimalField(**amount_field_kwargs),
+    )
+    scoped = open_documents_as_of(as_of, filters)
+    for row in (
+        scoped.annotate(bucket=_bucket_case("due_date", as_of, buckets), base=base)
+        .values(group_field, "currency", "bucket")
+        .annotate(total=Sum("base"))
+        .order_by()
+    ):
+        if row["total"]:
+            lines[(row[group_field], row["currency"])][row["bucket"]] += Decimal(row["total"])
+
+    # Roll back cash applied after as_of (still-open documents) and take off cash applied by
+    # as_of on documents cleared later: those rows are few for any recent as_of.
+    adjust = Case(
+        When(document__cleared_date__isnull=True, then=F("amount")),
+        default=-F("amount"),
+        output_field=DecimalField(**amount_field_kwargs),
+    )
+    apps = Application.objects.filter(document__document_date__lte=as_of).filter(
+        Q(document__cleared_date__isnull=True, applied_date__gt=as_of)
+        | Q(document__cleared_date__gt=as_of, applied_date__lte=as_of)
+    )
+    apps = _apply_filters(apps, filters, prefix="document__")
+    for row in (
+        apps.annotate(bucket=_bucket_case("document__due_date", as_of, buckets), adj=adjust)
+        .values(f"document__{group_field}", "document__currency", "bucket")
+        .annotate(total=Sum("adj"))
+        .order_by()
+    ):
+        if row["total"]:
+            key = (row[f"document__{group_field}"], row["document__currency"])
+            lines[key][row["bucket"]] += Decimal(row["total"])
+    return lines
+
+
+def _group_names(by: str, ids: Iterable[Any]) -> dict[Any, tuple[str, str]]:
+    ids = set(ids)
+    if by in (AgingGroup.CUSTOMER, AgingGroup.GROUP):
+        return {
+            cid: (ref, name)
+            for cid, ref, name in Customer.objects.filter(id__in=ids).values_list(
+                "id", "customer_ref", "name"
+            )
+        }
+    if by == AgingGroup.ENTITY:
+        return {
+            eid: (code, name)
+            for eid, code, name in Entity.objects.filter(id__in=ids).values_list(
+                "id", "code", "name"
+            )
+        }
+    names: dict[Any, tuple[str, str]] = {None: (UNASSIGNED, "Unassigned")}
+    for uid, username, first, last in (
+        get_user_model()
+        .objects.filter(id__in=ids - {None})
+        .values_list("id", "username", "first_name", "last_name")
+    ):
+        names[uid] = (username, f"{first} {last}".strip() or username)
+    return names
+
+
+def aging_report(
+    *,
+    as_of: dt.date,
+    by: str = AgingGroup.CUSTOMER,
+    bucket_bounds: str | Iterable[int] | None = None,
+    currency: str | None = None,
+    filters: AgingFilters | None = None,
+) -> AgingReport:
+    """Aging of open items on ``as_of`` grouped ``by`` customer, collector, entity or parent group,
+    converted to the reporting currency at the latest rate on or before ``as_of``.
+
+    Amounts with no usable rate are listed in ``unconverted`` in their own currency, never dropped."""
+    if by not in AgingGroup.values:
+        raise ValidationError(
+            f"cannot group aging by {by!r}; use one of {', '.join(AgingGroup.values)}",
+            field="by",
+        )
+    currency = (currency or settings.OPENAR_REPORTING_CURRENCY).upper()
+    quantize(ZERO, currency)  # refuses an unknown reporting currency
+    bounds = parse_bucket_bounds(
+        bucket_bounds if bucket_bounds is not None else settings.OPENAR_AGING_BUCKETS
+    )
+    buckets = make_buckets(bounds)
+    names = [b.name for b in buckets]
+    lines = _aging_lines(as_of=as_of, by=by, buckets=buckets, filters=filters)
+
+    if by == AgingGroup.GROUP:
+        roots = customer_roots()
+        regrouped: dict[tuple[Any, str], list[Decimal]] = defaultdict(lambda: [ZERO] * len(names))
+        for (cid, cur), amounts in lines.items():
+            target = regrouped[(roots.get(cid, cid), cur)]
+            for i, value in enumerate(amounts):
+                target[i] += value
+        lines = regrouped
+
+    rates = latest_rates(as_of)
+    used: dict[str, Rate] = {}
+    label = _group_names(by, {gid for gid, _ in lines})
+    rows: dict[Any, AgingRow] = {}
+    unconverted: list[UnconvertedLine] = []
+    for (gid, cur), amounts in sorted(lines.items(), key=lambda kv: (label[kv[0][0]][0], kv[0][1])):
+        key, name = label[gid]
+        rate = cross_rate(cur, currency, rates)
+        if rate is None:
+            unconverted.append(
+                UnconvertedLine(
+                    key=key,
+                    name=name,
+                    currency=cur,
+                    total=sum(amounts, ZERO),
+                    buckets=dict(zip(names, amounts, strict=True)),
+                )
+            )
+            continue
+        used[cur] = rate
+        row = rows.get(gid)
+        if row is None:
+            row = rows[gid] = AgingRow(key=key, name=name, total=ZERO, buckets=dict.fromkeys(names, ZERO))
+        for bucket_name, value in zip(names, amounts, strict=True):
+            converted = quantize(value * rate.rate, currency)
+            row.buckets[bucket_name] += converted
+            row.total += converted
+
+    ordered = [r for r in rows.values() if r.total or any(r.buckets.values())]
+    ordered.sort(key=lambda r: r.key)
+    totals = {n: sum((r.buckets[n] for r in ordered), ZERO) for n in names}
+    return AgingReport(
+        as_of=as_of,
+        currency=currency,
+        by=str(by),
+        buckets=buckets,
+        rows=ordered,
+        total=sum(totals.values(), ZERO),
+        totals=totals,
+        unconverted=unconverted,
+        rates=used,
+    )
+
+
+@dataclass
+class OpenItem:
+    document: Document
+    open_amount: Decimal
+    days_past_due: int
+    bucket: str
+
+
+def open_items_as_of(
+    *,
+    as_of: dt.date,
+    filters: AgingFilters | None = None,
+    bucket: str | None = None,
+    bucket_bounds: str | Iterable[int] | None = None,
+    limit: int | None = None,
+) -> list[OpenItem]:
+    """The documents behind an aging row (drill-down), with their open amount on ``as_of``."""
+    bounds = parse_bucket_bounds(
+        bucket_bounds if bucket_bounds is not None else settings.OPENAR_AGING_BUCKETS
+    )
+    buckets = make_buckets(bounds)
+    qs = open_documents_as_of(as_of, filters).select_related("entity", "customer")
+    if bucket:
+        matches = [b for b in buckets if b.name == bucket]
+        if not matches:
+            raise ValidationError(f"no aging bucket {bucket!r}", field="bucket")
+        earliest, latest = matches[0].due_date_range(as_of)
+        if matches[0].low is None:
+            qs = qs.filter(due_date__gte=as_of)
+        else:
+            if earliest is not None:
+                qs = qs.filter(due_date__gte=earliest)
+            qs = qs.filter(due_date__lte=latest)
+    qs = qs.order_by("due_date", "document_ref")
+    if limit:
+        qs = qs[:limit]
+    docs = list(qs)
+    applied = _applied_split([d.id for d in docs], as_of)
+    items = []
+    for doc in docs:
+        through, after = applied.get(doc.id, (ZERO, ZERO))
+        amount = open_amount_as_of(
+            amount=doc.amount,
+            open_amount=doc.open_amount,
+            cleared_date=doc.cleared_date,
+            applied_through_as_of=through,
+            applied_after_as_of=after,
+            as_of=as_of,
+        )
+        if not amount:
+            continue
+        dpd = days_past_due(doc.due_date, as_of)
+        name = next(b.name for b in buckets if b.contains(dpd))
+        items.append(OpenItem(document=doc, open_amount=amount, days_past_due=dpd, bucket=name))
+    return items
+
+
+def _applied_split(document_ids: list[int], as_of: dt.date) -> dict[int, tuple[Decimal, Decimal]]:
+    if not document_ids:
+        return {}
+    rows = (
+        Application.objects.filter(document_id__in=document_ids)
+        .values("document_id")
+        .annotate(
+            through=Coalesce(Sum("amount", filter=Q(applied_date__lte=as_of)), Decimal(0)),
+            after=Coalesce(Sum("amount", filter=Q(applied_date__gt=as_of)), Decimal(0)),
+        )
+        .order_by()
+    )
+    return {r["document_id"]: (Decimal(r["through"]), Decimal(r["after"])) for r in rows}
+
+
+@dataclass
+class CustomerSummary:
+    customer: Customer
+    as_of: dt.date
+    currency: str  # the customer's currency: balance and credit are shown in it
+    balance: Decimal
+    past_due: Decimal
+    credit_limit: Decimal | None
+    available_credit: Decimal | None
+    aging: AgingReport
+    items: list[OpenItem]
+    unconverted: list[UnconvertedLine]
+    unapplied_cash: Decimal
+
+
+def customer_summary(*, customer_ref: str, as_of: dt.date) -> CustomerSummary:
+    """Header, aging and open items of one account in its own currency."""
+    try:
+        customer = Customer.objects.select_related("entity", "parent", "collector").get(
+            customer_ref=customer_ref
+        )
+    except Customer.DoesNotExist:
+        raise NotFound(f"no customer {customer_ref!r}", field="customer_ref") from None
+    filters = AgingFilters(customer_ref=customer_ref)
+    aging = aging_report(
+        as_of=as_of, by=AgingGroup.CUSTOMER, currency=customer.currency, filters=filters
+    )
+    balance = aging.total
+    past_due = balance - aging.totals[aging.bucket_names[0]]
+    available = None
+    if customer.credit_limit is not None:
+        available = customer.credit_limit - balance
+    unapplied = customer_unapplied_cash(customer, as_of)
+    return CustomerSummary(
+        customer=customer,
+        as_of=as_of,
+        currency=customer.currency,
+        balance=balance,
+        past_due=past_due,
+        credit_limit=customer.credit_limit,
+        available_credit=available,
+        aging=aging,
+        items=open_items_as_of(as_of=as_of, filters=filters),
+        unconverted=aging.unconverted,
+        unapplied_cash=unapplied,
+    )
+
+
+def customer_unapplied_cash(customer: Customer, as_of: dt.date) -> Decimal:
+    """Cash received from the customer by ``as_of`` and not applied by then (customer currency
+    receipts only; others are shown on the receipts tab)."""
+    received = Receipt.objects.filter(
+        customer=customer, receipt_date__lte=as_of, currency=customer.currency
+    ).aggregate(total=Coalesce(Sum("amount"), Decimal(0)))["total"]
+    applied = Application.objects.filter(
+        receipt__customer=customer, receipt__currency=customer.currency, applied_date__lte=as_of
+    ).aggregate(total=Coalesce(Sum("amount"), Decimal(0)))["total"]
+    return Decimal(received) - Decimal(applied)
+
+
+def customer_list(
+    *,
+    search: str | None = None,
+    collector: str | None = None,
+    entity: str | None = None,
+    segment: str | None = None,
+    min_balance: Decimal | None = None,
+    max_balance: Decimal | None = None,
+    min_days_past_due: int | None = None,
+) -> QuerySet[Customer]:
+    """Customers with their latest aging snapshot (balance, past due, days past due)."""
+    qs = Customer.objects.select_related("entity", "collector", "aging", "parent")
+    if search:
+        qs = qs.filter(Q(customer_ref__icontains=search) | Q(name__icontains=search))
+    if collector:
+        if collector == UNASSIGNED:
+            qs = qs.filter(collector__isnull=True)
+        else:
+            qs = qs.filter(collector__username=collector)
+    if entity:
+        qs = qs.filter(entity__code=entity)
+    if segment:
+        qs = qs.filter(segment=segment)
+    if min_balance is not None:
+        qs = qs.filter(aging__balance__gte=min_balance)
+    if max_balance is not None:
+        qs = qs.filter(aging__balance__lte=max_balance)
+    if min_days_past_due is not None:
+        qs = qs.filter(aging__days_past_due__gte=min_days_past_due)
+    return qs
+
+
+def customer_aging_rows(*, as_of: dt.date) -> dict[int, dict[str, Any]]:
+    """Per-customer figures for the aging snapshot: open item count and oldest due date."""
+    rows = (
+        open_documents_as_of(as_of)
+        .exclude(cleared_date__isnull=True, open_amount=0)
+        .values("customer_id")
+        .annotate(n=Count("id"), oldest=Min("due_date"))
+        .order_by()
+    )
+    return {r["customer_id"]: r for r in rows}

@@ -1,0 +1,99 @@
+"""Writes to the ledger. Each service is one transaction and records an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from openar.core.audit import audit_record
+from openar.core.errors import Conflict, ValidationError
+from openar.core.money import ZERO, format_amount, minor_units, quantize
+from openar.ledger.choices import AgingGroup
+from openar.ledger.domain import cross_rate, make_buckets, parse_bucket_bounds
+from openar.ledger.models import CustomerAging, Entity
+from openar.ledger.selectors import _aging_lines, customer_aging_rows, latest_rates
+
+
+@transaction.atomic
+def entity_add(*, code: str, name: str, currency: str, actor: Any) -> Entity:
+    """Create an entity (company code) with its functional currency."""
+    code = code.strip()
+    currency = currency.strip().upper()
+    if not code:
+        raise ValidationError("an entity needs a code", field="code")
+    if not name.strip():
+        raise ValidationError("an entity needs a name", field="name")
+    minor_units(currency)
+    if Entity.objects.filter(code=code).exists():
+        raise Conflict(f"entity {code!r} already exists", field="code")
+    entity = Entity.objects.create(code=code, name=name.strip(), currency=currency)
+    audit_record(
+        actor=actor,
+        action="entity.add",
+        object_type="entity",
+        object_id=code,
+        after={"code": code, "name": entity.name, "currency": currency},
+    )
+    return entity
+
+
+@transaction.atomic
+def aging_refresh(*, as_of: dt.date, actor: Any) -> int:
+    """Recompute every customer's aging snapshot in the reporting currency for ``as_of``.
+
+    Returns the number of customers with an open balance."""
+    currency = settings.OPENAR_REPORTING_CURRENCY
+    buckets = make_buckets(parse_bucket_bounds(settings.OPENAR_AGING_BUCKETS))
+    names = [b.name for b in buckets]
+    lines = _aging_lines(as_of=as_of, by=AgingGroup.CUSTOMER, buckets=buckets, filters=None)
+    rates = latest_rates(as_of)
+    facts = customer_aging_rows(as_of=as_of)
+    now = timezone.now()
+
+    per_customer: dict[int, dict[str, Any]] = {}
+    for (cid, cur), amounts in lines.items():
+        entry = per_customer.setdefault(
+            cid, {"buckets": dict.fromkeys(names, ZERO), "unconverted": {}}
+        )
+        rate = cross_rate(cur, currency, rates)
+        if rate is None:
+            entry["unconverted"][cur] = format_amount(sum(amounts, ZERO), cur)
+            continue
+        for name, value in zip(names, amounts, strict=True):
+            entry["buckets"][name] += quantize(value * rate.rate, currency)
+
+    snapshots = []
+    for cid, entry in per_customer.items():
+        bucket_values: dict[str, Decimal] = entry["buckets"]
+        balance = sum(bucket_values.values(), ZERO)
+        fact = facts.get(cid)
+        oldest = fact["oldest"] if fact else None
+        snapshots.append(
+            CustomerAging(
+                customer_id=cid,
+                as_of=as_of,
+                currency=currency,
+                balance=balance,
+                past_due=balance - bucket_values[names[0]],
+                buckets={n: format_amount(v, currency) for n, v in bucket_values.items()},
+                days_past_due=max(0, (as_of - oldest).days) if oldest else 0,
+                open_items=fact["n"] if fact else 0,
+                unconverted=entry["unconverted"],
+                computed_at=now,
+            )
+        )
+    CustomerAging.objects.all().delete()
+    CustomerAging.objects.bulk_create(snapshots, batch_size=5000)
+    audit_record(
+        actor=actor,
+        action="aging.refresh",
+        object_type="aging",
+        object_id=as_of.isoformat(),
+        summary=f"{len(snapshots)} customers with open items as of {as_of}",
+    )
+    return len(snapshots)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "openar.core",
     "openar.ledger",
     "openar.ingest",
+    "openar.api_auth",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""API tokens: how machines authenticate to the REST API (people use their browser session)."""

@@ -1,0 +1,58 @@
+"""Template helpers for amounts and dates in the OpenAR UI."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils import formats
+
+from openar.core.money import minor_units, quantize
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Any, currency: str = "") -> str:
+    """An amount with the currency's decimals and the active language's separators."""
+    if value is None or value == "":
+        return "—"
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    try:
+        places = minor_units(currency) if currency else 2
+        amount = quantize(amount, currency) if currency else amount.quantize(Decimal("0.01"))
+    except Exception:  # an unknown currency code still shows its amount, unrounded
+        places = max(0, -int(amount.as_tuple().exponent))
+    return formats.number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def is_negative(value: Any) -> bool:
+    return value is not None and value != "" and Decimal(str(value)) < 0
+
+
+@register.simple_tag(takes_context=True)
+def nav_active(context: template.Context, prefix: str) -> str:
+    """'active' when the current path starts with ``prefix`` (the customer list owns '/')."""
+    path = context["request"].path
+    if prefix == "/":
+        return "active" if path == "/" or path.startswith("/customers/") else ""
+    return "active" if path.startswith(prefix) else ""
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+@register.simple_tag
+def role_labels(roles: Any) -> list[str]:
+    """Translated role names in the fixed order of ``Role``."""
+    from openar.core.roles import Role
+
+    held = set(roles or ())
+    return [str(role.label) for role in Role if role.value in held]

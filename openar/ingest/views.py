@@ -1,0 +1,150 @@
+"""Import pages: recent batches, upload with a dry-run preview, then confirm to load for real."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openar.core.errors import OpenARError
+from openar.core.roles import Role, has_role
+from openar.ingest.forms import ImportUploadForm
+from openar.ingest.models import ImportBatch
+
+IMPORT_ROLES = (Role.MANAGER, Role.ADMIN, Role.CASHAPP, Role.CREDIT)
+SESSION_KEY = "openar_pending_imports"
+MAX_ERRORS_SHOWN = 200
+
+
+def can_import(user: Any) -> bool:
+    return has_role(user, *IMPORT_ROLES)
+
+
+def _require_import_role(request: HttpRequest) -> None:
+    if not can_import(request.user):
+        raise PermissionDenied(
+            _("Importing needs the manager, credit, cash application or admin role.")
+        )
+
+
+def _safe_name(name: str) -> str:
+    base = Path(name).name
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", base)[:120] or "upload"
+
+
+def _run(pending: dict[str, Any], *, dry_run: bool, actor: Any) -> dict[str, Any]:
+    """Run the import service and return its summary; file-level problems become one error."""
+    from openar.ingest.services import import_file
+
+    folder = Path(pending["path"]).parent
+    try:
+        result = import_file(
+            kind=pending["kind"],
+            path=pending["path"],
+            fmt=pending["fmt"] or None,
+            partial=pending["partial"],
+            rejects_path=(folder / "rejects.csv") if pending["partial"] and not dry_run else None,
+            create_entities=pending["create_entities"],
+            dry_run=dry_run,
+            actor=actor,
+            original_name=pending["name"],
+        )
+    except OpenARError as exc:
+        return {
+            "file": pending["name"],
+            "rows": 0,
+            "created": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "rejected": 0,
+            "errors": [{"line": "", "field": exc.field or "", "message": exc.message}],
+            "loaded": False,
+            "file_error": True,
+        }
+    summary = dict(result.as_dict())
+    summary["loaded"] = bool(getattr(result, "loaded", not summary.get("rejected")))
+    summary["batch_id"] = getattr(result, "batch_id", None)
+    return summary
+
+
+def _context(summary: dict[str, Any]) -> dict[str, Any]:
+    errors = list(summary.get("errors") or [])
+    return {
+        "summary": summary,
+        "errors": errors[:MAX_ERRORS_SHOWN],
+        "errors_total": len(errors),
+        "errors_truncated": len(errors) > MAX_ERRORS_SHOWN,
+    }
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    allowed = can_import(request.user)
+    if request.method == "POST":
+        _require_import_role(request)
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            return _preview(request, form)
+    else:
+        form = ImportUploadForm()
+    batches = ImportBatch.objects.select_related("actor")[:30]
+    return render(
+        request,
+        "ingest/import_list.html",
+        {"form": form, "batches": batches, "can_import": allowed},
+    )
+
+
+def _preview(request: HttpRequest, form: ImportUploadForm) -> HttpResponse:
+    upload = form.cleaned_data["file"]
+    token = uuid.uuid4().hex
+    folder = Path(settings.OPENAR_UPLOAD_DIR) / token
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / _safe_name(upload.name)
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    pending = {
+        "path": str(path),
+        "name": upload.name,
+        "kind": form.cleaned_data["kind"],
+        "fmt": form.cleaned_data["fmt"] or "",
+        "partial": bool(form.cleaned_data["partial"]),
+        "create_entities": bool(form.cleaned_data["create_entities"]),
+    }
+    # The server keeps the path; the browser only ever sees the token.
+    store = request.session.get(SESSION_KEY, {})
+    store[token] = pending
+    request.session[SESSION_KEY] = store
+    summary = _run(pending, dry_run=True, actor=request.user)
+    confirmable = not summary.get("file_error") and (
+        pending["partial"] or not summary.get("rejected")
+    )
+    return render(
+        request,
+        "ingest/import_preview.html",
+        {**_context(summary), "pending": pending, "token": token, "confirmable": confirmable},
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    _require_import_role(request)
+    token = request.POST.get("token", "")
+    store = request.session.get(SESSION_KEY, {})
+    pending = store.pop(token, None)
+    if pending is None or not Path(pending["path"]).is_file():
+        return redirect("ingest:import_list")
+    request.session[SESSION_KEY] = store
+    summary = _run(pending, dry_run=False, actor=request.user)
+    return render(request, "ingest/import_result.html", {**_context(summary), "pending": pending})

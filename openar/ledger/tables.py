@@ -1,0 +1,95 @@
+"""django-tables2 tables of the ledger pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from openar.core.templatetags.openar_ui import money
+from openar.ledger.models import Customer
+
+
+class MoneyColumn(tables.Column):
+    """A right-aligned amount; ``currency_accessor`` names the currency of each row's amount."""
+
+    def __init__(self, *args: Any, currency_accessor: str | None = None, **kwargs: Any) -> None:
+        attrs = kwargs.pop("attrs", {})
+        attrs.setdefault("td", {"class": "num"})
+        attrs.setdefault("th", {"class": "num"})
+        super().__init__(*args, attrs=attrs, **kwargs)
+        self.currency_accessor = currency_accessor
+
+    def render(self, value: Any, record: Any) -> str:
+        currency = ""
+        if self.currency_accessor:
+            currency = tables.A(self.currency_accessor).resolve(record, quiet=True) or ""
+        text = money(value, currency)
+        if value is not None and value < 0:
+            return format_html('<span class="neg">{}</span>', text)
+        return text
+
+
+class CustomerTable(tables.Table):
+    customer_ref = tables.Column(verbose_name=_("Customer"), attrs={"td": {"class": "mono"}})
+    name = tables.Column(verbose_name=_("Name"))
+    entity = tables.Column(
+        verbose_name=_("Entity"), accessor="entity__code", order_by=("entity__code",)
+    )
+    collector = tables.Column(
+        verbose_name=_("Collector"),
+        accessor="collector__username",
+        order_by=("collector__username",),
+        default="—",
+    )
+    segment = tables.Column(verbose_name=_("Segment"), default="—")
+    balance = MoneyColumn(
+        verbose_name=_("Balance"),
+        accessor="aging__balance",
+        currency_accessor="aging__currency",
+        default="—",
+    )
+    past_due = MoneyColumn(
+        verbose_name=_("Past due"),
+        accessor="aging__past_due",
+        currency_accessor="aging__currency",
+        default="—",
+    )
+    days_past_due = tables.Column(
+        verbose_name=_("Days past due"),
+        accessor="aging__days_past_due",
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
+        default="—",
+    )
+    credit_limit = MoneyColumn(
+        verbose_name=_("Credit limit"), currency_accessor="currency", default="—"
+    )
+
+    class Meta:
+        model = Customer
+        fields = ()
+        sequence = (
+            "customer_ref", "name", "entity", "collector", "segment",
+            "balance", "past_due", "days_past_due", "credit_limit",
+        )  # fmt: skip
+        attrs = {"class": "data-table", "id": "customer-table"}
+        empty_text = _("No customers match these filters.")
+        per_page = 50
+
+    def render_customer_ref(self, value: str) -> str:
+        url = reverse("ledger:customer_detail", args=[value])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def render_days_past_due(self, value: int) -> str:
+        if value and value > 0:
+            level = "high" if value > 90 else "mid" if value > 30 else "low"
+            return format_html('<span class="dpd dpd-{}">{}</span>', level, value)
+        return str(value)
+
+    def render_credit_limit(self, value: Any, record: Customer) -> str:
+        return format_html(
+            '{} <span class="cur">{}</span>', money(value, record.currency), record.currency
+        )

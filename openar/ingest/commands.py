@@ -1,2 +1,101 @@
-def register(sub):
-    pass
+"""`openar import KIND FILE`: exit 0 when the file loaded, 1 when it was rejected (nothing
+written), 2 for a usage error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from openar.cli import UsageError
+from openar.ingest.choices import ImportFormat, ImportKind
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "import",
+        help="load customers, items, receipts, applications or fx-rates from CSV/XLSX",
+        description="Load a file. Exit status: 0 loaded, 1 rejected (nothing written), 2 usage.",
+    )
+    p.add_argument("kind", choices=ImportKind.values)
+    p.add_argument("file")
+    p.add_argument("--format", choices=ImportFormat.values, help="default: detect by header")
+    p.add_argument(
+        "--partial", action="store_true", help="load the good rows; write rejected rows to a file"
+    )
+    p.add_argument("--rejects", help="rejects file (default: FILE.rejects.csv)")
+    p.add_argument("--create-entities", action="store_true")
+    p.add_argument("--entity", help="entity code for files without an entity column")
+    p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    p.add_argument(
+        "--decimal-comma", action="store_true", help="amounts use ',' as the decimal mark"
+    )
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument(
+        "--no-refresh", action="store_true", help="skip refreshing the aging snapshot afterwards"
+    )
+    p.set_defaults(handler=_import)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from openar.core.dates import today
+    from openar.ingest.services import import_file
+    from openar.ledger.services import aging_refresh
+
+    if args.rejects and not args.partial:
+        raise UsageError("--rejects only makes sense with --partial")
+    if not Path(args.file).is_file():
+        raise UsageError(f"no such file: {args.file}")
+    result = import_file(
+        kind=args.kind,
+        path=args.file,
+        fmt=args.format,
+        partial=args.partial,
+        rejects_path=args.rejects,
+        create_entities=args.create_entities,
+        entity=args.entity,
+        dry_run=args.dry_run,
+        actor="cli",
+        decimal_comma=True if args.decimal_comma else None,
+    )
+    if (
+        result.loaded
+        and not args.dry_run
+        and not args.no_refresh
+        and (result.created or result.updated)
+        and args.kind != ImportKind.FX_RATES
+    ):
+        aging_refresh(as_of=today(), actor="cli")
+    summary = result.as_dict()
+    summary["file"] = args.file
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        verdict = {
+            "loaded": "loaded",
+            "partial": "loaded with rejected rows",
+            "previewed": "checked (dry run, nothing written)",
+            "rejected": "REJECTED: nothing written",
+        }[result.status]
+        print(
+            f"{args.file}: {verdict}. rows {result.rows}, created {result.created}, "
+            f"updated {result.updated}, unchanged {result.unchanged}, rejected {result.rejected}"
+        )
+        for name in result.collectors_created:
+            print(f"  new inactive collector account: {name}")
+        for code in result.entities_created:
+            print(f"  new entity: {code}")
+        for err in result.errors[:200]:
+            print(f"  line {err.line}, {err.field}: {err.message}", file=sys.stderr)
+        if len(result.errors) > 200:
+            print(f"  ... and {len(result.errors) - 200} more errors", file=sys.stderr)
+        if result.rejects_path:
+            print(f"  rejected rows written to {result.rejects_path}")
+    if result.status == "rejected":
+        return 1
+    if args.dry_run and result.errors and not args.partial:
+        return 1
+    return 0

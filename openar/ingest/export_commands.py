@@ -1,0 +1,51 @@
+"""`openar export KIND --output FILE`: the ledger as files the importer (or an ERP) reads."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from openar.cli import UsageError
+
+EXPORT_KINDS = ("customers", "items", "receipts", "applications", "fx-rates")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "export",
+        help="write customers, items, receipts, applications or fx-rates to a CSV file",
+        description="Items can be written in the OpenAR, SAP FBL5N-style or Oracle layout; "
+        "everything else in the OpenAR layout.",
+    )
+    p.add_argument("kind", choices=EXPORT_KINDS)
+    p.add_argument("--format", choices=["openar", "sap", "oracle"], default="openar")
+    p.add_argument("--output", required=True, help="CSV file to write")
+    p.add_argument("--open-only", action="store_true", help="items: only open items")
+    p.add_argument("--as-of", help="items: as they stood on YYYY-MM-DD (default: now)")
+    p.set_defaults(handler=_export)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from openar.core.dates import parse_iso_date
+    from openar.ingest import exports
+
+    if args.kind != "items":
+        if args.format != "openar":
+            raise UsageError(f"{args.kind} can only be exported in the openar format")
+        if args.open_only or args.as_of:
+            raise UsageError("--open-only and --as-of apply to items only")
+    if args.kind == "items":
+        as_of = parse_iso_date(args.as_of, field="as_of") if args.as_of else None
+        count = exports.export_items(
+            fmt=args.format, path=args.output, as_of=as_of, open_only=args.open_only
+        )
+    else:
+        writers = {
+            "customers": exports.export_customers,
+            "receipts": exports.export_receipts,
+            "applications": exports.export_applications,
+            "fx-rates": exports.export_fx_rates,
+        }
+        count = writers[args.kind](args.output)
+    print(f"{count} {args.kind} rows written to {args.output}")
+    return 0

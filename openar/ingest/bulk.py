@@ -13,7 +13,13 @@ from typing import Any
 from django.db import connection
 
 PG_TYPES = {"int": "bigint", "text": "text", "date": "date", "num": "numeric", "bool": "boolean"}
-SQLITE_TYPES = {"int": "INTEGER", "text": "TEXT", "date": "TEXT", "num": "NUMERIC", "bool": "INTEGER"}
+SQLITE_TYPES = {
+    "int": "INTEGER",
+    "text": "TEXT",
+    "date": "TEXT",
+    "num": "NUMERIC",
+    "bool": "INTEGER",
+}
 
 
 def is_postgres() -> bool:
@@ -78,6 +84,9 @@ class Stage:
     @contextmanager
     def writer(self) -> Iterator[Callable[[Sequence[Any]], None]]:
         names = ", ".join(c for c, _ in self.columns)
+        if not self.columns:  # a loader that merges through the ORM stages nothing
+            yield lambda row: None
+            return
         if is_postgres():
             with connection.cursor() as cur:
                 raw = cur.cursor  # the psycopg cursor under Django's wrapper

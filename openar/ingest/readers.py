@@ -211,12 +211,14 @@ def _xlsx_rows(path: Path) -> RowSource:
                     if getattr(cell, "data_type", None) == "f" or (
                         isinstance(cell.value, str) and cell.value.startswith("=")
                     ):
-                        formulas.append(f"{get_column_letter(i + 1)}{line}")
+                        formulas.append(
+                            f"{header[i]}@{get_column_letter(i + 1)}{line}={cell.value}"
+                        )
                         values[header[i]] = ""
                         continue
                     values[header[i]] = _cell_text(cell.value)
                 if formulas:
-                    values["__formulas__"] = ",".join(formulas)
+                    values["__formulas__"] = "\x1f".join(formulas)
                 if not any(v for k, v in values.items() if not k.startswith("__")):
                     continue
                 for name in header:

@@ -168,8 +168,18 @@ def import_file(
                         result.rows += 1
                         errors: list[tuple[str, str]] = []
                         if "__formulas__" in raw:
-                            for cell in raw["__formulas__"].split(","):
-                                errors.append((cell, "is a formula; paste values instead"))
+                            for spec in raw["__formulas__"].split("\x1f"):
+                                column, _, rest = spec.partition("@")
+                                cell, _, formula = rest.partition("=")
+                                errors.append(
+                                    (
+                                        column,
+                                        f"cell {cell} holds a formula ({formula}); "
+                                        "paste values instead",
+                                    )
+                                )
+                            rejected_lines[line] = [RowError(line, f, m) for f, m in errors]
+                            continue
                         if "__extra__" in raw:
                             errors.append(("row", "has more values than the header has columns"))
                         record = loader.check(line, adapter.convert(raw), errors)

@@ -64,6 +64,7 @@ class PortfolioFilterForm(forms.Form):
     segment = forms.ChoiceField(label=_("Segment"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["entity"].choices = entity_choices()
         self.fields["collector"].choices = collector_choices()

@@ -83,6 +83,11 @@ class CustomerTable(tables.Table):
         url = reverse("ledger:customer_detail", args=[value])
         return format_html('<a href="{}">{}</a>', url, value)
 
+    def render_collector(self, value: str, record: Customer) -> str:
+        user = record.collector
+        full = user.get_full_name() if user else ""
+        return full or value
+
     def render_days_past_due(self, value: int) -> str:
         if value and value > 0:
             level = "high" if value > 90 else "mid" if value > 30 else "low"

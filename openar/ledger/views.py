@@ -158,6 +158,9 @@ def aging_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "base_query": base_query,
             "by_label": AgingGroup(report.by).label,
+            "foreign_rates": sorted(
+                (code, rate) for code, rate in report.rates.items() if code != report.currency
+            ),
         },
     )
 

@@ -1,0 +1,161 @@
+"""End to end in a real browser: log in, customer list, customer page, aging, Spanish.
+
+Drives Debian's ``chromium`` package through Playwright (never ``playwright install``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import factory.random  # noqa: F401  (tests.factories reseeds through it)
+import pytest
+
+from openar.ledger.services import aging_refresh
+from tests.factories import CustomerFactory, DocumentFactory, EntityFactory, UserFactory
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AS_OF = dt.date(2026, 6, 30)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _portfolio() -> None:
+    collector = UserFactory(username="collector1", first_name="Ana", last_name="Rojas")
+    us = EntityFactory(code="US01", name="OpenAR Demo Inc.", currency="USD")
+    acme = CustomerFactory(
+        customer_ref="C10001",
+        name="Acme Industrial Supply",
+        entity=us,
+        collector=collector,
+        segment="Enterprise",
+        credit_limit=Decimal("5000.00"),
+        email="ap@acme.example",
+        phone="+1 555 0100",
+    )
+    DocumentFactory(
+        customer=acme,
+        document_ref="INV-1001",
+        document_date=dt.date(2026, 4, 1),
+        due_date=dt.date(2026, 5, 1),
+        amount=Decimal("1500.00"),
+    )
+    DocumentFactory(
+        customer=acme,
+        document_ref="INV-1002",
+        document_date=dt.date(2026, 6, 10),
+        due_date=dt.date(2026, 7, 10),
+        amount=Decimal("2250.50"),
+        disputed=True,
+    )
+    DocumentFactory(
+        customer=acme,
+        document_ref="CM-2001",
+        document_type="credit_memo",
+        document_date=dt.date(2026, 6, 15),
+        due_date=dt.date(2026, 6, 15),
+        amount=Decimal("-200.00"),
+    )
+    CustomerFactory(customer_ref="C10002", name="Acme Retail West", entity=us, parent=acme)
+    beta = CustomerFactory(
+        customer_ref="C10003", name="Beta Logistics", entity=us, collector=collector, segment="SMB"
+    )
+    DocumentFactory(
+        customer=beta,
+        document_ref="INV-3001",
+        document_date=dt.date(2026, 1, 10),
+        due_date=dt.date(2026, 2, 9),
+        amount=Decimal("980.25"),
+    )
+    aging_refresh(as_of=AS_OF, actor="test")
+
+
+def test_collector_journey(live_server, monkeypatch):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium); "
+            "the browser tests never download a browser"
+        )
+    from playwright.sync_api import expect, sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the fixtures'
+    # teardown happen after it has stopped, so Django's async guard has nothing to protect here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    UserFactory(username="manager", password="s3cret-pass", roles=["manager"])
+    _portfolio()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="en-US")
+
+            page.goto(f"{base}/")
+            expect(page).to_have_url(f"{base}/login/?next=/")
+            page.screenshot(path=str(SCREENSHOTS / "01-login.png"), full_page=True)
+            page.fill("#id_username", "manager")
+            page.fill("#id_password", "s3cret-pass")
+            page.click("button[type=submit].btn-primary")
+
+            expect(page.locator("h1")).to_have_text("Customers")
+            expect(page.locator("#customer-table")).to_contain_text("Acme Industrial Supply")
+            expect(page.locator("main")).to_contain_text("Aging as of")
+            # 1,500.00 + 2,250.50 - 200.00 open on 2026-06-30.
+            expect(page.locator("#customer-table")).to_contain_text("3,550.50")
+            page.screenshot(path=str(SCREENSHOTS / "02-customers.png"), full_page=True)
+
+            page.fill("#id_q", "Beta")
+            page.click("text=Filter")
+            expect(page.locator("#customer-table tbody tr")).to_have_count(1)
+            expect(page.locator("#customer-table")).to_contain_text("Beta Logistics")
+            page.goto(f"{base}/")
+
+            page.click("#customer-table >> text=C10001")
+            expect(page.locator("h1")).to_contain_text("Acme Industrial Supply")
+            page.goto(f"{base}/customers/C10001/?as_of={AS_OF.isoformat()}")
+            expect(page.locator("#kpi-balance")).to_contain_text("3,550.50")
+            expect(page.locator("#kpi-past-due")).to_contain_text("1,300.00")
+            expect(page.locator("#kpi-available")).to_contain_text("1,449.50")
+            expect(page.locator("#items-table")).to_contain_text("Disputed")
+            expect(page.locator("main")).to_contain_text("C10002")
+            page.screenshot(path=str(SCREENSHOTS / "03-customer.png"), full_page=True)
+
+            page.click("nav.mainnav >> text=Aging")
+            page.fill("#id_as_of", AS_OF.isoformat())
+            page.click("text=Run report")
+            # 3,550.50 (Acme) + 980.25 (Beta, 141 days past due).
+            expect(page.locator("#aging-grand-total")).to_have_text("4,530.75")
+            expect(page.locator("#aging-table")).to_contain_text("980.25")
+            page.screenshot(path=str(SCREENSHOTS / "04-aging.png"), full_page=True)
+
+            page.click("#aging-table >> text=980.25 >> nth=0")
+            expect(page.locator("#items-table")).to_contain_text("INV-3001")
+            page.screenshot(path=str(SCREENSHOTS / "05-aging-items.png"), full_page=True)
+
+            page.goto(f"{base}/aging/?as_of={AS_OF.isoformat()}")
+            page.click("form.langswitch button[value=es]")
+            expect(page.locator("h1")).to_have_text("Antigüedad de saldos")
+            expect(page.locator("nav.mainnav")).to_contain_text("Clientes")
+            # Spanish number format (Django's es locale): a space groups thousands, comma decimals.
+            expect(page.locator("#aging-grand-total")).to_have_text(re.compile(r"^4\s530,75$"))
+            page.screenshot(path=str(SCREENSHOTS / "06-aging-es.png"), full_page=True)
+
+            page.goto(f"{base}/customers/C10001/?as_of={AS_OF.isoformat()}")
+            expect(page.locator("main")).to_contain_text("Límite de crédito")
+            page.screenshot(path=str(SCREENSHOTS / "07-customer-es.png"), full_page=True)
+        finally:
+            browser.close()

@@ -14,10 +14,12 @@ from ninja import File, Query, Router, Schema, UploadedFile
 from pydantic import ConfigDict, Field
 
 from openar.api_auth.schemas import ERRORS
+from openar.core.dates import today
 from openar.core.errors import NotFound, OpenARError, PermissionDenied, ValidationError
 from openar.core.roles import Role, has_role
 from openar.ingest.choices import ImportFormat, ImportKind
 from openar.ingest.models import ImportBatch
+from openar.ledger.services import aging_refresh
 
 router = Router(tags=["imports"])
 
@@ -154,16 +156,25 @@ def import_upload(
         if exc.status != 400:
             raise
         # A file-level problem (unreadable, unknown layout, missing column) rejects the file.
-        return 422, _file_rejected(original, exc)
+        return 422, _file_rejected(original, kind, params, exc)
     finally:
         path.unlink(missing_ok=True)
+    if (
+        result.loaded
+        and not params.dry_run
+        and (result.created or result.updated)
+        and kind != ImportKind.FX_RATES
+    ):
+        # As `openar import` does: the customer list reads the aging snapshot.
+        aging_refresh(as_of=today(), actor=user)
     summary = {**result.as_dict(), "batch_id": result.batch_id}
     return (200 if result.loaded else 422), summary
 
 
-def _file_rejected(file_name: str, exc: OpenARError) -> dict[str, Any]:
+def _file_rejected(
+    file_name: str, kind: str, params: ImportParams, exc: OpenARError
+) -> dict[str, Any]:
     return {
-        "batch_id": None,
         "file": file_name,
         "rows": 0,
         "created": 0,
@@ -171,4 +182,9 @@ def _file_rejected(file_name: str, exc: OpenARError) -> dict[str, Any]:
         "unchanged": 0,
         "rejected": 0,
         "errors": [{"line": None, "field": exc.field, "message": exc.message}],
+        "kind": kind,
+        "format": params.format or "",
+        "status": "rejected",
+        "dry_run": params.dry_run,
+        "batch_id": None,
     }

@@ -153,8 +153,8 @@ def import_upload(
             original_name=original,
         )
     except OpenARError as exc:
-        if exc.status != 400:
-            raise
+        if exc.status != 400 or exc.field in ("kind", "format"):
+            raise  # a bad parameter (e.g. the SAP layout for customers), not a bad file
         # A file-level problem (unreadable, unknown layout, missing column) rejects the file.
         return 422, _file_rejected(original, kind, params, exc)
     finally:

@@ -176,6 +176,8 @@ def test_bad_parameters_are_400(api):
     assert (response.status_code, response.json()["field"]) == (400, "kind")
     response = _post(api, "customers", CUSTOMERS, "?format=netsuite")
     assert (response.status_code, response.json()["field"]) == (400, "format")
+    response = _post(api, "customers", CUSTOMERS, "?format=sap")
+    assert (response.status_code, response.json()["code"]) == (400, "unsupported_format")
     response = _post(api, "customers", CUSTOMERS, partial="perhaps")
     assert (response.status_code, response.json()["field"]) == (400, "partial")
     response = _post(api, "customers", CUSTOMERS, "?dry_run=perhaps")

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+import factory.random
 from django.contrib.auth import get_user_model
 
 from openar.ledger.models import Application, Customer, Document, Entity, FxRate, Receipt
@@ -19,9 +20,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pw")
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or "pw")
+        if create:
+            self.save(update_fields=["password"])
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

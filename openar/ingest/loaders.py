@@ -148,8 +148,12 @@ class Loader:
 
     def drop_lines(self, lines: set[int]) -> None:
         if lines:
-            placeholders = ", ".join(["%s"] * len(lines))
-            execute(f"DELETE FROM {self.stage.name} WHERE line IN ({placeholders})", list(lines))
+            ordered = sorted(lines)
+            for i in range(0, len(ordered), 500):
+                chunk = ordered[i : i + 500]
+                placeholders = ", ".join(["%s"] * len(chunk))
+                execute(f"DELETE FROM {self.stage.name} WHERE line IN ({placeholders})", chunk)
+            self.stage.count = scalar(f"SELECT COUNT(*) FROM {self.stage.name}")
 
     def merge(self) -> Counts:
         raise NotImplementedError

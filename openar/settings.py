@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_tasks_db",
+    "ninja",  # serves the API docs page from local static files, not a CDN
     "openar.core",
     "openar.ledger",
     "openar.ingest",

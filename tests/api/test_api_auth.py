@@ -143,3 +143,11 @@ def test_openapi_document_is_public_and_3_1():
     )
     schemes = schema["components"]["securitySchemes"]
     assert schemes["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+
+
+def test_docs_page_loads_nothing_from_the_internet():
+    response = Client().get("/api/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "https://" not in page and "http://" not in page

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from openar.core.errors import OpenARError
 from openar.core.roles import Role, has_role
+from openar.ingest.choices import ImportFormat, ImportKind, ImportStatus
 from openar.ingest.forms import ImportUploadForm
 from openar.ingest.models import ImportBatch
 
@@ -68,18 +69,22 @@ def _run(pending: dict[str, Any], *, dry_run: bool, actor: Any) -> dict[str, Any
             "rejected": 0,
             "errors": [{"line": "", "field": exc.field or "", "message": exc.message}],
             "loaded": False,
-            "file_error": True,
+            "status": ImportStatus.REJECTED,
         }
     summary = dict(result.as_dict())
-    summary["loaded"] = bool(getattr(result, "loaded", not summary.get("rejected")))
-    summary["batch_id"] = getattr(result, "batch_id", None)
+    summary["loaded"] = result.loaded
     return summary
 
 
-def _context(summary: dict[str, Any]) -> dict[str, Any]:
+def _context(summary: dict[str, Any], pending: dict[str, Any]) -> dict[str, Any]:
     errors = list(summary.get("errors") or [])
     return {
         "summary": summary,
+        "pending": pending,
+        "kind_label": ImportKind(pending["kind"]).label,
+        "format_label": ImportFormat(summary["format"]).label
+        if summary.get("format") in ImportFormat.values
+        else "",
         "errors": errors[:MAX_ERRORS_SHOWN],
         "errors_total": len(errors),
         "errors_truncated": len(errors) > MAX_ERRORS_SHOWN,
@@ -126,13 +131,12 @@ def _preview(request: HttpRequest, form: ImportUploadForm) -> HttpResponse:
     store[token] = pending
     request.session[SESSION_KEY] = store
     summary = _run(pending, dry_run=True, actor=request.user)
-    confirmable = not summary.get("file_error") and (
-        pending["partial"] or not summary.get("rejected")
-    )
+    # The service says whether the dry run would load (a partial load may have rejects).
+    confirmable = summary.get("status") == ImportStatus.PREVIEWED
     return render(
         request,
         "ingest/import_preview.html",
-        {**_context(summary), "pending": pending, "token": token, "confirmable": confirmable},
+        {**_context(summary, pending), "token": token, "confirmable": confirmable},
     )
 
 
@@ -147,4 +151,4 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("ingest:import_list")
     request.session[SESSION_KEY] = store
     summary = _run(pending, dry_run=False, actor=request.user)
-    return render(request, "ingest/import_result.html", {**_context(summary), "pending": pending})
+    return render(request, "ingest/import_result.html", _context(summary, pending))

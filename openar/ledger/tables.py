@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
@@ -82,6 +83,19 @@ class CustomerTable(tables.Table):
     def render_customer_ref(self, value: str) -> str:
         url = reverse("ledger:customer_detail", args=[value])
         return format_html('<a href="{}">{}</a>', url, value)
+
+    def render_balance(self, value: Any, record: Customer) -> str:
+        text = self.columns["balance"].column.render(value=value, record=record)
+        unconverted = getattr(record.aging, "unconverted", None) or {}
+        if not unconverted:
+            return text
+        extra = ", ".join(f"{money(Decimal(v), c)} {c}" for c, v in sorted(unconverted.items()))
+        return format_html(
+            '{} <span class="unconverted" title="{}">+ {}</span>',
+            text,
+            _("No exchange rate: not included in the balance"),
+            extra,
+        )
 
     def render_collector(self, value: str, record: Customer) -> str:
         user = record.collector

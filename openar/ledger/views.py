@@ -179,12 +179,11 @@ def aging_items_view(request: HttpRequest) -> HttpResponse:
         AgingGroup.ENTITY: "entity",
         AgingGroup.GROUP: "group_ref",
     }[AgingGroup(by)]
-    filters = AgingFilters(
-        entity=base.entity,
-        collector=base.collector,
-        segment=base.segment,
-        **({target: key} if key else {}),
-    )
+    # The clicked row's key narrows the report's own filters (and wins over the same filter).
+    narrowed = {"entity": base.entity, "collector": base.collector, "segment": base.segment}
+    if key:
+        narrowed[target] = key
+    filters = AgingFilters(**narrowed)
     try:
         items = open_items_as_of(
             as_of=args["as_of"],

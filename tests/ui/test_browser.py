@@ -83,7 +83,7 @@ def _portfolio() -> None:
     aging_refresh(as_of=AS_OF, actor="test")
 
 
-def test_collector_journey(live_server, monkeypatch):
+def test_collector_journey(live_server, monkeypatch, tmp_path, settings):
     if not os.path.exists(CHROMIUM):
         pytest.fail(
             f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium); "
@@ -94,6 +94,7 @@ def test_collector_journey(live_server, monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the fixtures'
     # teardown happen after it has stopped, so Django's async guard has nothing to protect here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.OPENAR_UPLOAD_DIR = tmp_path / "uploads"
     UserFactory(username="manager", password="s3cret-pass", roles=["manager"])
     _portfolio()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -146,16 +147,35 @@ def test_collector_journey(live_server, monkeypatch):
             expect(page.locator("#items-table")).to_contain_text("INV-3001")
             page.screenshot(path=str(SCREENSHOTS / "05-aging-items.png"), full_page=True)
 
+            page.click("nav.mainnav >> text=Imports")
+            upload = tmp_path / "customers.csv"
+            upload.write_text(
+                "customer_ref,name,parent_ref,entity,currency,credit_limit,payment_terms_days,"
+                "language,country,collector,segment,email,phone\n"
+                "C20001,Gamma Foods,,US01,USD,7500.00,45,en,US,collector1,SMB,,\n"
+                "C20002,Delta Parts,,US01,USD,2500.00,30,en,US,,SMB,,\n",
+                encoding="utf-8",
+            )
+            page.screenshot(path=str(SCREENSHOTS / "05b-imports.png"), full_page=True)
+            page.select_option("#id_kind", "customers")
+            page.set_input_files("#id_file", str(upload))
+            page.click("text=Upload and preview")
+            expect(page.locator("#stat-created")).to_have_text("2")
+            page.screenshot(path=str(SCREENSHOTS / "06-import-preview.png"), full_page=True)
+            page.click("#confirm-import")
+            expect(page.locator("#import-loaded")).to_be_visible()
+            page.screenshot(path=str(SCREENSHOTS / "07-import-result.png"), full_page=True)
+
             page.goto(f"{base}/aging/?as_of={AS_OF.isoformat()}")
             page.click("form.langswitch button[value=es]")
             expect(page.locator("h1")).to_have_text("Antigüedad de saldos")
             expect(page.locator("nav.mainnav")).to_contain_text("Clientes")
             # Spanish number format (Django's es locale): a space groups thousands, comma decimals.
             expect(page.locator("#aging-grand-total")).to_have_text(re.compile(r"^4\s530,75$"))
-            page.screenshot(path=str(SCREENSHOTS / "06-aging-es.png"), full_page=True)
+            page.screenshot(path=str(SCREENSHOTS / "08-aging-es.png"), full_page=True)
 
             page.goto(f"{base}/customers/C10001/?as_of={AS_OF.isoformat()}")
             expect(page.locator("main")).to_contain_text("Límite de crédito")
-            page.screenshot(path=str(SCREENSHOTS / "07-customer-es.png"), full_page=True)
+            page.screenshot(path=str(SCREENSHOTS / "09-customer-es.png"), full_page=True)
         finally:
             browser.close()

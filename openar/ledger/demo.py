@@ -370,7 +370,7 @@ class _Generator:
 
     def history(
         self, p: dict[str, Any]
-    ) -> tuple[list[_Doc], dict[int, list[tuple[str, int]]], int]:
+    ) -> tuple[list[_Doc], dict[int, list[tuple[str, int]]], float]:
         """One customer's documents and its payments grouped by receipt date."""
         rng = self.rng
         spec: EntitySpec = p["spec"]
@@ -713,8 +713,10 @@ def demo_data(
         customers=customers, collectors=collectors, seed=seed, as_of=as_of, output_dir=out
     )
     if not load:
+        summary["seconds"] = summary["generate_seconds"]
         return summary
     summary.update(load_files(summary, as_of=as_of, reset=reset))
+    summary["seconds"] = round(summary["generate_seconds"] + summary["load_seconds"], 2)
     return summary
 
 

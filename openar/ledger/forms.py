@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from openar.core.errors import ValidationError as OpenARValidationError
@@ -17,8 +18,10 @@ from openar.ledger.domain import parse_bucket_bounds
 from openar.ledger.models import Customer, Entity
 from openar.ledger.selectors import UNASSIGNED, AgingFilters
 
+StrOrPromise = str | Promise
 
-def collector_choices() -> list[tuple[str, str]]:
+
+def collector_choices() -> list[tuple[str, StrOrPromise]]:
     """Users who hold a portfolio or the collector role, plus 'unassigned'."""
     users = (
         get_user_model()
@@ -33,20 +36,23 @@ def collector_choices() -> list[tuple[str, str]]:
         .order_by("username")
         .values_list("username", "first_name", "last_name")
     )
-    choices = [("", _("All collectors")), (UNASSIGNED, _("Unassigned"))]
+    choices: list[tuple[str, StrOrPromise]] = [
+        ("", _("All collectors")),
+        (UNASSIGNED, _("Unassigned")),
+    ]
     for username, first, last in users:
         full = f"{first} {last}".strip()
         choices.append((username, f"{full} ({username})" if full else username))
     return choices
 
 
-def entity_choices() -> list[tuple[str, str]]:
+def entity_choices() -> list[tuple[str, StrOrPromise]]:
     return [("", _("All entities"))] + [
         (code, f"{code} · {name}") for code, name in Entity.objects.values_list("code", "name")
     ]
 
 
-def segment_choices() -> list[tuple[str, str]]:
+def segment_choices() -> list[tuple[str, StrOrPromise]]:
     segments = (
         Customer.objects.exclude(segment="")
         .values_list("segment", flat=True)
@@ -66,9 +72,15 @@ class PortfolioFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["entity"].choices = entity_choices()
-        self.fields["collector"].choices = collector_choices()
-        self.fields["segment"].choices = segment_choices()
+        # Choices come from the data, so they are read per request, not at import time.
+        for name, choices in (
+            ("entity", entity_choices()),
+            ("collector", collector_choices()),
+            ("segment", segment_choices()),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
 
 
 class CustomerFilterForm(PortfolioFilterForm):

@@ -119,6 +119,13 @@ def test_collector_journey(live_server, monkeypatch, tmp_path, settings):
             expect(page.locator("#customer-table")).to_contain_text("3,550.50")
             page.screenshot(path=str(SCREENSHOTS / "02-customers.png"), full_page=True)
 
+            # htmx (the copy bundled with django-htmx) refreshes the table when a filter changes.
+            assert page.evaluate("typeof htmx") == "object"
+            page.select_option("#id_segment", "Enterprise")
+            expect(page.locator("#customer-table tbody tr")).to_have_count(1)
+            expect(page).to_have_url(re.compile(r"segment=Enterprise"))
+            page.goto(f"{base}/")
+
             page.fill("#id_q", "Beta")
             page.click("text=Filter")
             expect(page.locator("#customer-table tbody tr")).to_have_count(1)

@@ -11,7 +11,7 @@ import pydantic
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, UploadedFile
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from openar.api_auth.schemas import ERRORS
 from openar.core.dates import today
@@ -41,10 +41,8 @@ class ImportErrorOut(Schema):
 
 
 class ImportSummaryOut(Schema):
-    # The import service may add keys (new collectors, notes...): they are passed through.
-    model_config = ConfigDict(extra="allow")
+    """``ImportResult.as_dict()`` (the same object `openar import --json` prints) plus batch_id."""
 
-    batch_id: int | None
     file: str
     rows: int
     created: int
@@ -52,6 +50,14 @@ class ImportSummaryOut(Schema):
     unchanged: int
     rejected: int
     errors: list[ImportErrorOut]
+    kind: str
+    format: str = ""
+    status: str = Field(description="loaded, partial, previewed or rejected")
+    dry_run: bool = False
+    batch_id: int | None
+    rejects_file: str | None = None
+    entities_created: list[str] = []
+    collectors_created: list[str] = []
 
 
 class BatchOut(Schema):

@@ -69,6 +69,9 @@ def test_customers_upload_creates_rows_and_a_batch(api, manager, tmp_path):
         "rejected": 0,
     }
     assert body["errors"] == []
+    # The service's extra keys pass through the API unchanged.
+    assert (body["kind"], body["format"], body["status"]) == ("customers", "openar", "loaded")
+    assert (body["entities_created"], body["collectors_created"]) == (["US01"], ["newcollector"])
     assert Entity.objects.filter(code="US01").exists()
     kappa = Customer.objects.get(customer_ref="K100")
     assert (kappa.name, kappa.credit_limit, kappa.collector.username) == (

@@ -41,14 +41,15 @@ def now_param() -> dt.datetime:
     return timezone.now()
 
 
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+def _register_sqlite_adapters() -> None:
+    import sqlite3
+
+    # Dates as ISO text and decimals as text, as Django stores them.
+    sqlite3.register_adapter(dt.date, dt.date.isoformat)
+    sqlite3.register_adapter(Decimal, str)
+
+
+_register_sqlite_adapters()
 
 
 class Stage:
@@ -58,6 +59,7 @@ class Stage:
         self.name = name
         self.columns = list(columns)
         self.count = 0
+        self.indexed: set[tuple[str, ...]] = set()
 
     def create(self) -> None:
         types = PG_TYPES if is_postgres() else SQLITE_TYPES
@@ -74,6 +76,9 @@ class Stage:
             cur.execute(f"DROP TABLE IF EXISTS {self.name}")
 
     def index(self, *cols: str) -> None:
+        if cols in self.indexed:
+            return
+        self.indexed.add(cols)
         with connection.cursor() as cur:
             cur.execute(
                 f"CREATE INDEX {self.name}_{'_'.join(cols)}_idx ON {self.name} ({', '.join(cols)})"
@@ -109,7 +114,8 @@ class Stage:
                 buffer.clear()
 
         def write_sqlite(row: Sequence[Any]) -> None:
-            buffer.append([_sqlite_value(v) for v in row])
+            # Decimal, date and bool go through sqlite3 adapters (registered below).
+            buffer.append(row)
             self.count += 1
             if len(buffer) >= 5000:
                 flush()
@@ -137,3 +143,17 @@ def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return list(cur.fetchall())
+
+
+def duplicate_lines(stage: Stage, keys: Sequence[str]) -> list[tuple[int, int]]:
+    """(line, first line) for every staged row whose key already appeared earlier in the file;
+    found in SQL so a file of any size needs no key set in memory."""
+    stage.index(*keys)
+    on = " AND ".join(f"s2.{k} = s.{k}" for k in keys)
+    return [
+        (int(line), int(first))
+        for line, first in fetch(
+            f"SELECT s.line, MIN(s2.line) FROM {stage.name} s JOIN {stage.name} s2 "
+            f"ON {on} AND s2.line < s.line GROUP BY s.line"
+        )
+    ]

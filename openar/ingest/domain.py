@@ -17,21 +17,23 @@ TRUE_WORDS = {"true", "yes", "y", "1", "x", "si", "sí"}
 FALSE_WORDS = {"false", "no", "n", "0", ""}
 DOCUMENT_TYPES = ("invoice", "credit_memo", "debit_memo", "down_payment")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_AMOUNT_RE = re.compile(r"^[+-]?(\d*)(?:\.(\d*))?$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def text(
     row: dict[str, Any], name: str, errors: Errors, *, required: bool = False, max_len: int = 200
 ) -> str:
-    value = row.get(name) or ""
-    if not isinstance(value, str):
-        value = str(value)
-    value = value.strip()
-    if required and not value:
-        errors.append((name, "is required"))
-    elif len(value) > max_len:
+    value = row.get(name)
+    if value:
+        value = value.strip()
+    if not value:
+        if required:
+            errors.append((name, "is required"))
+        return ""
+    if len(value) > max_len:
         errors.append((name, f"is longer than {max_len} characters"))
-        value = value[:max_len]
+        return value[:max_len]
     return value
 
 
@@ -64,19 +66,20 @@ def amount_value(
     raw = text(row, name, errors, required=required)
     if not raw:
         return None
-    if not _NUMBER_RE.match(raw):
+    match = _AMOUNT_RE.match(raw)
+    if match is None or not (match.group(1) or match.group(2)):
         errors.append((name, f"{raw!r} is not an amount (use digits with '.' for decimals)"))
         return None
-    value = Decimal(raw)
+    # Checked on the text: trailing zeros are harmless, a real extra decimal is refused.
     if currency is not None:
         places = minor_units(currency)
-        if decimals_of(value.normalize() if value else value) > places:
+        if len((match.group(2) or "").rstrip("0")) > places:
             errors.append((name, f"{raw} has more decimals than {currency} allows ({places})"))
             return None
-    if abs(value) >= Decimal(10) ** 15:
+    if len(match.group(1).lstrip("0")) > 15:
         errors.append((name, f"{raw} is too large"))
         return None
-    return value
+    return Decimal(raw)
 
 
 def bool_value(row: dict[str, Any], name: str, errors: Errors) -> bool:

@@ -202,10 +202,9 @@ def make_adapter(
         known = set(required) | set(optional) | {"entity"}
 
         def convert_openar(raw: dict[str, str]) -> dict[str, str]:
-            row = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
-            if entity and not row.get("entity"):
-                row["entity"] = entity
-            return row
+            if entity and not raw.get("entity"):
+                raw["entity"] = entity
+            return raw
 
         return Adapter(
             fmt,

@@ -117,6 +117,11 @@ def test_login_page_shows_demo_logins_only_in_demo_mode(client, db, settings):
     settings.OPENAR_DEMO_MODE = True
     page = client.get("/login/").content.decode()
     assert "collector1" in page and "cashapp" in page
+    UserFactory(username="collector2", roles=["collector"])
+    UserFactory(username="manager", roles=["manager"])
+    page = client.get("/login/").content.decode()
+    assert "<code>manager</code></td><td>Collections manager</td>" in page
+    assert page.index("<code>manager</code>") < page.index("<code>collector2</code>")
     assert 'action="/i18n/setlang/"' in page
 
 

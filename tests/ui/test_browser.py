@@ -95,6 +95,7 @@ def test_collector_journey(live_server, monkeypatch, tmp_path, settings):
     # teardown happen after it has stopped, so Django's async guard has nothing to protect here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.OPENAR_UPLOAD_DIR = tmp_path / "uploads"
+    settings.OPENAR_DEMO_MODE = True  # the login page then lists the demo accounts
     UserFactory(username="manager", password="s3cret-pass", roles=["manager"])
     _portfolio()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -107,6 +108,7 @@ def test_collector_journey(live_server, monkeypatch, tmp_path, settings):
 
             page.goto(f"{base}/")
             expect(page).to_have_url(f"{base}/login/?next=/")
+            expect(page.locator(".demo-box")).to_contain_text("Collections manager")
             page.screenshot(path=str(SCREENSHOTS / "01-login.png"), full_page=True)
             page.fill("#id_username", "manager")
             page.fill("#id_password", "s3cret-pass")

@@ -56,3 +56,37 @@ def role_labels(roles: Any) -> list[str]:
 
     held = set(roles or ())
     return [str(role.label) for role in Role if role.value in held]
+
+
+_DEMO_ORDER = ["admin", "manager", "collector", "research", "cashapp", "credit"]
+
+
+@register.simple_tag
+def demo_logins() -> list[dict[str, str]]:
+    """The demo accounts that exist (demo mode only), in role order, with their role name."""
+    from django.contrib.auth import get_user_model
+
+    from openar.core.roles import Role
+
+    labels = {role.value: str(role.label) for role in Role}
+    users = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            username__regex=r"^(admin|manager|collector\d+|research|cashapp|credit)$",
+        )
+        .prefetch_related("groups")
+    )
+    rows = []
+    for user in users:
+        base = user.username.rstrip("0123456789")
+        number = int(user.username[len(base) :] or 0)
+        role = "admin" if user.is_superuser else base
+        rows.append(
+            (
+                _DEMO_ORDER.index(base),
+                number,
+                {"username": user.username, "role": labels.get(role, "")},
+            )
+        )
+    return [row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1]))]

@@ -159,7 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     as_of = dt.date.fromisoformat(args.as_of)
     scenarios = {s.strip() for s in args.scenarios.split(",") if s.strip()}
-    data_dir = BENCH_DIR / f"data-{args.customers}-seed{args.seed}-{as_of.isoformat()}"
+    from openar.ledger.demo import GENERATOR_VERSION
+
+    data_dir = (
+        BENCH_DIR
+        / f"data-v{GENERATOR_VERSION}-{args.customers}-seed{args.seed}-{as_of.isoformat()}"
+    )
     data_dir.mkdir(parents=True, exist_ok=True)
     base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     all_ok = True

@@ -69,14 +69,8 @@ def demo_logins() -> list[dict[str, str]]:
     from openar.core.roles import Role
 
     labels = {role.value: str(role.label) for role in Role}
-    users = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            username__regex=r"^(admin|manager|collector\d+|research|cashapp|credit)$",
-        )
-        .prefetch_related("groups")
-    )
+    pattern = r"^(admin|manager|collector\d+|research|cashapp|credit)$"
+    users = get_user_model().objects.filter(is_active=True, username__regex=pattern)
     rows = []
     for user in users:
         base = user.username.rstrip("0123456789")

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-import factory.random  # noqa: F401  (tests.factories reseeds through it)
 import pytest
 from openpyxl import load_workbook
 

@@ -10,7 +10,6 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-import factory.random  # noqa: F401  (tests.factories reseeds through it)
 import pytest
 
 from openar.ledger.services import aging_refresh

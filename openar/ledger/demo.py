@@ -216,8 +216,9 @@ class _Generator:
         self.behaviour_names = list(BEHAVIOURS)
         self.behaviour_weights = list(BEHAVIOURS.values())
         self.places = {e.currency: minor_units(e.currency) for e in ENTITIES} | {"USD": 2}
-        # Mean months a sale stays open across behaviours, used to size invoices so that the
-        # portfolio's open balance lands near the $1M-per-600-accounts target.
+        # Monthly sales of a standard account. The divisor is calibrated by measurement (open
+        # balance is ~6 months of a standard account's sales across the behaviour mix), so the
+        # portfolio lands near $1M of open items per 600 accounts.
         self._base_monthly_usd = TARGET_OPEN_USD_PER_CUSTOMER / 6.0
 
     # -- dates and FX -------------------------------------------------------------------------

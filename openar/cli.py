@@ -19,6 +19,8 @@ COMMAND_MODULES = [
     "openar.core.commands",
     "openar.ledger.commands",
     "openar.ingest.commands",
+    "openar.ingest.export_commands",
+    "openar.api_auth.commands",
 ]
 
 Handler = Callable[[argparse.Namespace], int]

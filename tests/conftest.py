@@ -17,3 +17,9 @@ def _roles(db):
     from openar.core.roles import ensure_role_groups
 
     ensure_role_groups()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Real hashing costs about a second per user; tests are about behaviour, not key stretching.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -46,7 +46,9 @@ def _serve(args: argparse.Namespace) -> int:
 
         print_demo_logins(f"http://{args.host}:{args.port}/")
     try:
-        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+        call_command(
+            "runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True
+        )
     finally:
         if worker is not None:
             worker.send_signal(signal.SIGTERM)

@@ -5,7 +5,8 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    """Append-only timeline of every change a person or a job made: who, when, what, before/after."""
+    """Append-only timeline of every change a person or a job made: who, when, what,
+    before and after."""
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
@@ -25,4 +26,5 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+        when = f"{self.at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"

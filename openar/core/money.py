@@ -79,7 +79,8 @@ def check_scale(amount: Decimal, currency: str) -> None:
     normalized = amount.normalize() if amount else amount
     if decimals_of(normalized) > places:
         raise ValidationError(
-            f"{amount} has more decimals than {currency} allows ({places})", code="too_many_decimals"
+            f"{amount} has more decimals than {currency} allows ({places})",
+            code="too_many_decimals",
         )
 
 
@@ -109,10 +110,7 @@ def parse_decimal(text: str, *, decimal_comma: bool | None = None) -> Decimal:
             else:
                 head, _, tail = raw.rpartition(",")
                 decimal_comma = not (len(tail) == 3 and head.replace(",", "").isdigit())
-        if decimal_comma:
-            raw = raw.replace(".", "").replace(",", ".")
-        else:
-            raw = raw.replace(",", "")
+        raw = raw.replace(".", "").replace(",", ".") if decimal_comma else raw.replace(",", "")
     elif decimal_comma and raw.count(".") >= 1:
         raw = raw.replace(".", "")
     if not raw or not all(ch.isdigit() or ch == "." for ch in raw) or raw.count(".") > 1:

@@ -10,16 +10,14 @@ from typing import Any
 import pydantic
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema, UploadedFile
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from openar.api_auth.schemas import ERRORS
-from openar.core.dates import today
 from openar.core.errors import NotFound, OpenARError, PermissionDenied, ValidationError
 from openar.core.roles import Role, has_role
 from openar.ingest.choices import ImportFormat, ImportKind
 from openar.ingest.models import ImportBatch
-from openar.ledger.services import aging_refresh
 
 router = Router(tags=["imports"])
 
@@ -115,7 +113,7 @@ def import_batch(request: HttpRequest, batch_id: int) -> dict[str, Any]:
 )
 def import_upload(
     request: HttpRequest, kind: str, file: File[UploadedFile], query: Query[ImportParams]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Load customers, items, receipts, applications or fx-rates from an uploaded CSV or XLSX.
 
     200 with the summary when the file loaded; 422 with the same summary (and every error with
@@ -135,7 +133,7 @@ def import_upload(
             f"unknown format {params.format!r}; use one of {', '.join(ImportFormat.values)}",
             field="format",
         )
-    from openar.ingest.services import import_file
+    from openar.ingest.services import import_file, refresh_after_import
 
     upload_dir = Path(settings.OPENAR_UPLOAD_DIR)
     upload_dir.mkdir(parents=True, exist_ok=True)
@@ -162,19 +160,13 @@ def import_upload(
         if exc.status != 400 or exc.field in ("kind", "format"):
             raise  # a bad parameter (e.g. the SAP layout for customers), not a bad file
         # A file-level problem (unreadable, unknown layout, missing column) rejects the file.
-        return 422, _file_rejected(original, kind, params, exc)
+        return Status(422, _file_rejected(original, kind, params, exc))
     finally:
         path.unlink(missing_ok=True)
-    if (
-        result.loaded
-        and not params.dry_run
-        and (result.created or result.updated)
-        and kind != ImportKind.FX_RATES
-    ):
-        # As `openar import` does: the customer list reads the aging snapshot.
-        aging_refresh(as_of=today(), actor=user)
+    # As `openar import` does: the customer list reads the aging snapshot.
+    refresh_after_import(result, actor=user)
     summary = {**result.as_dict(), "batch_id": result.batch_id}
-    return (200 if result.loaded else 422), summary
+    return Status(200 if result.loaded else 422, summary)
 
 
 def _file_rejected(

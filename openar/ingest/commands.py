@@ -41,9 +41,7 @@ def register(sub: Any) -> None:
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from openar.core.dates import today
-    from openar.ingest.services import import_file
-    from openar.ledger.services import aging_refresh
+    from openar.ingest.services import import_file, refresh_after_import
 
     if args.rejects and not args.partial:
         raise UsageError("--rejects only makes sense with --partial")
@@ -61,14 +59,8 @@ def _import(args: argparse.Namespace) -> int:
         actor="cli",
         decimal_comma=True if args.decimal_comma else None,
     )
-    if (
-        result.loaded
-        and not args.dry_run
-        and not args.no_refresh
-        and (result.created or result.updated)
-        and args.kind != ImportKind.FX_RATES
-    ):
-        aging_refresh(as_of=today(), actor="cli")
+    if not args.no_refresh:
+        refresh_after_import(result, actor="cli")
     summary = result.as_dict()
     summary["file"] = args.file
     if args.json:

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from openar.core.money import ZERO, decimals_of, is_currency, minor_units
+from openar.core.money import ZERO, is_currency, minor_units
 
 Errors = list[tuple[str, str]]
 
@@ -156,7 +156,7 @@ def find_cycles(parents: dict[str, str]) -> set[str]:
     """Refs that sit on a parent cycle (a customer cannot be its own ancestor)."""
     bad: set[str] = set()
     for start in parents:
-        seen = []
+        seen: list[str] = []
         node: str | None = start
         while node is not None and node in parents:
             if node in seen:

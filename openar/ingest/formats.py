@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from openar.core.errors import ValidationError
 from openar.core.money import parse_decimal
@@ -173,7 +174,7 @@ class Adapter:
     header: list[str]
     missing: list[str]
     known: set[str]
-    convert: Callable[[dict[str, str]], dict[str, str]]
+    convert: Callable[[dict[str, str]], dict[str, Any]]
     extra_columns: list[str] = field(default_factory=list)
 
 
@@ -201,7 +202,7 @@ def make_adapter(
         missing = [c for c in required if c not in header]
         known = set(required) | set(optional) | {"entity"}
 
-        def convert_openar(raw: dict[str, str]) -> dict[str, str]:
+        def convert_openar(raw: dict[str, str]) -> dict[str, Any]:
             if entity and not raw.get("entity"):
                 raw["entity"] = entity
             return raw
@@ -236,7 +237,7 @@ def make_adapter(
         value = raw.get(name, "") if name else ""
         return value.strip() if isinstance(value, str) else value
 
-    def convert_sap(raw: dict[str, str]) -> dict[str, str]:
+    def convert_sap(raw: dict[str, str]) -> dict[str, Any]:
         amount = normalize_amount(pick(raw, "amount"), decimal_comma)
         cleared = normalize_date(pick(raw, "cleared_date"))
         sap_type = pick(raw, "sap_document_type").upper()
@@ -276,7 +277,7 @@ def make_adapter(
         }
         return row
 
-    def convert_oracle(raw: dict[str, str]) -> dict[str, str]:
+    def convert_oracle(raw: dict[str, str]) -> dict[str, Any]:
         klass = pick(raw, "oracle_class").upper()
         disputed = pick(raw, "disputed").lower() in {"y", "yes", "true", "1"}
         row = {

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from openar.core.money import quantize
+from openar.core.money import decimals_of, quantize
 from openar.core.roles import Role
 from openar.ingest import domain
 from openar.ingest.bulk import (
@@ -458,7 +458,7 @@ class ItemLoader(Loader):
 
     def merge(self) -> Counts:
         s, t = self.stage.name, "ledger_document"
-        join = f"t.entity_id = s.entity_id AND t.document_ref = s.document_ref"
+        join = "t.entity_id = s.entity_id AND t.document_ref = s.document_ref"
         differs = " OR ".join(
             distinct(f"t.{c}", json_cast(f"s.{c}") if c == "attributes" else f"s.{c}")
             for c in self.updated_fields
@@ -470,7 +470,8 @@ class ItemLoader(Loader):
         if changed:
             for col in self.tracked:
                 execute(
-                    f"INSERT INTO ledger_documentchange (document_id, batch_id, field, before, after, changed_at) "
+                    "INSERT INTO ledger_documentchange "
+                    "(document_id, batch_id, field, before, after, changed_at) "
                     f"SELECT t.id, %s, %s, COALESCE(CAST(t.{col} AS TEXT), ''), "
                     f"COALESCE(CAST(s.{col} AS TEXT), ''), %s FROM {s} s JOIN {t} t ON {join} "
                     f"WHERE {distinct(f't.{col}', f's.{col}')}",
@@ -700,7 +701,8 @@ class ApplicationLoader(Loader):
                 [now],
             )
         execute(
-            f"INSERT INTO {t} (receipt_id, document_id, amount, applied_date, source, created_at, updated_at) "
+            f"INSERT INTO {t} "
+            "(receipt_id, document_id, amount, applied_date, source, created_at, updated_at) "
             f"SELECT s.receipt_id, s.document_id, s.amount, s.applied_date, %s, %s, %s FROM {s} s "
             f"WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {join})",
             [self.ctx.source, now, now],
@@ -736,7 +738,7 @@ class FxRateLoader(Loader):
                 rate = Decimal(raw)
                 if rate <= 0:
                     errors.append(("rate", "must be positive"))
-                elif domain.decimals_of(rate.normalize()) > 10:
+                elif decimals_of(rate.normalize()) > 10:
                     errors.append(("rate", "has more than 10 decimals"))
         key = f"{date}\x1f{a}\x1f{b}"
         if date and a and b:

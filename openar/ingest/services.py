@@ -310,3 +310,20 @@ def _write_rejects(
             raw = raw_by_line.get(line, {})
             writer.writerow([line, reasons, *(raw.get(h, "") for h in header)])
     return target
+
+
+def refresh_after_import(result: ImportResult, *, actor: Any) -> bool:
+    """Refresh the aging snapshot (what the customer list reads) after a load that changed the
+    ledger. Used by the CLI, the API and the UI so all three leave the same state."""
+    from openar.core.dates import today
+    from openar.ledger.services import aging_refresh
+
+    if (
+        result.status in (ImportStatus.LOADED, ImportStatus.PARTIAL)
+        and not result.dry_run
+        and (result.created or result.updated)
+        and result.kind != ImportKind.FX_RATES
+    ):
+        aging_refresh(as_of=today(), actor=actor)
+        return True
+    return False

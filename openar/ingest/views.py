@@ -44,7 +44,7 @@ def _safe_name(name: str) -> str:
 
 def _run(pending: dict[str, Any], *, dry_run: bool, actor: Any) -> dict[str, Any]:
     """Run the import service and return its summary; file-level problems become one error."""
-    from openar.ingest.services import import_file
+    from openar.ingest.services import import_file, refresh_after_import
 
     folder = Path(pending["path"]).parent
     try:
@@ -71,6 +71,7 @@ def _run(pending: dict[str, Any], *, dry_run: bool, actor: Any) -> dict[str, Any
             "loaded": False,
             "status": ImportStatus.REJECTED,
         }
+    refresh_after_import(result, actor=actor)
     summary = dict(result.as_dict())
     summary["loaded"] = result.loaded
     return summary

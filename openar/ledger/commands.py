@@ -89,7 +89,7 @@ def _report_aging(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         aging_to_xlsx(report, args.output)
         return 0
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
     try:
         if args.format == "json":
             json.dump(report.as_dict(), out, indent=2)

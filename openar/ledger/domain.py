@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from openar.core.errors import ValidationError
 from openar.core.money import ZERO, quantize
@@ -52,7 +53,7 @@ def parse_bucket_bounds(text: str | Iterable[int] | None) -> tuple[int, ...]:
             ) from None
     else:
         bounds = tuple(int(b) for b in text)
-    if not bounds or bounds[0] < 1 or any(b >= c for b, c in zip(bounds, bounds[1:], strict=False)):
+    if not bounds or bounds[0] < 1 or any(b >= c for b, c in pairwise(bounds)):
         raise ValidationError(
             "buckets must be positive day counts in increasing order, e.g. 30,60,90,120",
             code="invalid_buckets",

@@ -2,7 +2,8 @@
 
 Amounts are Decimal in the document currency (``*_amount``) and, where a rate was known, in the
 entity's functional currency (``functional_*``) with the rate and its date. Every imported row keeps
-``source`` (which loader) and ``external_ref`` (its key in the source system), so loads are idempotent.
+``source`` (which loader) and ``external_ref`` (its key in the source system), so loads are
+idempotent.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ from openar.core.money import (
 from openar.ledger.choices import DocumentType
 
 
-def AmountField(**kwargs):  # noqa: N802 - reads like a field class at the call site
+def AmountField(**kwargs):
     return models.DecimalField(
         max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, **kwargs
     )
 
 
-def RateField(**kwargs):  # noqa: N802
-    return models.DecimalField(max_digits=RATE_MAX_DIGITS, decimal_places=RATE_DECIMAL_PLACES, **kwargs)
+def RateField(**kwargs):
+    return models.DecimalField(
+        max_digits=RATE_MAX_DIGITS, decimal_places=RATE_DECIMAL_PLACES, **kwargs
+    )
 
 
 class Entity(models.Model):
@@ -124,7 +127,9 @@ class Document(models.Model):
             models.UniqueConstraint(fields=["entity", "document_ref"], name="document_unique_ref"),
             # Open amount has the sign of the amount and never exceeds it.
             models.CheckConstraint(
-                condition=(Q(amount__gte=0) & Q(open_amount__gte=0) & Q(open_amount__lte=F("amount")))
+                condition=(
+                    Q(amount__gte=0) & Q(open_amount__gte=0) & Q(open_amount__lte=F("amount"))
+                )
                 | (Q(amount__lte=0) & Q(open_amount__lte=0) & Q(open_amount__gte=F("amount"))),
                 name="document_open_within_amount",
             ),

@@ -11,11 +11,30 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, DecimalField, F, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from openar.core.errors import NotFound, ValidationError
-from openar.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, ZERO, format_amount, quantize
+from openar.core.money import (
+    AMOUNT_DECIMAL_PLACES,
+    AMOUNT_MAX_DIGITS,
+    ZERO,
+    format_amount,
+    quantize,
+)
 from openar.ledger.choices import AgingGroup
 from openar.ledger.domain import (
     Bucket,
@@ -98,7 +117,10 @@ class AgingReport:
                 }
                 for r in self.rows
             ],
-            "totals": {"total": format_amount(self.total, cur), "buckets": amounts(self.totals, cur)},
+            "totals": {
+                "total": format_amount(self.total, cur),
+                "buckets": amounts(self.totals, cur),
+            },
             "unconverted": [
                 {
                     "key": u.key,
@@ -220,6 +242,10 @@ def group_member_ids(customer_ref: str) -> list[int]:
     return members
 
 
+def _amount_field() -> DecimalField:
+    return DecimalField(max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES)
+
+
 _GROUP_FIELD = {
     AgingGroup.CUSTOMER: "customer_id",
     AgingGroup.GROUP: "customer_id",
@@ -235,12 +261,13 @@ def _aging_lines(
     group_field = _GROUP_FIELD[AgingGroup(by)]
     n = len(buckets)
     lines: dict[tuple[Any, str], list[Decimal]] = defaultdict(lambda: [ZERO] * n)
-    amount_field_kwargs = {"max_digits": AMOUNT_MAX_DIGITS, "decimal_places": AMOUNT_DECIMAL_PLACES}
 
     base = Case(
         When(cleared_date__isnull=True, then=F("open_amount")),
         default=F("amount"),
-        output_field=DecimalField(**amount_field_kwargs),
+        output_field=DecimalField(
+            max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES
+        ),
     )
     scoped = open_documents_as_of(as_of, filters)
     for row in (
@@ -257,7 +284,9 @@ def _aging_lines(
     adjust = Case(
         When(document__cleared_date__isnull=True, then=F("amount")),
         default=-F("amount"),
-        output_field=DecimalField(**amount_field_kwargs),
+        output_field=DecimalField(
+            max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES
+        ),
     )
     apps = Application.objects.filter(document__document_date__lte=as_of).filter(
         Q(document__cleared_date__isnull=True, applied_date__gt=as_of)
@@ -313,7 +342,8 @@ def aging_report(
     """Aging of open items on ``as_of`` grouped ``by`` customer, collector, entity or parent group,
     converted to the reporting currency at the latest rate on or before ``as_of``.
 
-    Amounts with no usable rate are listed in ``unconverted`` in their own currency, never dropped."""
+    Amounts with no usable rate are listed in ``unconverted`` in their own currency, never
+    dropped."""
     if by not in AgingGroup.values:
         raise ValidationError(
             f"cannot group aging by {by!r}; use one of {', '.join(AgingGroup.values)}",
@@ -359,7 +389,9 @@ def aging_report(
         used[cur] = rate
         row = rows.get(gid)
         if row is None:
-            row = rows[gid] = AgingRow(key=key, name=name, total=ZERO, buckets=dict.fromkeys(names, ZERO))
+            row = rows[gid] = AgingRow(
+                key=key, name=name, total=ZERO, buckets=dict.fromkeys(names, ZERO)
+            )
         for bucket_name, value in zip(names, amounts, strict=True):
             converted = quantize(value * rate.rate, currency)
             row.buckets[bucket_name] += converted
@@ -545,7 +577,7 @@ def customer_list(
     return qs
 
 
-def customer_aging_rows(*, as_of: dt.date) -> dict[int, dict[str, Any]]:
+def customer_aging_rows(*, as_of: dt.date) -> dict[int, Any]:
     """Per-customer figures for the aging snapshot: open item count and oldest due date."""
     rows = (
         open_documents_as_of(as_of)

@@ -100,6 +100,7 @@ def test_fx_rates_load_update_and_reject(db, tmp_path):
         "2026-06-30,MXN,MXN,1\n"
         "2026-06-30,MXN,USD,-2\n"
         "2026-06-31,ABC,USD,1\n"
+        "2026-06-29,EUR,USD,1.12345678901\n"
     )
     result = import_file(kind="fx-rates", path=write(tmp_path, "bad.csv", bad))
     assert {(e.line, e.field) for e in result.errors} == {
@@ -107,4 +108,6 @@ def test_fx_rates_load_update_and_reject(db, tmp_path):
         (3, "rate"),
         (4, "date"),
         (4, "from_currency"),
+        (5, "rate"),
     }
+    assert result.errors[-1].message == "has more than 10 decimals"

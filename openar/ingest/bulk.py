@@ -95,7 +95,13 @@ class Stage:
         if is_postgres():
             with connection.cursor() as cur:
                 raw = cur.cursor  # the psycopg cursor under Django's wrapper
-                with raw.copy(f"COPY {self.name} ({names}) FROM STDIN") as copy:
+                from psycopg.copy import QueuedLibpqWriter
+
+                # The queued writer sends from a thread, so parsing the next rows overlaps
+                # with the server storing the previous ones.
+                with raw.copy(
+                    f"COPY {self.name} ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)
+                ) as copy:
 
                     def write_pg(row: Sequence[Any]) -> None:
                         copy.write_row(row)
@@ -157,3 +163,10 @@ def duplicate_lines(stage: Stage, keys: Sequence[str]) -> list[tuple[int, int]]:
             f"ON {on} AND s2.line < s.line GROUP BY s.line"
         )
     ]
+
+
+def analyze_if_big(table: str, changed_rows: int) -> None:
+    """Refresh PostgreSQL's planner statistics after a large load, so the next report does
+    not plan for the table as it was (autovacuum would get there, but later)."""
+    if is_postgres() and changed_rows >= 10000:
+        execute(f"ANALYZE {table}")

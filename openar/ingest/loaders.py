@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,11 +16,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from openar.core.money import decimals_of, quantize
+from openar.core.money import MINOR_UNITS, ZERO, decimals_of, quantize
 from openar.core.roles import Role
 from openar.ingest import domain
 from openar.ingest.bulk import (
     Stage,
+    analyze_if_big,
     distinct,
     duplicate_lines,
     execute,
@@ -31,6 +33,11 @@ from openar.ingest.bulk import (
 from openar.ledger.models import Customer, Entity, FxRate
 
 Errors = domain.Errors
+_DOC_TYPES = frozenset(domain.DOCUMENT_TYPES)
+# Digits, an optional sign and decimals: the only amount text the fast path accepts.
+_PLAIN_AMOUNT = re.compile(r"^-?(\d{1,15})\.?(\d*)$")
+_ONE = Decimal(1)
+_date = dt.date.fromisoformat
 
 
 @dataclass
@@ -395,6 +402,74 @@ class ItemLoader(Loader):
             )
 
     def check(self, line: int, row: dict[str, Any], errors: Errors) -> Sequence[Any] | None:
+        if not errors:
+            record = self._check_fast(line, row)
+            if record is not None:
+                return record
+        return self._check_slow(line, row, errors)
+
+    def _check_fast(self, line: int, row: dict[str, Any]) -> Sequence[Any] | None:
+        """The common case of a clean row without helper calls; any doubt falls through to
+        ``_check_slow``, which alone words the errors."""
+        try:
+            entity = self.ctx.entities.get(row["entity"].strip())
+            currency = row["currency"].strip()
+            places = MINOR_UNITS.get(currency)
+            customer_id = self.customers.get(row["customer_ref"].strip())
+            ref = row["document_ref"].strip()
+            doc_type = row["document_type"].strip()
+            if (
+                entity is None
+                or places is None
+                or customer_id is None
+                or not ref
+                or len(ref) > 40
+                or doc_type not in _DOC_TYPES
+            ):
+                return None
+            document_date = _date(row["document_date"].strip())
+            due_date = _date(row["due_date"].strip())
+            raw_amount = row["amount"].strip()
+            match = _PLAIN_AMOUNT.match(raw_amount)
+            if match is None or len(match.group(2).rstrip("0")) > places:
+                return None
+            amount = Decimal(raw_amount)
+            raw_open = (row.get("open_amount") or "").strip()
+            raw_cleared = (row.get("cleared_date") or "").strip()
+            cleared = _date(raw_cleared) if raw_cleared else None
+            if raw_open:
+                match = _PLAIN_AMOUNT.match(raw_open)
+                if match is None or len(match.group(2).rstrip("0")) > places:
+                    return None
+                open_amount = Decimal(raw_open)
+            else:
+                open_amount = ZERO if cleared else amount
+            if amount >= 0:
+                if doc_type == "credit_memo" or not ZERO <= open_amount <= amount:
+                    return None
+            elif doc_type in ("invoice", "debit_memo") or not amount <= open_amount <= ZERO:
+                return None
+            if cleared is not None and (open_amount != 0 or cleared < document_date):
+                return None
+            reference = (row.get("reference") or "").strip()
+            po_number = (row.get("po_number") or "").strip()
+            disputed_text = (row.get("disputed") or "").strip().lower()
+            if len(reference) > 80 or len(po_number) > 80:
+                return None
+            if disputed_text in domain.TRUE_WORDS:
+                disputed = True
+            elif disputed_text in domain.FALSE_WORDS:
+                disputed = False
+            else:
+                return None
+        except (KeyError, ValueError, AttributeError):
+            return None
+        return self._record(
+            line, row, entity, customer_id, ref, doc_type, document_date, due_date, currency,
+            amount, open_amount, cleared, reference, po_number, disputed,
+        )  # fmt: skip
+
+    def _check_slow(self, line: int, row: dict[str, Any], errors: Errors) -> Sequence[Any] | None:
         currency = domain.currency_value(row, "currency", errors)
         entity = self.ctx.entity(row, errors, currency)
         customer_ref = domain.text(row, "customer_ref", errors, required=True, max_len=40)
@@ -429,12 +504,37 @@ class ItemLoader(Loader):
         if errors:
             return None
         assert entity is not None and amount is not None and open_amount is not None
-        assert document_date is not None
+        assert document_date is not None and due_date is not None and currency is not None
+        return self._record(
+            line, row, entity, customer_id, ref, doc_type, document_date, due_date, currency,
+            amount, open_amount, cleared, reference, po_number, disputed,
+        )  # fmt: skip
+
+    def _record(
+        self,
+        line: int,
+        row: dict[str, Any],
+        entity: tuple[int, str],
+        customer_id: int | None,
+        ref: str,
+        doc_type: str,
+        document_date: dt.date,
+        due_date: dt.date,
+        currency: str,
+        amount: Decimal,
+        open_amount: Decimal,
+        cleared: dt.date | None,
+        reference: str,
+        po_number: str,
+        disputed: bool,
+    ) -> Sequence[Any]:
+        """The staged row, with amounts in the entity's functional currency where a rate (or
+        the ERP's own local amount) is known."""
         functional = entity[1]
         local = row.get("__local_amount__")
         f_amount = f_open = rate = rate_date = None
         if currency == functional:
-            f_amount, f_open, rate, rate_date = amount, open_amount, Decimal(1), document_date
+            f_amount, f_open, rate, rate_date = amount, open_amount, _ONE, document_date
         elif local:
             try:
                 f_amount = quantize(Decimal(local), functional)
@@ -444,7 +544,7 @@ class ItemLoader(Loader):
                 rate = (f_amount / amount).quantize(Decimal("1E-10"))
                 f_open = quantize(open_amount * f_amount / amount, functional)
                 rate_date = document_date
-        if rate is None and currency is not None:
+        if rate is None:
             found = self.rates.rate(currency, functional, document_date)
             if found is not None:
                 rate, rate_date = found[0].quantize(Decimal("1E-10")), found[1]
@@ -495,6 +595,7 @@ class ItemLoader(Loader):
             f"WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {join})",
             [self.ctx.source, now, now],
         )
+        analyze_if_big(t, total - matched + changed)
         return Counts(created=total - matched, updated=changed, unchanged=matched - changed)
 
 
@@ -707,6 +808,7 @@ class ApplicationLoader(Loader):
             f"WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {join})",
             [self.ctx.source, now, now],
         )
+        analyze_if_big(t, total - matched + changed)
         return Counts(created=total - matched, updated=changed, unchanged=matched - changed)
 
 
@@ -802,6 +904,7 @@ def _generic_merge(
         f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {join})",
         params2,
     )
+    analyze_if_big(table, total - matched + changed)
     return Counts(created=total - matched, updated=changed, unchanged=matched - changed)
 
 

@@ -6,11 +6,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -32,7 +33,6 @@ from openar.core.money import (
     AMOUNT_DECIMAL_PLACES,
     AMOUNT_MAX_DIGITS,
     ZERO,
-    format_amount,
     quantize,
 )
 from openar.ledger.choices import AgingGroup
@@ -100,9 +100,13 @@ class AgingReport:
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape of ``openar report aging --format json`` and the API."""
         cur = self.currency
+        exponents = {c: quantize(ZERO, c) for c in {cur, *(u.currency for u in self.unconverted)}}
+
+        def fmt(value: Decimal, currency: str) -> str:
+            return f"{value.quantize(exponents[currency], rounding=ROUND_HALF_UP):f}"
 
         def amounts(values: dict[str, Decimal], currency: str) -> dict[str, str]:
-            return {name: format_amount(values[name], currency) for name in self.bucket_names}
+            return {name: fmt(values[name], currency) for name in self.bucket_names}
 
         return {
             "as_of": self.as_of.isoformat(),
@@ -112,13 +116,13 @@ class AgingReport:
                 {
                     "key": r.key,
                     "name": r.name,
-                    "total": format_amount(r.total, cur),
+                    "total": fmt(r.total, cur),
                     "buckets": amounts(r.buckets, cur),
                 }
                 for r in self.rows
             ],
             "totals": {
-                "total": format_amount(self.total, cur),
+                "total": fmt(self.total, cur),
                 "buckets": amounts(self.totals, cur),
             },
             "unconverted": [
@@ -126,7 +130,7 @@ class AgingReport:
                     "key": u.key,
                     "name": u.name,
                     "currency": u.currency,
-                    "total": format_amount(u.total, u.currency),
+                    "total": fmt(u.total, u.currency),
                     "buckets": amounts(u.buckets, u.currency),
                 }
                 for u in self.unconverted
@@ -168,6 +172,30 @@ def _bucket_case(field_name: str, as_of: dt.date, buckets: list[Bucket]) -> Case
         assert earliest is not None
         whens.append(When(**{f"{field_name}__gte": earliest}, then=Value(index)))
     return Case(*whens, default=Value(len(buckets) - 1), output_field=IntegerField())
+
+
+def _fetch_rows(qs: QuerySet) -> Iterable[tuple[Any, ...]]:
+    """Rows of a values_list queryset. PostgreSQL returns numeric sums as Decimal already, so
+    its rows skip Django's per-value converters (a second saved on 100k-customer reports);
+    SQLite's REAL sums still need them."""
+    if connection.vendor != "postgresql":
+        return qs.iterator(chunk_size=10000)
+    sql, params = qs.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Grouping a million open items sorts or hashes ~50 MB; the default 4 MB spills to disk.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _bucket_q(field_name: str, as_of: dt.date, bucket: Bucket) -> Q:
+    earliest, latest = bucket.due_date_range(as_of)
+    if bucket.low is None:
+        return Q(**{f"{field_name}__gte": as_of})
+    q = Q(**{f"{field_name}__lte": latest})
+    if earliest is not None:
+        q &= Q(**{f"{field_name}__gte": earliest})
+    return q
 
 
 def open_documents_as_of(as_of: dt.date, filters: AgingFilters | None = None) -> QuerySet[Document]:
@@ -269,15 +297,17 @@ def _aging_lines(
             max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES
         ),
     )
+    # One row per (group, currency) with a conditional sum per bucket: a 100k-customer
+    # portfolio comes back as ~100k rows rather than one per (customer, currency, bucket).
+    sums = {
+        f"b{i}": Sum(base, filter=_bucket_q("due_date", as_of, b)) for i, b in enumerate(buckets)
+    }
     scoped = open_documents_as_of(as_of, filters)
-    for row in (
-        scoped.annotate(bucket=_bucket_case("due_date", as_of, buckets), base=base)
-        .values(group_field, "currency", "bucket")
-        .annotate(total=Sum("base"))
-        .order_by()
-    ):
-        if row["total"]:
-            lines[(row[group_field], row["currency"])][row["bucket"]] += Decimal(row["total"])
+    grouped = scoped.values_list(group_field, "currency").annotate(**sums).order_by()
+    for row in _fetch_rows(grouped):
+        amounts = row[2:]
+        if any(amounts):
+            lines[(row[0], row[1])] = [ZERO if a is None else Decimal(a) for a in amounts]
 
     # Roll back cash applied after as_of (still-open documents) and take off cash applied by
     # as_of on documents cleared later: those rows are few for any recent as_of.
@@ -308,10 +338,13 @@ def _aging_lines(
 def _group_names(by: str, ids: Iterable[Any]) -> dict[Any, tuple[str, str]]:
     ids = set(ids)
     if by in (AgingGroup.CUSTOMER, AgingGroup.GROUP):
+        customers = Customer.objects.all()
+        if len(ids) <= 1000:  # a long IN list costs more than reading every name
+            customers = customers.filter(id__in=ids)
         return {
             cid: (ref, name)
-            for cid, ref, name in Customer.objects.filter(id__in=ids).values_list(
-                "id", "customer_ref", "name"
+            for cid, ref, name in customers.values_list("id", "customer_ref", "name").iterator(
+                chunk_size=10000
             )
         }
     if by == AgingGroup.ENTITY:
@@ -372,9 +405,12 @@ def aging_report(
     label = _group_names(by, {gid for gid, _ in lines})
     rows: dict[Any, AgingRow] = {}
     unconverted: list[UnconvertedLine] = []
-    for (gid, cur), amounts in sorted(lines.items(), key=lambda kv: (label[kv[0][0]][0], kv[0][1])):
+    zero = quantize(ZERO, currency)  # carries the currency's exponent, so sums format as is
+    exponent = zero
+    currency_rates = {cur: cross_rate(cur, currency, rates) for cur in {c for _, c in lines}}
+    for (gid, cur), amounts in lines.items():
         key, name = label[gid]
-        rate = cross_rate(cur, currency, rates)
+        rate = currency_rates[cur]
         if rate is None:
             unconverted.append(
                 UnconvertedLine(
@@ -390,23 +426,31 @@ def aging_report(
         row = rows.get(gid)
         if row is None:
             row = rows[gid] = AgingRow(
-                key=key, name=name, total=ZERO, buckets=dict.fromkeys(names, ZERO)
+                key=key, name=name, total=zero, buckets=dict.fromkeys(names, zero)
             )
+        factor = None if rate.rate == 1 else rate.rate
+        target = row.buckets
         for bucket_name, value in zip(names, amounts, strict=True):
-            converted = quantize(value * rate.rate, currency)
-            row.buckets[bucket_name] += converted
-            row.total += converted
+            if value:
+                if factor is not None:
+                    value = value * factor
+                target[bucket_name] += value.quantize(exponent, rounding=ROUND_HALF_UP)
 
-    ordered = [r for r in rows.values() if r.total or any(r.buckets.values())]
+    ordered = []
+    for row in rows.values():
+        row.total = sum(row.buckets.values(), zero)
+        if row.total or any(row.buckets.values()):
+            ordered.append(row)
     ordered.sort(key=lambda r: r.key)
-    totals = {n: sum((r.buckets[n] for r in ordered), ZERO) for n in names}
+    unconverted.sort(key=lambda u: (u.key, u.currency))
+    totals = {n: sum((r.buckets[n] for r in ordered), zero) for n in names}
     return AgingReport(
         as_of=as_of,
         currency=currency,
         by=str(by),
         buckets=buckets,
         rows=ordered,
-        total=sum(totals.values(), ZERO),
+        total=sum(totals.values(), zero),
         totals=totals,
         unconverted=unconverted,
         rates=used,

@@ -26,6 +26,7 @@ from openar.ingest.bulk import (
     duplicate_lines,
     execute,
     fetch,
+    foreign_keys_checked_once,
     json_cast,
     now_param,
     scalar,
@@ -589,12 +590,14 @@ class ItemLoader(Loader):
         cols = [c for c, _ in self.stage_columns if c != "line"]
         select = ", ".join(json_cast(f"s.{c}") if c == "attributes" else f"s.{c}" for c in cols)
         ext = "CAST(s.entity_id AS TEXT) || ':' || s.document_ref"
-        execute(
-            f"INSERT INTO {t} ({', '.join(cols)}, source, external_ref, created_at, updated_at) "
-            f"SELECT {select}, %s, {ext}, %s, %s FROM {s} s "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {join})",
-            [self.ctx.source, now, now],
-        )
+        with foreign_keys_checked_once(t, total - matched):
+            execute(
+                f"INSERT INTO {t} ({', '.join(cols)}, "
+                "source, external_ref, created_at, updated_at) "
+                f"SELECT {select}, %s, {ext}, %s, %s FROM {s} s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {join})",
+                [self.ctx.source, now, now],
+            )
         analyze_if_big(t, total - matched + changed)
         return Counts(created=total - matched, updated=changed, unchanged=matched - changed)
 

@@ -104,7 +104,7 @@ def _csv_rows(path: Path) -> RowSource:
                     raise FileProblem(
                         f"line {reader.line_num}: {exc}", line=reader.line_num
                     ) from None
-                if not values or all(not v.strip() for v in values):
+                if not any(values) or not "".join(values).strip():
                     continue
                 line = reader.line_num
                 if len(values) > width:

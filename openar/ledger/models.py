@@ -97,8 +97,14 @@ class Customer(models.Model):
 class Document(models.Model):
     """An open or cleared receivable document: invoice, credit memo, debit memo, down payment."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="documents")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="documents")
+    # No single-column FK indexes: (entity, document_ref) and (customer, due_date) lead with
+    # them, and every index costs time on a million-row load.
+    entity = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, related_name="documents", db_index=False
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="documents", db_index=False
+    )
     document_ref = models.CharField(max_length=40)
     document_type = models.CharField(max_length=20, choices=DocumentType.choices)
     document_date = models.DateField()
@@ -147,10 +153,17 @@ class Document(models.Model):
 class Receipt(models.Model):
     """Cash received. ``customer`` is empty for unidentified cash."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="receipts")
+    entity = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, related_name="receipts", db_index=False
+    )
     receipt_ref = models.CharField(max_length=60)
     customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="receipts",
+        db_index=False,
     )
     receipt_date = models.DateField()
     currency = models.CharField(max_length=3)
@@ -178,8 +191,12 @@ class Receipt(models.Model):
 class Application(models.Model):
     """Part of a receipt applied to a document, in the document currency."""
 
-    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, related_name="applications")
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="applications")
+    receipt = models.ForeignKey(
+        Receipt, on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
     amount = AmountField()
     applied_date = models.DateField()
     source = models.CharField(max_length=20, default="manual")

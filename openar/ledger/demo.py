@@ -28,7 +28,7 @@ from typing import Any
 from openar.core.money import minor_units
 
 # Bump when the generator's output changes, so cached benchmark data is regenerated.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 CUSTOMERS_PER_COLLECTOR = 600
 # About $1M of open balance per 600-account portfolio.
 TARGET_OPEN_USD_PER_CUSTOMER = 1_000_000 / CUSTOMERS_PER_COLLECTOR
@@ -268,8 +268,9 @@ class _Generator:
             base = f"{rng.choice(_TRADES_ES)} {rng.choice(_WORDS_ES)}"
         else:
             base = f"{rng.choice(_WORDS_EN)} {rng.choice(_TRADES_EN)}"
-        # The index keeps names distinct in a 100k-account list without looking generated.
-        return f"{base} {rng.choice(spec.legal_suffixes)} ({index})"
+        # Names may repeat across a 100k-account portfolio, as in real ledgers; the customer
+        # number is what identifies an account.
+        return f"{base} {rng.choice(spec.legal_suffixes)}"
 
     def customers(self) -> Iterator[dict[str, Any]]:
         """Yield customer profiles in file order (a parent always comes before its children)."""
@@ -312,11 +313,12 @@ class _Generator:
     def customer_row(self, p: dict[str, Any], monthly_minor: int) -> list[str]:
         spec: EntitySpec = p["spec"]
         places = self.places[p["currency"]]
-        # Credit limit: a round figure covering about terms + 1.5 months of sales.
-        raw = monthly_minor * (p["terms"] / 30 + 1.5) / 10**places
+        # Credit limit: a round figure covering about terms + 5 months of sales, so most
+        # accounts sit inside their line and the late and stopped payers run over it.
+        raw = monthly_minor * (p["terms"] / 30 + 5) / 10**places
         magnitude = 10 ** max(0, int(math.log10(max(raw, 1))) - 1)
         limit = int(math.ceil(raw / magnitude) * magnitude) * 10**places
-        slug = "".join(ch for ch in p["name"].split(" (")[0].lower() if ch.isalnum())[:24]
+        slug = "".join(ch for ch in p["name"].lower() if ch.isalnum())[:24]
         phone = (
             f"{spec.phone_prefix} {self.rng.randint(200, 999)} {self.rng.randint(1000000, 9999999)}"
         )
@@ -500,6 +502,11 @@ class _Generator:
             if rng.random() < 0.45 and later <= as_of:
                 pay(later, doc.ref, deduction)
                 doc.open, doc.cleared = 0, later
+            elif p["behaviour"] != "disputer" and rng.random() < 0.8:
+                # Researched and accepted: billing credits it, the ERP clears it with no cash.
+                settled = day + rng.randint(60, 150)
+                if settled <= as_of:
+                    doc.open, doc.cleared = 0, settled
             return
         if roll < p_short + 0.03:
             # Partial payments: part now, the rest a few weeks later.

@@ -429,12 +429,12 @@ def aging_report(
                 key=key, name=name, total=zero, buckets=dict.fromkeys(names, zero)
             )
         factor = None if rate.rate == 1 else rate.rate
-        target = row.buckets
+        row_buckets = row.buckets
         for bucket_name, value in zip(names, amounts, strict=True):
             if value:
                 if factor is not None:
                     value = value * factor
-                target[bucket_name] += value.quantize(exponent, rounding=ROUND_HALF_UP)
+                row_buckets[bucket_name] += value.quantize(exponent, rounding=ROUND_HALF_UP)
 
     ordered = []
     for row in rows.values():

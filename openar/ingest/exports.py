@@ -19,26 +19,19 @@ from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
 
 from openar.core.errors import ValidationError
 from openar.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, ZERO, format_amount
+from openar.ingest.choices import ImportKind
+from openar.ingest.formats import LAYOUT_COLUMNS
 from openar.ledger.domain import open_amount_as_of
 from openar.ledger.models import Application, Customer, Document, FxRate, Receipt
 
 CHUNK = 5000
 EXPORT_FORMATS = ("openar", "sap", "oracle")
 
-CUSTOMER_COLUMNS = [
-    "customer_ref", "name", "parent_ref", "entity", "currency", "credit_limit",
-    "payment_terms_days", "language", "country", "collector", "segment", "email", "phone",
-]  # fmt: skip
-ITEM_COLUMNS = [
-    "entity", "customer_ref", "document_ref", "document_type", "document_date", "due_date",
-    "currency", "amount", "open_amount", "cleared_date", "reference", "po_number", "disputed",
-]  # fmt: skip
-RECEIPT_COLUMNS = [
-    "entity", "receipt_ref", "customer_ref", "receipt_date", "currency", "amount", "method",
-    "remittance",
-]  # fmt: skip
-APPLICATION_COLUMNS = ["entity", "receipt_ref", "document_ref", "amount", "applied_date"]
-FX_COLUMNS = ["date", "from_currency", "to_currency", "rate"]
+CUSTOMER_COLUMNS = LAYOUT_COLUMNS[ImportKind.CUSTOMERS]
+ITEM_COLUMNS = LAYOUT_COLUMNS[ImportKind.ITEMS]
+RECEIPT_COLUMNS = LAYOUT_COLUMNS[ImportKind.RECEIPTS]
+APPLICATION_COLUMNS = LAYOUT_COLUMNS[ImportKind.APPLICATIONS]
+FX_COLUMNS = LAYOUT_COLUMNS[ImportKind.FX_RATES]
 SAP_COLUMNS = [
     "Company Code", "Account", "Document Number", "Document Type", "Document Date",
     "Net Due Date", "Amount in Doc. Curr.", "Document currency", "Amount in Local Currency",

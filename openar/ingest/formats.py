@@ -53,6 +53,25 @@ OPENAR_COLUMNS: dict[str, tuple[list[str], list[str]]] = {
     ImportKind.FX_RATES: (["date", "from_currency", "to_currency", "rate"], []),
 }
 
+# The OpenAR layout's columns in their documented order (docs/import-formats.md); exports and the
+# demo generator write exactly these.
+LAYOUT_COLUMNS: dict[str, list[str]] = {
+    ImportKind.CUSTOMERS: [
+        "customer_ref", "name", "parent_ref", "entity", "currency", "credit_limit",
+        "payment_terms_days", "language", "country", "collector", "segment", "email", "phone",
+    ],
+    ImportKind.ITEMS: [
+        "entity", "customer_ref", "document_ref", "document_type", "document_date", "due_date",
+        "currency", "amount", "open_amount", "cleared_date", "reference", "po_number", "disputed",
+    ],
+    ImportKind.RECEIPTS: [
+        "entity", "receipt_ref", "customer_ref", "receipt_date", "currency", "amount", "method",
+        "remittance",
+    ],
+    ImportKind.APPLICATIONS: ["entity", "receipt_ref", "document_ref", "amount", "applied_date"],
+    ImportKind.FX_RATES: ["date", "from_currency", "to_currency", "rate"],
+}  # fmt: skip
+
 # SAP FBL5N column names (as the ALV layout exports them) and accepted variants.
 SAP_COLUMNS = {
     "entity": ["Company Code", "CoCd"],

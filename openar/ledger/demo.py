@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from openar.core.money import minor_units
+from openar.ingest.choices import ImportKind
+from openar.ingest.formats import LAYOUT_COLUMNS
 
 # Bump when the generator's output changes, so cached benchmark data is regenerated.
 GENERATOR_VERSION = 3
@@ -34,20 +36,11 @@ CUSTOMERS_PER_COLLECTOR = 600
 TARGET_OPEN_USD_PER_CUSTOMER = 1_000_000 / CUSTOMERS_PER_COLLECTOR
 HISTORY_DAYS = 730
 
-CUSTOMER_HEADER = [
-    "customer_ref", "name", "parent_ref", "entity", "currency", "credit_limit",
-    "payment_terms_days", "language", "country", "collector", "segment", "email", "phone",
-]  # fmt: skip
-ITEM_HEADER = [
-    "entity", "customer_ref", "document_ref", "document_type", "document_date", "due_date",
-    "currency", "amount", "open_amount", "cleared_date", "reference", "po_number", "disputed",
-]  # fmt: skip
-RECEIPT_HEADER = [
-    "entity", "receipt_ref", "customer_ref", "receipt_date", "currency", "amount", "method",
-    "remittance",
-]  # fmt: skip
-APPLICATION_HEADER = ["entity", "receipt_ref", "document_ref", "amount", "applied_date"]
-FX_HEADER = ["date", "from_currency", "to_currency", "rate"]
+CUSTOMER_HEADER = LAYOUT_COLUMNS[ImportKind.CUSTOMERS]
+ITEM_HEADER = LAYOUT_COLUMNS[ImportKind.ITEMS]
+RECEIPT_HEADER = LAYOUT_COLUMNS[ImportKind.RECEIPTS]
+APPLICATION_HEADER = LAYOUT_COLUMNS[ImportKind.APPLICATIONS]
+FX_HEADER = LAYOUT_COLUMNS[ImportKind.FX_RATES]
 
 # File names in load order (open-items.csv is a copy of the open rows, for benchmarks).
 FILES = {

@@ -23,12 +23,6 @@ from tests.factories import (
 AS_OF = dt.date(2026, 6, 30)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Factory users get a password; PBKDF2 at production strength costs about a second each here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def manager(db):
     return UserFactory(username="mgr", roles=[Role.MANAGER])

@@ -22,12 +22,6 @@ from tests.factories import (
 AS_OF = dt.date(2026, 6, 30)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Users are created in every test; the production hasher is deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def portfolio(db):
     """Four accounts: two USD (parent and child), one MXN with a rate, one EUR without."""

@@ -1,0 +1,106 @@
+"""OFX 1.x (SGML) and 2.x (XML) bank and credit-card statements, read with ``ofxtools``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+from ofxtools.Parser import OFXTree
+
+from openar.cashapp.domain import Statement, StatementError, StatementLine
+from openar.core.money import is_currency
+
+FORMAT = "ofx"
+
+
+def sniff(head: bytes) -> bool:
+    text = head.lstrip()[:512].upper()
+    return text.startswith(b"OFXHEADER") or b"<OFX>" in text or b"<?OFX" in text
+
+
+def _date(value: Any) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _position(data: bytes, marker: bytes) -> str:
+    index = data.find(marker)
+    return f"line {data.count(b'\n', 0, index) + 1}" if index >= 0 else ""
+
+
+def parse(data: bytes, *, name: str) -> list[Statement]:
+    if b"</OFX>" not in data.upper():
+        last = data.count(b"\n") + 1
+        raise StatementError(
+            f"{name}: OFX file ends without </OFX> (truncated?)", position=f"line {last}"
+        )
+    tree = OFXTree()
+    try:
+        tree.parse(io.BytesIO(data))
+        ofx = tree.convert()
+    except Exception as exc:  # ofxtools raises its own ParseError/OFXSpecError and ValueError
+        raise StatementError(f"{name}: {exc}", position=_position(data, b"<OFX>")) from exc
+    try:
+        found = list(ofx.statements)
+    except Exception as exc:
+        raise StatementError(f"{name}: {exc}", position=_position(data, b"<OFX>")) from exc
+    statements = []
+    for stmt in found:
+        if not hasattr(stmt, "banktranlist"):
+            continue  # investment statements carry no bank lines
+        currency = stmt.curdef
+        if not is_currency(currency or ""):
+            raise StatementError(
+                f"{name}: unknown currency {currency!r}",
+                position=_position(data, b"<CURDEF>"),
+                field="currency",
+            )
+        account = stmt.account
+        tranlist = stmt.banktranlist
+        lines = [_line(trn, currency) for trn in (tranlist or [])]
+        ledger = stmt.ledgerbal
+        statements.append(
+            Statement(
+                format=FORMAT,
+                statement_id=f"{getattr(account, 'acctid', '')}/"
+                f"{_date(tranlist.dtend) if tranlist is not None else ''}",
+                account=getattr(account, "acctid", "") or "",
+                currency=currency,
+                lines=lines,
+                closing_balance=Decimal(ledger.balamt) if ledger is not None else None,
+                opening_date=_date(tranlist.dtstart) if tranlist is not None else None,
+                closing_date=_date(ledger.dtasof) if ledger is not None else None,
+                extra={
+                    "bank_id": getattr(account, "bankid", "") or "",
+                    "account_type": getattr(account, "accttype", "") or "",
+                    "available_balance": str(stmt.availbal.balamt) if stmt.availbal else None,
+                },
+            )
+        )
+    return statements
+
+
+def _line(trn: Any, currency: str) -> StatementLine:
+    payee = getattr(trn, "payee", None)
+    name = trn.name or (payee.name if payee is not None else "") or ""
+    account = ""
+    if getattr(trn, "bankacctto", None) is not None:
+        account = trn.bankacctto.acctid or ""
+    extra: dict[str, Any] = {}
+    for key in ("checknum", "refnum", "sic", "payeeid"):
+        value = getattr(trn, key, None)
+        if value:
+            extra[key] = str(value)
+    return StatementLine(
+        booking_date=_date(trn.dtposted),
+        value_date=_date(trn.dtuser or trn.dtavail or trn.dtposted),
+        amount=Decimal(trn.trnamt),
+        currency=trn.currency.cursym if getattr(trn, "currency", None) else currency,
+        bank_reference=trn.fitid or "",
+        counterparty_name=name,
+        counterparty_account=account,
+        remittance=trn.memo or "",
+        transaction_code=trn.trntype or "",
+        extra=extra,
+    )

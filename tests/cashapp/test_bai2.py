@@ -1,0 +1,112 @@
+"""BAI2 parsing against the real files shipped in shared/data/bank-statements/bai2-moj."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from openar.cashapp.domain import StatementError
+from openar.cashapp.parsers import bai2
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "bank-statements"
+BAI2 = DATA / "bai2-moj" / "tests" / "data"
+
+
+def _parse(name: str):
+    return bai2.parse((BAI2 / name).read_bytes(), name=name)
+
+
+@pytest.mark.parametrize(
+    ("name", "file_total_minor", "currency"),
+    [
+        ("citi_example.bai2", 20001, "GBP"),
+        ("nwb_example.bai2", 143764, "GBP"),
+        ("svb_us_example.bai2", 282030196, "USD"),
+        ("account_trailer_amount_blank_example.bai2", 0, "USD"),
+    ],
+)
+def test_parsed_amounts_add_up_to_the_file_control_total(name, file_total_minor, currency):
+    statements = _parse(name)
+    total = Decimal(0)
+    for statement in statements:
+        assert statement.currency == currency
+        total += sum((Decimal(v) for v in statement.extra["summary"].values()), Decimal(0))
+        total += sum((abs(line.amount) for line in statement.lines), Decimal(0))
+    assert total == Decimal(file_total_minor).scaleb(-2)
+    assert bai2.sniff((BAI2 / name).read_bytes()[:100])
+
+
+def test_citi_line_with_value_date_references_and_continued_text():
+    [statement] = _parse("citi_example.bai2")
+    assert statement.account == "77777777"
+    assert statement.opening_balance == Decimal("100.00")
+    [line] = statement.lines
+    assert line.amount == Decimal("0.01")
+    assert line.transaction_code == "191"
+    assert line.bank_reference == "1234567890"
+    assert line.end_to_end_id == "RP12312312312312"
+    assert str(line.value_date) == "2015-07-15"
+    assert line.remittance.startswith("FR:FP SIP INCOMING ENDT:20150715")
+    assert line.remittance.endswith("BO:11111111 BO1:DOE JO")
+
+
+def test_nwb_debits_are_negative_and_credits_positive():
+    [statement] = _parse("nwb_example.bai2")
+    assert [line.amount for line in statement.lines] == [
+        Decimal("-9.71"),
+        Decimal("-1.00"),
+        Decimal("-1.23"),
+        Decimal("-15.71"),
+        Decimal("0.89"),
+    ]
+    assert statement.opening_balance == Decimal("365.21")
+    assert statement.closing_balance == Decimal("338.45")
+
+
+def test_svb_two_groups_give_two_statements_one_per_as_of_date():
+    statements = _parse("svb_us_example.bai2")
+    assert [str(s.opening_date) for s in statements] == ["2022-02-01", "2022-02-02"]
+    assert [s.lines[0].amount for s in statements] == [Decimal("4901.96"), Decimal("9058.00")]
+    assert [s.lines[0].bank_reference for s in statements] == ["172629", "150675"]
+
+
+def test_blank_account_trailer_total_means_zero():
+    statements = _parse("account_trailer_amount_blank_example.bai2")
+    assert [s.account for s in statements] == ["12345", "54321"]
+    assert all(not s.lines for s in statements)
+
+
+def test_blank_account_trailer_total_with_activity_is_refused():
+    data = (BAI2 / "citi_example.bai2").read_bytes().replace(b"49,20001,10/", b"49,,10/")
+    with pytest.raises(StatementError, match=r"account control total.*line 12"):
+        bai2.parse(data, name="x.bai2")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (b"49,20001,10/", b"49,20002,10/", r"account control total is 20002.*line 12"),
+        (b"98,20001,1,12/", b"98,20000,1,12/", r"group control total.*line 13"),
+        (b"99,20001,1,14/", b"99,20011,1,14/", r"file control total.*line 14"),
+        (b"49,20001,10/", b"49,20001,9/", r"account record count.*line 12"),
+        (b"99,20001,1,14/", b"99,20001,1,15/", r"file record count.*line 14"),
+    ],
+)
+def test_wrong_trailer_totals_are_refused_with_the_line(old, new, message):
+    data = (BAI2 / "citi_example.bai2").read_bytes()
+    assert old in data
+    with pytest.raises(StatementError, match=message):
+        bai2.parse(data.replace(old, new), name="x.bai2")
+
+
+def test_truncated_file_is_refused():
+    data = (BAI2 / "svb_us_example.bai2").read_bytes()
+    truncated = b"\n".join(data.splitlines()[:12])
+    with pytest.raises(StatementError, match=r"truncated.*line 12"):
+        bai2.parse(truncated, name="x.bai2")
+
+
+def test_unknown_currency_is_refused():
+    data = (BAI2 / "citi_example.bai2").read_bytes().replace(b"77777777,GBP", b"77777777,XXQ")
+    with pytest.raises(StatementError, match=r"unknown currency 'XXQ'.*line 3"):
+        bai2.parse(data, name="x.bai2")

@@ -16,5 +16,5 @@ STATEMENTS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "b
 def shared_statements() -> Path:
     """The folder of real bank-statement files (camt-oca, bai2-moj, mt940-wolph, ofx-ofxtools)."""
     if not STATEMENTS.is_dir():
-        pytest.fail(f"real bank files not found at {STATEMENTS} (check out shared/ beside the repo)")
+        pytest.fail(f"real bank files not found at {STATEMENTS} (check out shared/ beside it)")
     return STATEMENTS

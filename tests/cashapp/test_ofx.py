@@ -1,0 +1,36 @@
+"""OFX parsing against the real files in shared/data/bank-statements/ofx-ofxtools."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from openar.cashapp.domain import StatementError
+from openar.cashapp.parsers import ofx
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "bank-statements"
+OFX = DATA / "ofx-ofxtools" / "tests" / "data"
+
+
+def test_stmtrs_balance_and_lines():
+    data = (OFX / "stmtrs.ofx").read_bytes()
+    assert ofx.sniff(data[:4096])
+    [statement] = ofx.parse(data, name="stmtrs.ofx")
+    assert statement.account == "999988"
+    assert statement.currency == "USD"
+    assert statement.closing_balance == Decimal("200.29")
+    assert [line.amount for line in statement.lines] == [Decimal("-200.00"), Decimal("-300.00")]
+    assert statement.lines[0].transaction_code == "CHECK"
+    assert statement.lines[0].bank_reference == "00002"
+
+
+def test_truncated_file_is_refused():
+    data = (OFX / "stmtrs.ofx").read_bytes()
+    with pytest.raises(StatementError, match=r"truncated.*line \d+"):
+        ofx.parse(data[: len(data) // 2], name="stmtrs.ofx")
+
+
+def test_unknown_currency_is_refused():
+    data = (OFX / "stmtrs.ofx").read_bytes().replace(b"<CURDEF>USD", b"<CURDEF>XXQ")
+    with pytest.raises(StatementError):
+        ofx.parse(data, name="stmtrs.ofx")

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "openar.ingest.commands",
     "openar.ingest.export_commands",
     "openar.api_auth.commands",
+    "openar.cashapp.commands",
 ]
 
 Handler = Callable[[argparse.Namespace], int]

@@ -25,13 +25,8 @@ CONTRACT_KEYS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Until openar/cli.py lists the cashapp commands, register them for these tests only.
-    if "openar.cashapp.commands" not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(
-            cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, "openar.cashapp.commands"]
-        )
+def test_statement_command_is_registered() -> None:
+    assert "openar.cashapp.commands" in cli.COMMAND_MODULES
 
 
 def run(*argv: str) -> int:

@@ -147,8 +147,6 @@ class RateBook:
 class Loader:
     kind = ""
     stage_columns: list[tuple[str, str]] = []
-    # Canonical columns written back to a rejects file, in order.
-    columns: list[str] = []
 
     def __init__(self, ctx: LoadContext, extra_columns: Sequence[str]) -> None:
         self.ctx = ctx
@@ -181,10 +179,6 @@ class Loader:
 # --------------------------------------------------------------------------- customers
 class CustomerLoader(Loader):
     kind = "customers"
-    columns = [
-        "customer_ref", "name", "parent_ref", "entity", "currency", "credit_limit",
-        "payment_terms_days", "language", "country", "collector", "segment", "email", "phone",
-    ]  # fmt: skip
     fields = [
         "name", "entity_id", "currency", "credit_limit", "payment_terms_days", "language",
         "country", "collector_id", "segment", "email", "phone", "attributes",
@@ -366,10 +360,6 @@ class CustomerLoader(Loader):
 # --------------------------------------------------------------------------- items
 class ItemLoader(Loader):
     kind = "items"
-    columns = [
-        "entity", "customer_ref", "document_ref", "document_type", "document_date", "due_date",
-        "currency", "amount", "open_amount", "cleared_date", "reference", "po_number", "disputed",
-    ]  # fmt: skip
     stage_columns = [
         ("line", "int"), ("entity_id", "int"), ("customer_id", "int"), ("document_ref", "text"),
         ("document_type", "text"), ("document_date", "date"), ("due_date", "date"),
@@ -605,10 +595,6 @@ class ItemLoader(Loader):
 # --------------------------------------------------------------------------- receipts
 class ReceiptLoader(Loader):
     kind = "receipts"
-    columns = [
-        "entity", "receipt_ref", "customer_ref", "receipt_date", "currency", "amount", "method",
-        "remittance",
-    ]  # fmt: skip
     stage_columns = [
         ("line", "int"), ("entity_id", "int"), ("receipt_ref", "text"), ("customer_id", "int"),
         ("receipt_date", "date"), ("currency", "text"), ("amount", "num"), ("method", "text"),
@@ -673,7 +659,6 @@ class ReceiptLoader(Loader):
 # --------------------------------------------------------------------------- applications
 class ApplicationLoader(Loader):
     kind = "applications"
-    columns = ["entity", "receipt_ref", "document_ref", "amount", "applied_date"]
     stage_columns = [
         ("line", "int"), ("entity_id", "int"), ("receipt_ref", "text"), ("document_ref", "text"),
         ("amount", "num"), ("applied_date", "date"), ("receipt_id", "int"), ("document_id", "int"),
@@ -790,35 +775,15 @@ class ApplicationLoader(Loader):
             )
 
     def merge(self) -> Counts:
-        s, t = self.stage.name, "ledger_application"
-        join = "t.receipt_id = s.receipt_id AND t.document_id = s.document_id"
-        differs = " OR ".join(distinct(f"t.{c}", f"s.{c}") for c in ("amount", "applied_date"))
-        self.stage.index("receipt_id", "document_id")
-        total = self.stage.count
-        matched = scalar(f"SELECT COUNT(*) FROM {s} s JOIN {t} t ON {join}")
-        changed = scalar(f"SELECT COUNT(*) FROM {s} s JOIN {t} t ON {join} WHERE {differs}")
-        now = now_param()
-        if changed:
-            execute(
-                f"UPDATE {t} AS t SET amount = s.amount, applied_date = s.applied_date, "
-                f"updated_at = %s FROM {s} s WHERE {join} AND ({differs})",
-                [now],
-            )
-        execute(
-            f"INSERT INTO {t} "
-            "(receipt_id, document_id, amount, applied_date, source, created_at, updated_at) "
-            f"SELECT s.receipt_id, s.document_id, s.amount, s.applied_date, %s, %s, %s FROM {s} s "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {join})",
-            [self.ctx.source, now, now],
-        )
-        analyze_if_big(t, total - matched + changed)
-        return Counts(created=total - matched, updated=changed, unchanged=matched - changed)
+        return _generic_merge(
+            self, "ledger_application", ("receipt_id", "document_id"), ["amount", "applied_date"],
+            None, with_updated_at=True,
+        )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- fx rates
 class FxRateLoader(Loader):
     kind = "fx-rates"
-    columns = ["date", "from_currency", "to_currency", "rate"]
     stage_columns = [
         ("line", "int"), ("date", "date"), ("from_currency", "text"), ("to_currency", "text"),
         ("rate", "num"),

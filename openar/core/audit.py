@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
@@ -41,7 +41,3 @@ def audit_record(
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
     )
-
-
-def audit_bulk(events: Iterable[AuditEvent], batch_size: int = 2000) -> None:
-    AuditEvent.objects.bulk_create(events, batch_size=batch_size)

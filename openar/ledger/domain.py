@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
 
 from openar.core.errors import ValidationError
-from openar.core.money import ZERO, quantize
+from openar.core.money import ZERO
 
 DEFAULT_BUCKET_BOUNDS = (30, 60, 90, 120)
 
@@ -143,21 +143,3 @@ def cross_rate(
         if first is not None and second is not None:
             return Rate(first.rate * second.rate, min(first.date, second.date))
     return None
-
-
-def convert(amount: Decimal, rate: Rate, to_currency: str) -> Decimal:
-    return quantize(amount * rate.rate, to_currency)
-
-
-@dataclass
-class AgingLine:
-    """One row of an aging report in a single currency."""
-
-    key: str
-    name: str
-    currency: str
-    buckets: list[Decimal] = field(default_factory=list)
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.buckets, ZERO)

@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,13 @@ def main(argv: list[str]) -> int:
     if "as_of" in params:
         params["as_of"] = dt.date.fromisoformat(params["as_of"])
     functions = {"generate": generate, "setup": setup, "import": import_items, "aging": aging}
-    result = functions[name](**params)
+    if ":" in name:  # "benchmarks.risk:score": a scenario another app's benchmark module defines
+        module_name, function_name = name.split(":", 1)
+        _django()
+        function = getattr(import_module(module_name), function_name)
+    else:
+        function = functions[name]
+    result = function(**params)
     print(json.dumps(result, default=str), flush=True)
     return 0
 

@@ -49,6 +49,14 @@ INSTALLED_APPS = [
     "openar.ledger",
     "openar.ingest",
     "openar.api_auth",
+    "openar.risk",
+    "openar.activity",
+    "openar.disputes",
+    "openar.credit",
+    "openar.cashapp",
+    "openar.strategy",
+    "openar.worklist",
+    "openar.comms",
 ]
 
 MIDDLEWARE = [

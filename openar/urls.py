@@ -9,5 +9,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("openar.ledger.urls")),
     path("imports/", include("openar.ingest.urls")),
+    path("risk/", include("openar.risk.urls")),
+    path("promises/", include("openar.activity.urls")),
+    path("disputes/", include("openar.disputes.urls")),
+    path("credit/", include("openar.credit.urls")),
+    path("cash/", include("openar.cashapp.urls")),
+    path("strategies/", include("openar.strategy.urls")),
+    path("queue/", include("openar.worklist.urls")),
+    path("outbox/", include("openar.comms.urls")),
     path("api/", include("openar.api_urls")),
 ]

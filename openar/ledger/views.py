@@ -12,12 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from openar.core import dates
 from openar.core.errors import NotFound, OpenARError
 from openar.core.money import ZERO
+from openar.core.nav import customer_panels
 from openar.ledger.aging_export import aging_to_csv, aging_to_xlsx
 from openar.ledger.choices import AgingGroup
 from openar.ledger.forms import AgingForm, CustomerFilterForm, default_buckets
@@ -99,6 +101,8 @@ def customer_detail_view(request: HttpRequest, customer_ref: str) -> HttpRespons
             "buckets": buckets,
             "children": children,
             "over_limit": summary.available_credit is not None and summary.available_credit < 0,
+            # Sections other apps contribute (risk score, promises, queue...), already rendered.
+            "panels": [mark_safe(html) for html in customer_panels(request, customer, as_of)],
         },
     )
 

@@ -1,0 +1,56 @@
+"""What collectors do and what customers promise: promises to pay (checked against cash by the
+daily cycle and after cash application)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from openar.activity.choices import PromiseStatus
+from openar.ledger.models import AmountField
+
+
+class PromiseToPay(models.Model):
+    """A customer's promise to pay ``amount`` by ``promised_date``, optionally for given items.
+
+    Kept when cash received from the customer (or clearing of the promised items) between
+    ``taken_on`` and ``promised_date`` + grace covers the amount; broken when that date passes
+    without it."""
+
+    customer = models.ForeignKey(
+        "ledger.Customer", on_delete=models.CASCADE, related_name="promises"
+    )
+    amount = AmountField()
+    currency = models.CharField(max_length=3)
+    promised_date = models.DateField()
+    taken_on = models.DateField()
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    documents = models.ManyToManyField("ledger.Document", blank=True, related_name="promises")
+    status = models.CharField(
+        max_length=10, choices=PromiseStatus.choices, default=PromiseStatus.OPEN
+    )
+    received_amount = AmountField(default=0)
+    checked_as_of = models.DateField(null=True, blank=True)
+    resolved_on = models.DateField(null=True, blank=True)  # the day it became kept or broken
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="promise_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(promised_date__gte=models.F("taken_on")),
+                name="promise_date_not_before_taken",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "promised_date"], name="promise_status_date"),
+            models.Index(fields=["customer", "status"], name="promise_customer_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.amount} {self.currency} by {self.promised_date}"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CommsConfig(AppConfig):
+    name = "openar.comms"
+    label = "comms"
+    verbose_name = "Communications"

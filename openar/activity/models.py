@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from openar.activity.choices import PromiseStatus
+from openar.activity.choices import EventKind, PromiseStatus
 from openar.ledger.models import AmountField
 
 
@@ -54,3 +54,27 @@ class PromiseToPay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.amount} {self.currency} by {self.promised_date}"
+
+
+class AccountEvent(models.Model):
+    """An event on an account's timeline (promise broken, payment bounced...), recorded by the app
+    that saw it; strategies trigger event steps from these. ``ref`` makes recording idempotent."""
+
+    customer = models.ForeignKey(
+        "ledger.Customer", on_delete=models.CASCADE, related_name="account_events"
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    occurred_on = models.DateField()
+    ref = models.CharField(max_length=120)  # e.g. "promise:42", "line:7:3"
+    details = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=20)  # the app that recorded it
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "ref"], name="account_event_kind_ref"),
+        ]
+        indexes = [models.Index(fields=["kind", "occurred_on"], name="account_event_kind_date")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.customer_id} {self.occurred_on}"

@@ -1,5 +1,5 @@
 """What collectors do and what customers promise: promises to pay (checked against cash by the
-daily cycle and after cash application)."""
+daily cycle and after cash application), the contact log, and account events."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from openar.activity.choices import EventKind, PromiseStatus
+from openar.activity.choices import (
+    ContactChannel,
+    ContactDirection,
+    ContactOutcome,
+    EventKind,
+    PromiseStatus,
+)
 from openar.ledger.models import AmountField
 
 
@@ -78,3 +84,40 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.customer_id} {self.occurred_on}"
+
+
+class ContactLog(models.Model):
+    """One contact with a customer: a call made and its outcome, an email, a letter, a visit, a
+    note. Productivity (calls made vs target) counts these rows."""
+
+    customer = models.ForeignKey(
+        "ledger.Customer", on_delete=models.CASCADE, related_name="contacts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=ContactChannel.choices)
+    direction = models.CharField(
+        max_length=10, choices=ContactDirection.choices, default=ContactDirection.OUTBOUND
+    )
+    outcome = models.CharField(max_length=20, choices=ContactOutcome.choices)
+    contacted_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    # The strategy.Action this contact worked; a plain id because strategy sits downstream of
+    # activity (it reads promises and events), so activity cannot hold a foreign key to it.
+    action_id = models.BigIntegerField(null=True, blank=True)
+    promise = models.ForeignKey(
+        PromiseToPay, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "contacted_at"], name="contact_customer_at"),
+            models.Index(fields=["user", "contacted_at"], name="contact_user_at"),
+            models.Index(fields=["action_id"], name="contact_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.customer_id} {self.outcome} {self.contacted_at:%Y-%m-%d}"

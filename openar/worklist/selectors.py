@@ -1,0 +1,534 @@
+"""Reads for queues, portfolios and productivity. Everything that depends on 'today' takes
+``as_of``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from openar.activity.choices import ContactChannel, EventKind, PromiseStatus
+from openar.activity.models import AccountEvent, ContactLog, PromiseToPay
+from openar.core.errors import NotFound
+from openar.core.money import ZERO, quantize
+from openar.ledger.domain import cross_rate
+from openar.ledger.models import Application, Customer, CustomerAging
+from openar.ledger.selectors import customer_roots, latest_rates
+from openar.risk.selectors import latest_scores
+from openar.strategy.models import Action
+from openar.worklist.choices import Slot
+from openar.worklist.domain import (
+    DEFAULT_WEIGHTS,
+    FACTORS,
+    PROMISE_BROKEN_WINDOW,
+    PROMISE_DUE_WINDOW,
+    AbsenceSpan,
+    BalancePlan,
+    ItemFacts,
+    Unit,
+    balance_portfolios,
+    cover_map,
+)
+from openar.worklist.models import (
+    DEFAULT_DAILY_TARGET,
+    Absence,
+    CollectorProfile,
+    RankingWeights,
+    WorkItem,
+)
+
+# Open actions of these kinds are work for a person; emails and letters go to the outbox and
+# hold / agency actions to recommendations.
+QUEUE_KINDS = ("call", "escalation", "custom")
+
+
+def ranking_weights() -> dict[str, int]:
+    row = RankingWeights.objects.filter(key="default").first()
+    if row is None:
+        return dict(DEFAULT_WEIGHTS)
+    return {name: getattr(row, name) for name in FACTORS}
+
+
+def daily_targets(user_ids: Iterable[int] | None = None) -> dict[int, int]:
+    qs = CollectorProfile.objects.all()
+    if user_ids is not None:
+        qs = qs.filter(user_id__in=list(user_ids))
+    return dict(qs.values_list("user_id", "daily_target"))
+
+
+def daily_target(user_id: int) -> int:
+    return daily_targets([user_id]).get(user_id, DEFAULT_DAILY_TARGET)
+
+
+def active_cover(as_of: dt.date) -> dict[int, int]:
+    """Absent collector id -> id of whoever works their queue on ``as_of``."""
+    spans = [
+        AbsenceSpan(a, c, s, e)
+        for a, c, s, e in Absence.objects.filter(
+            start_date__lte=as_of, end_date__gte=as_of
+        ).values_list("collector_id", "cover_id", "start_date", "end_date")
+    ]
+    return cover_map(spans, as_of)
+
+
+def collector_users() -> QuerySet[Any]:
+    """Users who hold the collector role, have a profile or hold a portfolio."""
+    User = get_user_model()
+    return (
+        User.objects.filter(
+            Q(groups__name="collector")
+            | Q(collector_profile__isnull=False)
+            | Exists(Customer.objects.filter(collector=OuterRef("pk")))
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def user_by_username(username: str, *, field: str = "collector") -> Any:
+    try:
+        return get_user_model().objects.get(username=username)
+    except get_user_model().DoesNotExist:
+        raise NotFound(f"no user {username!r}", field=field) from None
+
+
+# --- queue facts ---------------------------------------------------------------------------
+
+
+@dataclass
+class ActionRow:
+    action_id: int
+    customer_id: int
+    kind: str
+    due_date: dt.date
+    days_past_due: int | None
+    owner_id: int | None  # assigned_to, or the account's collector
+
+
+def open_queue_actions(*, owners: Iterable[int] | None = None) -> list[ActionRow]:
+    """Open call/escalation/custom actions, with the person who owns each (``owners``: only
+    actions owned by these users)."""
+    qs = Action.objects.filter(status="open", kind__in=QUEUE_KINDS)
+    if owners is not None:
+        ids = list(owners)
+        qs = qs.filter(
+            Q(assigned_to_id__in=ids) | Q(assigned_to__isnull=True, customer__collector_id__in=ids)
+        )
+    rows = qs.values_list(
+        "id", "customer_id", "kind", "due_date", "days_past_due", "assigned_to_id",
+        "customer__collector_id",
+    ).order_by()  # fmt: skip
+    return [
+        ActionRow(aid, cid, kind, due, dpd, assigned or collector)
+        for aid, cid, kind, due, dpd, assigned, collector in rows.iterator(chunk_size=10000)
+    ]
+
+
+def _in_ids(qs: QuerySet[Any], field_name: str, ids: list[int] | None) -> QuerySet[Any]:
+    return qs if ids is None else qs.filter(**{f"{field_name}__in": ids})
+
+
+def item_facts(
+    *, as_of: dt.date, actions: list[ActionRow], all_customers: bool = False
+) -> list[ItemFacts]:
+    """Everything the ranking needs about each action, in a fixed number of queries.
+
+    ``all_customers`` reads whole tables instead of long IN lists (the full rebuild)."""
+    customer_ids = None if all_customers else sorted({a.customer_id for a in actions})
+    if customer_ids is not None and not customer_ids:
+        return []
+    reporting = settings.OPENAR_REPORTING_CURRENCY
+
+    aging = {
+        cid: (snap_as_of, past_due, dpd, cur)
+        for cid, snap_as_of, past_due, dpd, cur in _in_ids(
+            CustomerAging.objects.all(), "customer_id", customer_ids
+        ).values_list("customer_id", "as_of", "past_due", "days_past_due", "currency")
+    }
+    scores = latest_scores(as_of=as_of, customer_ids=customer_ids)
+
+    broken: dict[int, dt.date] = {}
+    window_start = as_of - dt.timedelta(days=PROMISE_BROKEN_WINDOW)
+    events = _in_ids(
+        AccountEvent.objects.filter(
+            kind=EventKind.PROMISE_BROKEN, occurred_on__gte=window_start, occurred_on__lte=as_of
+        ),
+        "customer_id",
+        customer_ids,
+    )
+    for cid, day in (
+        events.values("customer_id").annotate(d=Max("occurred_on")).values_list("customer_id", "d")
+    ):
+        broken[cid] = day
+    promises = _in_ids(
+        PromiseToPay.objects.filter(
+            status=PromiseStatus.OPEN,
+            taken_on__lte=as_of,
+            promised_date__lte=as_of + dt.timedelta(days=PROMISE_DUE_WINDOW),
+        ),
+        "customer_id",
+        customer_ids,
+    )
+    due: dict[int, tuple[dt.date, Decimal, str]] = {}
+    for cid, day, amount, cur in promises.order_by("customer_id", "promised_date").values_list(
+        "customer_id", "promised_date", "amount", "currency"
+    ):
+        due.setdefault(cid, (day, amount, cur))
+
+    contacts = _in_ids(
+        ContactLog.objects.filter(contacted_at__lt=_day_end(as_of)), "customer_id", customer_ids
+    )
+    last_contact = {
+        cid: timezone.localtime(at).date()
+        for cid, at in contacts.values("customer_id")
+        .annotate(last=Max("contacted_at"))
+        .values_list("customer_id", "last")
+    }
+
+    facts = []
+    for a in actions:
+        snap = aging.get(a.customer_id)
+        if snap is not None:
+            snap_as_of, past_due, dpd, cur = snap
+            if dpd > 0:
+                dpd += (as_of - snap_as_of).days
+        else:
+            past_due, dpd, cur = ZERO, a.days_past_due or 0, reporting
+        score = scores.get(a.customer_id)
+        promise = due.get(a.customer_id)
+        facts.append(
+            ItemFacts(
+                action_id=a.action_id,
+                customer_id=a.customer_id,
+                kind=a.kind,
+                due_date=a.due_date,
+                past_due_amount=Decimal(past_due),
+                currency=cur,
+                days_past_due=max(dpd, a.days_past_due or 0),
+                risk_score=score.score if score else None,
+                risk_class=score.risk_class if score else "",
+                promise_broken_on=broken.get(a.customer_id),
+                promise_due_on=promise[0] if promise else None,
+                promise_amount=Decimal(promise[1]) if promise else None,
+                promise_currency=promise[2] if promise else "",
+                last_contact_on=last_contact.get(a.customer_id),
+            )
+        )
+    return facts
+
+
+def _day_end(day: dt.date) -> dt.datetime:
+    nxt = day + dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime(nxt.year, nxt.month, nxt.day))
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day))
+
+
+# --- queues --------------------------------------------------------------------------------
+
+
+@dataclass
+class Queue:
+    collector: Any
+    as_of: dt.date | None
+    daily_target: int
+    today: list[WorkItem]
+    waiting: list[WorkItem]
+    covering_for: list[Any] = field(default_factory=list)
+    away_until: dt.date | None = None  # set when the collector is absent: their cover works it
+    cover: Any = None
+
+    @property
+    def calls_today(self) -> int:
+        return sum(1 for item in self.today if item.kind == "call")
+
+
+def queue_for_collector(*, collector: Any, as_of: dt.date) -> Queue:
+    """The collector's current queue: today's items in priority order, then the waiting ones."""
+    items = list(
+        WorkItem.objects.filter(collector=collector)
+        .select_related("customer", "covering_for", "action")
+        .order_by("rank")
+    )
+    absence = (
+        Absence.objects.filter(collector=collector, start_date__lte=as_of, end_date__gte=as_of)
+        .select_related("cover")
+        .first()
+    )
+    covering = list(
+        get_user_model().objects.filter(
+            absences__cover=collector,
+            absences__start_date__lte=as_of,
+            absences__end_date__gte=as_of,
+        )
+    )
+    return Queue(
+        collector=collector,
+        as_of=items[0].as_of if items else None,
+        daily_target=daily_target(collector.pk),
+        today=[i for i in items if i.slot == Slot.TODAY],
+        waiting=[i for i in items if i.slot == Slot.WAITING],
+        covering_for=covering,
+        away_until=absence.end_date if absence else None,
+        cover=absence.cover if absence else None,
+    )
+
+
+@dataclass
+class QueueSummary:
+    collector: Any
+    daily_target: int
+    today: int
+    waiting: int
+    calls_today: int
+    top_priority: int | None
+    past_due: Decimal
+    away_until: dt.date | None = None
+
+
+def queue_summaries(*, as_of: dt.date) -> list[QueueSummary]:
+    """One line per collector for the manager's overview (a handful of grouped queries)."""
+    users = list(collector_users())
+    ids = [u.pk for u in users]
+    counts: dict[int, dict[str, Any]] = defaultdict(dict)
+    for row in (
+        WorkItem.objects.filter(collector_id__in=ids)
+        .values("collector_id")
+        .annotate(
+            today=Count("id", filter=Q(slot=Slot.TODAY)),
+            waiting=Count("id", filter=Q(slot=Slot.WAITING)),
+            calls=Count("id", filter=Q(slot=Slot.TODAY, kind="call")),
+            top=Max("priority"),
+        )
+        .order_by()
+    ):
+        counts[row["collector_id"]] = dict(row)
+    past_due = dict(
+        CustomerAging.objects.filter(customer__collector_id__in=ids)
+        .values("customer__collector_id")
+        .annotate(total=Sum("past_due"))
+        .order_by()
+        .values_list("customer__collector_id", "total")
+    )
+    targets = daily_targets(ids)
+    away = dict(
+        Absence.objects.filter(
+            start_date__lte=as_of, end_date__gte=as_of, collector_id__in=ids
+        ).values_list("collector_id", "end_date")
+    )
+    return [
+        QueueSummary(
+            collector=u,
+            daily_target=targets.get(u.pk, DEFAULT_DAILY_TARGET),
+            today=counts[u.pk].get("today", 0),
+            waiting=counts[u.pk].get("waiting", 0),
+            calls_today=counts[u.pk].get("calls", 0),
+            top_priority=counts[u.pk].get("top"),
+            past_due=Decimal(past_due.get(u.pk) or 0),
+            away_until=away.get(u.pk),
+        )
+        for u in users
+    ]
+
+
+def customer_work_items(*, customer: Any) -> list[WorkItem]:
+    return list(
+        WorkItem.objects.filter(customer=customer)
+        .select_related("collector", "covering_for")
+        .order_by("-priority")
+    )
+
+
+# --- portfolios ----------------------------------------------------------------------------
+
+
+def portfolio_units(*, as_of: dt.date, entity: str | None = None) -> list[Unit]:
+    """Every group of accounts (a top account and everything below it) with its size: accounts,
+    past-due amount (aging snapshot, reporting currency) and expected calls (open call actions;
+    past-due accounts when no strategy has run)."""
+    roots = customer_roots()
+    qs = Customer.objects.all()
+    if entity:
+        qs = qs.filter(entity__code=entity)
+    rows = list(qs.values_list("id", "collector_id").order_by().iterator(chunk_size=10000))
+    past_due = dict(
+        CustomerAging.objects.filter(past_due__gt=0).values_list("customer_id", "past_due")
+    )
+    calls: dict[int, int] = dict(
+        Action.objects.filter(status="open", kind="call")
+        .values("customer_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("customer_id", "n")
+    )
+    use_actions = bool(calls)
+    groups: dict[int, dict[str, Any]] = {}
+    for cid, collector_id in rows:
+        root = roots.get(cid, cid)
+        g = groups.setdefault(
+            root, {"accounts": 0, "past_due": ZERO, "calls": 0, "owners": defaultdict(int)}
+        )
+        g["accounts"] += 1
+        amount = past_due.get(cid, ZERO)
+        g["past_due"] += amount
+        g["calls"] += calls.get(cid, 0) if use_actions else (1 if amount > 0 else 0)
+        g["owners"][collector_id] += 1
+    units = []
+    for root, g in groups.items():
+        owners: dict[int | None, int] = g["owners"]
+        # A group split over several collectors is owned by whoever holds most of it.
+        owner = max(owners, key=lambda o: (owners[o], o is not None, o or 0))
+        units.append(
+            Unit(
+                key=root,
+                accounts=g["accounts"],
+                past_due=Decimal(g["past_due"]),
+                calls=g["calls"],
+                owner_id=owner,
+            )
+        )
+    return units
+
+
+def balance_preview(
+    *,
+    as_of: dt.date,
+    collectors: list[Any],
+    entity: str | None = None,
+    weights: dict[str, float] | None = None,
+) -> BalancePlan:
+    """What balancing these collectors' portfolios (and the unassigned accounts) would do.
+
+    Accounts held by collectors outside the list stay where they are."""
+    ids = [c.pk for c in collectors]
+    units = [u for u in portfolio_units(as_of=as_of, entity=entity) if u.owner_id in (None, *ids)]
+    return balance_portfolios(units, ids, weights=weights)
+
+
+def group_members(unit_keys: Iterable[int]) -> dict[int, list[int]]:
+    """Top customer id -> every account in its group."""
+    wanted = set(unit_keys)
+    members: dict[int, list[int]] = defaultdict(list)
+    for cid, root in customer_roots().items():
+        if root in wanted:
+            members[root].append(cid)
+    return members
+
+
+# --- productivity --------------------------------------------------------------------------
+
+
+@dataclass
+class ProductivityRow:
+    collector: Any
+    day: dt.date
+    daily_target: int
+    calls: int
+    accounts_touched: int
+    promises: int
+    promised_amount: Decimal
+    collected_amount: Decimal
+    currency: str
+
+    @property
+    def calls_vs_target(self) -> float:
+        return self.calls / self.daily_target if self.daily_target else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "collector": self.collector.username,
+            "date": self.day.isoformat(),
+            "daily_target": self.daily_target,
+            "calls": self.calls,
+            "calls_vs_target": round(self.calls_vs_target, 3),
+            "accounts_touched": self.accounts_touched,
+            "promises": self.promises,
+            "promised_amount": str(quantize(self.promised_amount, self.currency)),
+            "collected_amount": str(quantize(self.collected_amount, self.currency)),
+            "currency": self.currency,
+        }
+
+
+def _to_reporting(
+    amounts: dict[tuple[int, str], Decimal], currency: str, as_of: dt.date
+) -> dict[int, Decimal]:
+    rates = latest_rates(as_of)
+    result: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for (key, cur), amount in amounts.items():
+        rate = cross_rate(cur, currency, rates)
+        if rate is not None:
+            result[key] += quantize(Decimal(amount) * rate.rate, currency)
+    return result
+
+
+def productivity(*, day: dt.date, collectors: list[Any] | None = None) -> list[ProductivityRow]:
+    """Per collector for ``day``: calls made vs target, accounts touched (any contact logged),
+    promises taken and their amount, and cash applied that day to their portfolio's documents
+    (amounts in the reporting currency)."""
+    users = list(collectors) if collectors is not None else list(collector_users())
+    ids = [u.pk for u in users]
+    currency = settings.OPENAR_REPORTING_CURRENCY
+    start, end = _day_start(day), _day_end(day)
+    contacts: dict[int, dict[str, Any]] = {
+        row["user_id"]: dict(row)
+        for row in ContactLog.objects.filter(
+            user_id__in=ids, contacted_at__gte=start, contacted_at__lt=end
+        )
+        .values("user_id")
+        .annotate(
+            calls=Count("id", filter=Q(channel=ContactChannel.CALL)),
+            touched=Count("customer_id", distinct=True),
+        )
+        .order_by()
+    }
+    promise_counts: dict[int, int] = defaultdict(int)
+    promised: dict[tuple[int, str], Decimal] = {}
+    for user_id, cur, n, total in (
+        PromiseToPay.objects.filter(taken_by_id__in=ids, taken_on=day)
+        .values("taken_by_id", "currency")
+        .annotate(n=Count("id"), total=Sum("amount"))
+        .order_by()
+        .values_list("taken_by_id", "currency", "n", "total")
+    ):
+        promise_counts[user_id] += n
+        promised[(user_id, cur)] = Decimal(total)
+    collected_raw: dict[tuple[int, str], Decimal] = {}
+    for user_id, cur, total in (
+        Application.objects.filter(applied_date=day, document__customer__collector_id__in=ids)
+        .values("document__customer__collector_id", "document__currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("document__customer__collector_id", "document__currency", "total")
+    ):
+        collected_raw[(user_id, cur)] = Decimal(total)
+    promised_rep = _to_reporting(promised, currency, day)
+    collected = _to_reporting(collected_raw, currency, day)
+    targets = daily_targets(ids)
+    return [
+        ProductivityRow(
+            collector=u,
+            day=day,
+            daily_target=targets.get(u.pk, DEFAULT_DAILY_TARGET),
+            calls=contacts.get(u.pk, {}).get("calls", 0),
+            accounts_touched=contacts.get(u.pk, {}).get("touched", 0),
+            promises=promise_counts.get(u.pk, 0),
+            promised_amount=promised_rep.get(u.pk, ZERO),
+            collected_amount=collected.get(u.pk, ZERO),
+            currency=currency,
+        )
+        for u in users
+    ]
+
+
+def first_open_action_day() -> dt.date | None:
+    return Action.objects.filter(status="open").aggregate(d=Min("as_of"))["d"]

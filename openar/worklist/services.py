@@ -1,0 +1,521 @@
+"""Writes for queues and portfolios. Each service is one transaction and records an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from openar.core.audit import audit_record
+from openar.core.errors import Conflict, NotFound, ValidationError
+from openar.ledger.models import Customer, Entity
+from openar.ledger.selectors import customer_roots
+from openar.worklist.choices import Slot
+from openar.worklist.domain import (
+    FACTORS,
+    AccountFacts,
+    BalancePlan,
+    RuleSpec,
+    effective_collector,
+    first_matching_rule,
+    rank_items,
+    split_capacity,
+)
+from openar.worklist.models import (
+    DEFAULT_DAILY_TARGET,
+    Absence,
+    CollectorProfile,
+    PortfolioRule,
+    RankingWeights,
+    WorkItem,
+)
+from openar.worklist.selectors import (
+    active_cover,
+    balance_preview,
+    daily_targets,
+    group_members,
+    item_facts,
+    open_queue_actions,
+    ranking_weights,
+)
+
+Progress = Callable[[int, int], None]
+MAX_WEIGHT = 100
+
+
+# --- queues --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def queues_rebuild(
+    *,
+    as_of: dt.date,
+    actor: Any,
+    collector: Any = None,
+    progress: Progress | None = None,
+) -> int:
+    """Rebuild the work queues from the open call, escalation and custom actions: every queue,
+    or only ``collector``'s (after they log a call). Returns the number of items written.
+
+    Set-based: a fixed number of queries whatever the portfolio size; rebuilding the same date
+    twice gives the same queues."""
+    cover = active_cover(as_of)
+    if collector is not None:
+        target_id = cover.get(collector.pk, collector.pk)  # an absent collector's cover
+        owners = {target_id} | {absent for absent, c in cover.items() if c == target_id}
+        actions = open_queue_actions(owners=owners)
+    else:
+        target_id = None
+        actions = open_queue_actions()
+    if progress:
+        progress(0, len(actions))
+    facts = item_facts(as_of=as_of, actions=actions, all_customers=collector is None)
+    owner_of = {a.action_id: a.owner_id for a in actions}
+
+    per_collector: dict[int | None, list[Any]] = defaultdict(list)
+    covering: dict[int, int | None] = {}
+    for f in facts:
+        worker, covered = effective_collector(owner_of[f.action_id], cover)
+        if target_id is not None and worker != target_id:
+            continue
+        per_collector[worker].append(f)
+        covering[f.action_id] = covered
+
+    weights = ranking_weights()
+    targets = daily_targets(uid for uid in per_collector if uid is not None)
+    now = timezone.now()
+    items: list[WorkItem] = []
+    for worker, worker_facts in per_collector.items():
+        ranked = rank_items(worker_facts, as_of=as_of, weights=weights)
+        target = targets.get(worker, DEFAULT_DAILY_TARGET) if worker is not None else 0
+        today = split_capacity([r.facts.kind for r in ranked], target)
+        for position, (r, is_today) in enumerate(zip(ranked, today, strict=True), start=1):
+            f = r.facts
+            items.append(
+                WorkItem(
+                    action_id=f.action_id,
+                    customer_id=f.customer_id,
+                    collector_id=worker,
+                    covering_for_id=covering[f.action_id],
+                    kind=f.kind,
+                    as_of=as_of,
+                    due_date=f.due_date,
+                    priority=r.priority,
+                    rank=position,
+                    slot=Slot.TODAY if is_today and worker is not None else Slot.WAITING,
+                    past_due_amount=f.past_due_amount,
+                    currency=f.currency,
+                    days_past_due=f.days_past_due,
+                    risk_class=f.risk_class,
+                    reasons=r.reasons,
+                    factors=r.factors,
+                    built_at=now,
+                )
+            )
+
+    if target_id is None:
+        WorkItem.objects.all().delete()
+    else:
+        WorkItem.objects.filter(
+            Q(collector_id=target_id) | Q(action_id__in=[i.action_id for i in items])
+        ).delete()
+    WorkItem.objects.bulk_create(items, batch_size=5000)
+    if progress:
+        progress(len(actions), len(actions))
+    audit_record(
+        actor=actor,
+        action="queues.rebuild",
+        object_type="queue",
+        object_id=target_id or "all",
+        summary=f"{len(items)} work items as of {as_of}",
+    )
+    return len(items)
+
+
+# --- capacity and weights ------------------------------------------------------------------
+
+
+@transaction.atomic
+def collector_profile_set(
+    *, user: Any, daily_target: int, actor: Any, active: bool = True
+) -> CollectorProfile:
+    """Set a collector's daily call target (capacity)."""
+    if daily_target < 0 or daily_target > 1000:
+        raise ValidationError("a daily target is between 0 and 1000 calls", field="daily_target")
+    profile, _ = CollectorProfile.objects.get_or_create(user=user)
+    before = {"daily_target": profile.daily_target, "active": profile.active}
+    profile.daily_target = daily_target
+    profile.active = active
+    profile.save()
+    audit_record(
+        actor=actor,
+        action="collector.capacity",
+        object_type="user",
+        object_id=user.username,
+        before=before,
+        after={"daily_target": daily_target, "active": active},
+    )
+    return profile
+
+
+@transaction.atomic
+def ranking_weights_update(*, weights: Mapping[str, int], actor: Any) -> RankingWeights:
+    """Set how much each factor counts in a work item's priority (0-100 each, not all 0)."""
+    values: dict[str, int] = {}
+    for name in FACTORS:
+        value = weights.get(name)
+        if value is None:
+            raise ValidationError(f"missing weight {name!r}", field=name)
+        if not isinstance(value, int) or value < 0 or value > MAX_WEIGHT:
+            raise ValidationError(f"a weight is a whole number from 0 to {MAX_WEIGHT}", field=name)
+        values[name] = value
+    if not any(values.values()):
+        raise ValidationError("at least one weight must be above 0", field=FACTORS[0])
+    row, _ = RankingWeights.objects.get_or_create(key="default")
+    before = {name: getattr(row, name) for name in FACTORS}
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.updated_by = actor if getattr(actor, "pk", None) else None
+    row.save()
+    audit_record(
+        actor=actor,
+        action="queues.weights",
+        object_type="ranking_weights",
+        object_id=row.key,
+        before=before,
+        after=values,
+    )
+    return row
+
+
+# --- portfolios ----------------------------------------------------------------------------
+
+
+Change = tuple[int, int | None, int | None]  # (customer id, collector before, after)
+
+
+@dataclass
+class AssignResult:
+    changes: list[Change]  # (customer id, before, after)
+    applied: bool
+
+    @property
+    def changed(self) -> int:
+        return len(self.changes)
+
+
+def _apply_changes(changes: Iterable[tuple[int, int | None, int | None]]) -> None:
+    by_target: dict[int | None, list[int]] = defaultdict(list)
+    for cid, _, after in changes:
+        by_target[after].append(cid)
+    for target, ids in by_target.items():
+        for start in range(0, len(ids), 5000):
+            Customer.objects.filter(id__in=ids[start : start + 5000]).update(collector_id=target)
+
+
+@transaction.atomic
+def portfolio_assign(*, customer: Customer, collector: Any, actor: Any) -> AssignResult:
+    """Give an account to ``collector`` (None: unassign). The whole group moves with it, so a
+    parent and its children stay with one collector."""
+    roots = customer_roots()
+    root = roots.get(customer.pk, customer.pk)
+    members = [cid for cid, r in roots.items() if r == root] or [customer.pk]
+    target = collector.pk if collector is not None else None
+    current = dict(Customer.objects.filter(id__in=members).values_list("id", "collector_id"))
+    changes: list[Change] = [
+        (cid, before, target) for cid, before in current.items() if before != target
+    ]
+    _apply_changes(changes)
+    audit_record(
+        actor=actor,
+        action="portfolio.assign",
+        object_type="customer",
+        object_id=customer.customer_ref,
+        summary=f"{len(changes)} accounts of the group to "
+        f"{collector.username if collector else 'nobody'}",
+        after={"collector": collector.username if collector else None, "accounts": len(members)},
+    )
+    return AssignResult(changes=changes, applied=True)
+
+
+def _rule_specs() -> list[RuleSpec]:
+    return [
+        RuleSpec(
+            rule_id=r.pk,
+            collector_id=r.collector_id,
+            entity_id=r.entity_id,
+            segment=r.segment,
+            country=r.country,
+            language=r.language,
+        )
+        for r in PortfolioRule.objects.filter(active=True).order_by("order", "id")
+    ]
+
+
+@transaction.atomic
+def portfolio_rules_apply(*, actor: Any, apply: bool = False) -> AssignResult:
+    """Assign every account by the portfolio rules (first match wins). The group's top account
+    decides for the whole group; accounts no rule matches keep their collector. With
+    ``apply=False`` nothing is written (a preview)."""
+    rules = _rule_specs()
+    if not rules:
+        return AssignResult(changes=[], applied=apply)
+    roots = customer_roots()
+    rows = list(
+        Customer.objects.values_list(
+            "id", "entity_id", "segment", "country", "language", "collector_id"
+        ).iterator(chunk_size=10000)
+    )
+    accounts = {row[0]: row for row in rows}
+    decided: dict[int, int | None] = {}
+    changes: list[Change] = []
+    for cid, *_rest, current in rows:
+        root = roots.get(cid, cid)
+        if root not in decided:
+            _, entity_id, segment, country, language, _owner = accounts[root]
+            rule = first_matching_rule(
+                rules, AccountFacts(root, entity_id, segment, country, language)
+            )
+            decided[root] = rule.collector_id if rule else None
+        target = decided[root]
+        if target is not None and target != current:
+            changes.append((cid, current, target))
+    if apply:
+        _apply_changes(changes)
+        audit_record(
+            actor=actor,
+            action="portfolio.rules_apply",
+            object_type="portfolio",
+            object_id="rules",
+            summary=f"{len(changes)} accounts reassigned by {len(rules)} rules",
+        )
+    return AssignResult(changes=changes, applied=apply)
+
+
+@transaction.atomic
+def portfolio_rule_add(
+    *,
+    collector: Any,
+    actor: Any,
+    order: int = 100,
+    entity: str = "",
+    segment: str = "",
+    country: str = "",
+    language: str = "",
+) -> PortfolioRule:
+    """Add a portfolio rule; at least one criterion is needed (a rule for everyone is what
+    balancing is for)."""
+    entity_obj = None
+    if entity:
+        entity_obj = Entity.objects.filter(code=entity).first()
+        if entity_obj is None:
+            raise NotFound(f"no entity {entity!r}", field="entity")
+    if not any((entity, segment.strip(), country.strip(), language.strip())):
+        raise ValidationError(
+            "a rule needs at least one of entity, segment, country, language", field="segment"
+        )
+    if country and len(country.strip()) != 2:
+        raise ValidationError("a country is a two-letter code", field="country")
+    rule = PortfolioRule.objects.create(
+        order=order,
+        entity=entity_obj,
+        segment=segment.strip(),
+        country=country.strip().upper(),
+        language=language.strip().lower(),
+        collector=collector,
+    )
+    audit_record(
+        actor=actor,
+        action="portfolio.rule_add",
+        object_type="portfolio_rule",
+        object_id=rule.pk,
+        after={
+            "order": order,
+            "entity": entity,
+            "segment": rule.segment,
+            "country": rule.country,
+            "language": rule.language,
+            "collector": collector.username,
+        },
+    )
+    return rule
+
+
+@transaction.atomic
+def portfolio_rule_delete(*, rule: PortfolioRule, actor: Any) -> None:
+    rule_id = rule.pk
+    rule.delete()
+    audit_record(
+        actor=actor, action="portfolio.rule_delete", object_type="portfolio_rule", object_id=rule_id
+    )
+
+
+@dataclass
+class BalanceResult:
+    plan: BalancePlan
+    changes: list[Change]
+    applied: bool
+
+
+@transaction.atomic
+def portfolio_balance(
+    *,
+    as_of: dt.date,
+    collectors: list[Any],
+    actor: Any,
+    entity: str | None = None,
+    apply: bool = False,
+) -> BalanceResult:
+    """Split the portfolios of ``collectors`` (and unassigned accounts) so each carries a
+    similar number of accounts, past-due amount and expected calls; groups stay whole.
+    Without ``apply`` this is a preview and writes nothing."""
+    if len(collectors) < 1:
+        raise ValidationError("balancing needs at least one collector", field="collectors")
+    plan = balance_preview(as_of=as_of, collectors=collectors, entity=entity)
+    members = group_members(plan.assignment)
+    current = dict(Customer.objects.values_list("id", "collector_id").iterator(chunk_size=10000))
+    changes: list[Change] = []
+    for root, target in plan.assignment.items():
+        for cid in members.get(root, [root]):
+            before = current.get(cid)
+            if before != target:
+                changes.append((cid, before, target))
+    if apply:
+        _apply_changes(changes)
+        audit_record(
+            actor=actor,
+            action="portfolio.balance",
+            object_type="portfolio",
+            object_id=entity or "all",
+            summary=f"{len(changes)} accounts moved between {len(collectors)} collectors",
+            after={
+                "collectors": [c.username for c in collectors],
+                "after": {str(k): v.as_dict() for k, v in plan.after.items()},
+            },
+        )
+    return BalanceResult(plan=plan, changes=changes, applied=apply)
+
+
+# --- absence cover -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def absence_record(
+    *,
+    collector: Any,
+    cover: Any,
+    start_date: dt.date,
+    end_date: dt.date,
+    actor: Any,
+    note: str = "",
+) -> Absence:
+    """``cover`` works ``collector``'s queue from ``start_date`` to ``end_date`` (inclusive)."""
+    if end_date < start_date:
+        raise ValidationError("the absence ends before it starts", field="end_date")
+    if cover.pk == collector.pk:
+        raise ValidationError("a collector cannot cover their own absence", field="cover")
+    overlap = Absence.objects.filter(
+        collector=collector, start_date__lte=end_date, end_date__gte=start_date
+    ).first()
+    if overlap is not None:
+        raise Conflict(
+            f"{collector.username} is already away {overlap.start_date}..{overlap.end_date}",
+            field="start_date",
+        )
+    absence = Absence.objects.create(
+        collector=collector,
+        cover=cover,
+        start_date=start_date,
+        end_date=end_date,
+        note=note.strip(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="absence.record",
+        object_type="user",
+        object_id=collector.username,
+        after={
+            "cover": cover.username,
+            "start_date": start_date.isoformat(),
+            "end_date": end_date.isoformat(),
+        },
+    )
+    return absence
+
+
+@transaction.atomic
+def absence_cancel(*, absence: Absence, actor: Any) -> None:
+    summary = f"{absence.collector} {absence.start_date}..{absence.end_date}"
+    absence_id = absence.pk
+    absence.delete()
+    audit_record(
+        actor=actor,
+        action="absence.cancel",
+        object_type="absence",
+        object_id=absence_id,
+        summary=summary,
+    )
+
+
+# --- working the queue ---------------------------------------------------------------------
+
+
+@dataclass
+class LoggedCall:
+    contact: Any
+    queue_items: int
+    seconds: float
+
+
+@transaction.atomic
+def work_item_log_call(
+    *,
+    item: WorkItem,
+    user: Any,
+    outcome: str,
+    as_of: dt.date,
+    actor: Any,
+    note: str = "",
+) -> LoggedCall:
+    """Log the call made for a work item (the activity contact log), close its action, and
+    re-rank the collector's queue."""
+    import time
+
+    from openar.activity.services import contact_record
+    from openar.strategy.models import Action
+
+    started = time.perf_counter()
+    action = Action.objects.select_for_update().select_related("customer").get(pk=item.action_id)
+    if action.status != "open":
+        raise Conflict("this task is already closed", field="outcome")
+    contact = contact_record(
+        customer=action.customer,
+        user=user,
+        channel="call",
+        outcome=outcome,
+        note=note,
+        action_id=action.pk,
+        actor=actor,
+    )
+    action.status = "done"
+    action.outcome = outcome if not note.strip() else f"{outcome}: {note.strip()}"
+    action.completed_at = timezone.now()
+    action.completed_by = user if getattr(user, "pk", None) else None
+    action.save(update_fields=["status", "outcome", "completed_at", "completed_by"])
+    audit_record(
+        actor=actor,
+        action="action.complete",
+        object_type="action",
+        object_id=action.pk,
+        after={"status": "done", "outcome": outcome},
+    )
+    worker = item.collector or user
+    n = queues_rebuild(as_of=as_of, actor=actor, collector=worker)
+    return LoggedCall(contact=contact, queue_items=n, seconds=time.perf_counter() - started)

@@ -1,0 +1,168 @@
+"""Message templates (English and Spanish) and their rendering: pure, no database.
+
+A template is a subject and a body with ``{placeholders}``; ``render_message`` fills them from a
+``MessageContext``. The set is small on purpose: the communications issue brings editable
+templates; until then these are the reminder, the past-due notice and the second-notice letter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+DEFAULT_LANGUAGE = "en"
+LANGUAGES = ("en", "es")
+
+REMINDER = "reminder"
+PAST_DUE_NOTICE = "past_due_notice"
+SECOND_NOTICE = "second_notice"
+
+
+@dataclass(frozen=True)
+class Template:
+    code: str
+    channel: str  # email or letter
+    subject: dict[str, str]
+    body: dict[str, str]
+
+
+TEMPLATES: dict[str, Template] = {
+    REMINDER: Template(
+        REMINDER,
+        "email",
+        subject={
+            "en": "Payment reminder: {customer_name} ({customer_ref})",
+            "es": "Recordatorio de pago: {customer_name} ({customer_ref})",
+        },
+        body={
+            "en": (
+                "Dear {customer_name},\n\n"
+                "This is a friendly reminder that invoices on your account {customer_ref} fall "
+                "due soon. Your open balance is {balance} {currency}.\n\n"
+                "If you have already paid, thank you, and please ignore this message.\n\n"
+                "Kind regards,\n{sender}"
+            ),
+            "es": (
+                "Estimado cliente {customer_name}:\n\n"
+                "Le recordamos que próximamente vencen facturas de su cuenta {customer_ref}. "
+                "Su saldo pendiente es de {balance} {currency}.\n\n"
+                "Si ya realizó el pago, le agradecemos y le rogamos ignorar este mensaje.\n\n"
+                "Atentamente,\n{sender}"
+            ),
+        },
+    ),
+    PAST_DUE_NOTICE: Template(
+        PAST_DUE_NOTICE,
+        "email",
+        subject={
+            "en": "Past-due notice: {customer_name} ({customer_ref})",
+            "es": "Aviso de saldo vencido: {customer_name} ({customer_ref})",
+        },
+        body={
+            "en": (
+                "Dear {customer_name},\n\n"
+                "Our records show {past_due} {currency} past due on your account {customer_ref}, "
+                "the oldest item {days_past_due} days past its due date (open balance "
+                "{balance} {currency}).\n\n"
+                "Please arrange payment or let us know when we can expect it. If you have "
+                "already paid, please send us the remittance details.\n\n"
+                "Kind regards,\n{sender}"
+            ),
+            "es": (
+                "Estimado cliente {customer_name}:\n\n"
+                "Según nuestros registros, su cuenta {customer_ref} tiene {past_due} {currency} "
+                "vencidos; la partida más antigua lleva {days_past_due} días de atraso (saldo "
+                "pendiente {balance} {currency}).\n\n"
+                "Le rogamos realizar el pago o indicarnos cuándo podemos esperarlo. Si ya pagó, "
+                "por favor envíenos el detalle del pago.\n\n"
+                "Atentamente,\n{sender}"
+            ),
+        },
+    ),
+    SECOND_NOTICE: Template(
+        SECOND_NOTICE,
+        "letter",
+        subject={
+            "en": "Second notice: overdue account {customer_ref}",
+            "es": "Segundo aviso: cuenta vencida {customer_ref}",
+        },
+        body={
+            "en": (
+                "{date}\n\n{customer_name}\n\n"
+                "Dear Sir or Madam,\n\n"
+                "Despite our previous reminders, {past_due} {currency} remains past due on your "
+                "account {customer_ref}; the oldest item is {days_past_due} days overdue.\n\n"
+                "Please pay the overdue amount within 10 days of this letter. Otherwise we may "
+                "have to put further deliveries on hold.\n\n"
+                "Yours faithfully,\n{sender}"
+            ),
+            "es": (
+                "{date}\n\n{customer_name}\n\n"
+                "Estimados señores:\n\n"
+                "A pesar de nuestros avisos anteriores, su cuenta {customer_ref} mantiene "
+                "{past_due} {currency} vencidos; la partida más antigua lleva {days_past_due} "
+                "días de atraso.\n\n"
+                "Les rogamos pagar el importe vencido dentro de los 10 días siguientes a esta "
+                "carta. De lo contrario, podríamos tener que retener próximas entregas.\n\n"
+                "Atentamente,\n{sender}"
+            ),
+        },
+    ),
+}
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    customer_name: str
+    customer_ref: str
+    currency: str
+    balance: str  # already formatted in the currency
+    past_due: str
+    days_past_due: int
+    as_of: dt.date
+    sender: str = "Accounts Receivable"
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    template_code: str
+    language: str
+    subject: str
+    body: str
+
+
+def message_language(customer_language: str) -> str:
+    """The template language for a customer's language code ('es-MX' -> 'es'); English else."""
+    code = (customer_language or "").strip().lower()[:2]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def template_for(*, kind: str, step_template: str, days_past_due: int | None) -> str:
+    """The template an email or letter action uses: the step's own when it names a known one,
+    otherwise a reminder before due, a past-due notice after, and the second notice for letters."""
+    if step_template in TEMPLATES:
+        return step_template
+    if kind == "letter":
+        return SECOND_NOTICE
+    return PAST_DUE_NOTICE if (days_past_due or 0) > 0 else REMINDER
+
+
+def render_message(code: str, language: str, ctx: MessageContext) -> RenderedMessage:
+    template = TEMPLATES[code]
+    lang = language if language in template.body else DEFAULT_LANGUAGE
+    values = {
+        "customer_name": ctx.customer_name,
+        "customer_ref": ctx.customer_ref,
+        "currency": ctx.currency,
+        "balance": ctx.balance,
+        "past_due": ctx.past_due,
+        "days_past_due": ctx.days_past_due,
+        "date": ctx.as_of.isoformat(),
+        "sender": ctx.sender,
+    }
+    return RenderedMessage(
+        code,
+        lang,
+        template.subject[lang].format(**values),
+        template.body[lang].format(**values),
+    )

@@ -1,0 +1,106 @@
+"""The outbox: email and letter actions become rendered messages once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from openar.comms.domain import (
+    TEMPLATES,
+    MessageContext,
+    message_language,
+    render_message,
+    template_for,
+)
+from openar.comms.models import OutboxMessage
+from openar.comms.services import outbox_cancel, outbox_queue
+from openar.core.errors import Conflict
+from openar.strategy.models import Action, Strategy, StrategyStep
+from tests.factories import BASE_DATE, CustomerFactory, DocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _action(customer, kind, *, template="", dpd=10, status="open", key=None):
+    strategy, _ = Strategy.objects.get_or_create(code="std", defaults={"name": "Standard"})
+    step, _ = StrategyStep.objects.get_or_create(
+        strategy=strategy,
+        code=f"{kind}-{template or 'x'}",
+        defaults={"name": kind, "kind": kind, "owner_role": "collector", "template": template},
+    )
+    return Action.objects.create(
+        customer=customer,
+        strategy=strategy,
+        step=step,
+        kind=kind,
+        owner_role="collector",
+        status=status,
+        as_of=BASE_DATE,
+        due_date=BASE_DATE,
+        days_past_due=dpd,
+        dedupe_key=key or f"{customer.pk}:{kind}:{template}:{status}",
+    )
+
+
+def test_actions_become_messages_in_the_customer_language_once():
+    en = CustomerFactory(name="Acme Inc.", email="ap@acme.example", language="en")
+    es = CustomerFactory(name="Ferretería Sol", email="pagos@sol.example", language="es-MX")
+    DocumentFactory(customer=en, amount=Decimal("1200.00"), due_date=BASE_DATE.replace(day=1))
+    DocumentFactory(customer=es, amount=Decimal("80.50"), due_date=BASE_DATE.replace(day=10))
+    email = _action(en, "email")
+    letter = _action(es, "letter")
+    _action(en, "call")  # not a message
+    _action(es, "email", status="done")  # closed already
+
+    assert outbox_queue(as_of=BASE_DATE, actor="test") == 2
+    assert outbox_queue(as_of=BASE_DATE, actor="test") == 0
+    assert OutboxMessage.objects.count() == 2
+
+    m_en = OutboxMessage.objects.get(action=email)
+    assert (m_en.channel, m_en.template_code, m_en.language, m_en.status) == (
+        "email",
+        "past_due_notice",
+        "en",
+        "queued",
+    )
+    assert m_en.to_address == "ap@acme.example"
+    assert "1200.00 USD past due" in m_en.body
+    m_es = OutboxMessage.objects.get(action=letter)
+    assert (m_es.channel, m_es.template_code, m_es.language) == ("letter", "second_notice", "es")
+    assert m_es.subject.startswith("Segundo aviso")
+    assert "80.50 USD vencidos" in m_es.body
+    assert m_es.to_address.startswith("Ferretería Sol")
+
+
+def test_email_without_address_is_kept_as_failed():
+    customer = CustomerFactory(email="")
+    _action(customer, "email", dpd=-5)
+    assert outbox_queue(as_of=BASE_DATE, actor="test") == 1
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.template_code) == ("failed", "reminder")
+    assert "no email" in message.error
+
+
+def test_cancel_queued_message():
+    customer = CustomerFactory(email="a@b.example")
+    _action(customer, "email")
+    outbox_queue(as_of=BASE_DATE, actor="test")
+    message = outbox_cancel(message=OutboxMessage.objects.get(), actor="test")
+    assert message.status == "cancelled"
+    with pytest.raises(Conflict):
+        outbox_cancel(message=message, actor="test")
+
+
+def test_templates_render_in_both_languages():
+    ctx = MessageContext("Acme", "C1", "USD", "10.00", "5.00", 12, BASE_DATE)
+    for code in TEMPLATES:
+        for lang in ("en", "es"):
+            rendered = render_message(code, lang, ctx)
+            assert "C1" in rendered.subject
+            assert "{" not in rendered.body
+    assert message_language("pt") == "en"
+    assert template_for(kind="email", step_template="second_notice", days_past_due=1) == (
+        "second_notice"
+    )
+    assert template_for(kind="email", step_template="unknown", days_past_due=0) == "reminder"

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "openar.ingest.export_commands",
     "openar.api_auth.commands",
     "openar.cashapp.commands",
+    "openar.worklist.commands",
 ]
 
 Handler = Callable[[argparse.Namespace], int]

@@ -105,15 +105,39 @@ def _report_aging(args: argparse.Namespace) -> int:
 
 
 def _run_daily(args: argparse.Namespace) -> int:
-    from openar.ledger.daily import run_daily
+    from openar.daily import json_summary, run_daily
 
-    result = run_daily(as_of=_as_of(args), actor="run-daily")
+    progress = _progress_bar if sys.stderr.isatty() and not args.json else None
+    result = run_daily(as_of=_as_of(args), actor="run-daily", progress=progress)
     if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        for step, outcome in result["steps"].items():
-            print(f"{step}: {outcome}")
+        print(json.dumps(json_summary(result), indent=2))
+        return 0
+    rows = [
+        ("as of", result["as_of"]),
+        ("customers", result["customers"]),
+        ("customers with open items", result["customers_aged"]),
+        ("items aged", result["items_aged"]),
+        ("promises checked", result["promises_checked"]),
+        ("customers scored", result["customers_scored"]),
+        ("actions created", result["actions_created"]),
+        ("messages queued", result["messages_queued"]),
+        ("queue items", result["queue_items"]),
+        ("seconds", result["seconds"]),
+    ]
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value:>12}")
+    for skipped in result["skipped"]:
+        print(f"skipped {skipped['step']}: {skipped['reason']}", file=sys.stderr)
     return 0
+
+
+def _progress_bar(done: int, total: int, step: str) -> None:
+    width = 30
+    filled = width * done // total if total else width
+    bar = "#" * filled + "-" * (width - filled)
+    end = "\n" if done >= total else ""
+    print(f"\r[{bar}] {done}/{total} {step:<12}", end=end, file=sys.stderr, flush=True)
 
 
 def _demo_data(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "openar.api_auth.commands",
     "openar.cashapp.commands",
     "openar.worklist.commands",
+    "openar.strategy.commands",
 ]
 
 Handler = Callable[[argparse.Namespace], int]

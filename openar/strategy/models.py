@@ -106,3 +106,22 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.customer_id} {self.due_date}"
+
+
+class StrategyRun(models.Model):
+    """One evaluation of every active strategy for a date; event steps look back to the previous
+    run's date so events recorded between two runs are not missed."""
+
+    as_of = models.DateField(unique=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    customers_evaluated = models.PositiveIntegerField(default=0)
+    actions_created = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    runs = models.PositiveIntegerField(default=1)  # how many times this date was (re)run
+
+    class Meta:
+        ordering = ["-as_of"]
+
+    def __str__(self) -> str:
+        return f"strategy run {self.as_of}"

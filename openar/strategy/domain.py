@@ -1,0 +1,661 @@
+"""Pure strategy logic: validating a strategy definition, deciding which strategy an account gets
+and which of its steps are due. No ORM, no I/O: the engine feeds plain tuples in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openar.core.roles import Role
+from openar.strategy.choices import StepKind, StepTrigger
+
+SPEC_VERSION = 1
+RISK_CLASSES = ("A", "B", "C", "D", "E")
+LIST_CRITERIA = ("entity", "segment", "risk_class", "country", "language")
+CRITERIA_KEYS = (*LIST_CRITERIA, "balance_min", "balance_max", "attributes")
+BOOL_CONDITIONS = ("skip_if_disputed", "skip_if_promise", "skip_if_payment_plan")
+CONDITION_KEYS = (*BOOL_CONDITIONS, "skip_if_balance_under")
+STRATEGY_KEYS = (
+    "code", "name", "description", "priority", "is_default", "active", "criteria", "steps",
+)  # fmt: skip
+STEP_KEYS = (
+    "code", "name", "trigger", "days_from", "days_to", "kind", "owner_role", "wait_days",
+    "conditions", "template",
+)  # fmt: skip
+EVENT_TRIGGERS = tuple(t.value for t in StepTrigger if t != StepTrigger.DAYS_PAST_DUE)
+RECOMMENDATION_KINDS = (StepKind.CREDIT_HOLD.value, StepKind.AGENCY.value)
+# Events older than this before the run date are not acted on, even after a long pause.
+EVENT_LOOKBACK_DAYS = 31
+MAX_DAYS = 3650
+
+# Skip reasons (keys of the counts the engine and the simulation report).
+SKIP_DISPUTED = "disputed"
+SKIP_PROMISE = "promise_active"
+SKIP_PLAN = "payment_plan_active"
+SKIP_BALANCE = "balance_under"
+SKIP_WAIT = "waiting"
+
+
+# --- definitions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepDef:
+    code: str
+    name: str
+    kind: str
+    owner_role: str
+    trigger: str = StepTrigger.DAYS_PAST_DUE.value
+    days_from: int | None = None
+    days_to: int | None = None
+    wait_days: int = 0
+    conditions: Mapping[str, Any] = field(default_factory=dict)
+    template: str = ""
+    id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code, "name": self.name, "trigger": self.trigger}
+        if self.trigger == StepTrigger.DAYS_PAST_DUE:
+            data["days_from"] = self.days_from
+            if self.days_to is not None:
+                data["days_to"] = self.days_to
+        data |= {"kind": self.kind, "owner_role": self.owner_role, "wait_days": self.wait_days}
+        if self.conditions:
+            data["conditions"] = dict(self.conditions)
+        if self.template:
+            data["template"] = self.template
+        return data
+
+
+@dataclass(frozen=True)
+class StrategyDef:
+    code: str
+    name: str
+    priority: int = 100
+    is_default: bool = False
+    active: bool = False
+    description: str = ""
+    criteria: Mapping[str, Any] = field(default_factory=dict)
+    steps: tuple[StepDef, ...] = ()
+    id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "description": self.description,
+            "priority": self.priority,
+            "is_default": self.is_default,
+            "active": self.active,
+            "criteria": dict(self.criteria),
+            "steps": [step.as_dict() for step in self.steps],
+        }
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One validation finding; ``field`` is a path such as ``strategies[0].steps[2].owner_role``."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+@dataclass
+class Validation:
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    strategies: list[StrategyDef] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
+        return value.strip().lower() in ("true", "yes", "1")
+    return None
+
+
+def _str_list(value: Any) -> list[str] | None:
+    if isinstance(value, str):
+        value = [v for v in (p.strip() for p in value.split(",")) if v]
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return None
+
+
+def _check_criteria(raw: Any, where: str, out: Validation) -> dict[str, Any]:
+    if raw in (None, ""):
+        return {}
+    if not isinstance(raw, dict):
+        out.errors.append(Issue(where, "criteria must be a mapping"))
+        return {}
+    criteria: dict[str, Any] = {}
+    for key, value in raw.items():
+        path = f"{where}.{key}"
+        if key not in CRITERIA_KEYS:
+            out.errors.append(
+                Issue(path, f"unknown criterion {key!r} (known: {', '.join(CRITERIA_KEYS)})")
+            )
+        elif key in LIST_CRITERIA:
+            values = _str_list(value)
+            if values is None:
+                out.errors.append(Issue(path, "expected a list of values"))
+            elif key == "risk_class" and (bad := [v for v in values if v not in RISK_CLASSES]):
+                out.errors.append(
+                    Issue(path, f"unknown risk class {bad[0]!r} (expected A, B, C, D or E)")
+                )
+            elif values:
+                criteria[key] = values
+        elif key in ("balance_min", "balance_max"):
+            if value in (None, ""):
+                continue
+            number = _decimal(value)
+            if number is None:
+                out.errors.append(Issue(path, f"{value!r} is not an amount"))
+            else:
+                criteria[key] = str(number)
+        elif key == "attributes":
+            if not isinstance(value, dict):
+                out.errors.append(Issue(path, "expected a mapping of attribute to value(s)"))
+                continue
+            attrs: dict[str, Any] = {}
+            for name, wanted in value.items():
+                if isinstance(wanted, list):
+                    attrs[str(name)] = [str(v) for v in wanted]
+                elif isinstance(wanted, str | int | bool):
+                    attrs[str(name)] = str(wanted)
+                else:
+                    out.errors.append(Issue(f"{path}.{name}", "expected a value or a list"))
+            if attrs:
+                criteria[key] = attrs
+    low, high = criteria.get("balance_min"), criteria.get("balance_max")
+    if low is not None and high is not None and Decimal(low) > Decimal(high):
+        out.errors.append(Issue(f"{where}.balance_max", "balance_max is lower than balance_min"))
+    return criteria
+
+
+def _check_conditions(raw: Any, where: str, out: Validation) -> dict[str, Any]:
+    if raw in (None, ""):
+        return {}
+    if not isinstance(raw, dict):
+        out.errors.append(Issue(where, "conditions must be a mapping"))
+        return {}
+    conditions: dict[str, Any] = {}
+    for key, value in raw.items():
+        path = f"{where}.{key}"
+        if key not in CONDITION_KEYS:
+            out.errors.append(
+                Issue(path, f"unknown condition {key!r} (known: {', '.join(CONDITION_KEYS)})")
+            )
+        elif key in BOOL_CONDITIONS:
+            flag = _bool(value)
+            if flag is None:
+                out.errors.append(Issue(path, "expected true or false"))
+            elif flag:
+                conditions[key] = True
+        elif value not in (None, ""):
+            number = _decimal(value)
+            if number is None or number < 0:
+                out.errors.append(Issue(path, f"{value!r} is not a positive amount"))
+            else:
+                conditions[key] = str(number)
+    return conditions
+
+
+def _check_step(raw: Any, where: str, out: Validation) -> StepDef | None:
+    if not isinstance(raw, dict):
+        out.errors.append(Issue(where, "a step must be a mapping"))
+        return None
+    before = len(out.errors)
+    for key in raw:
+        if key not in STEP_KEYS:
+            out.errors.append(Issue(f"{where}.{key}", f"unknown step field {key!r}"))
+    code = str(raw.get("code") or "").strip()
+    if not code:
+        out.errors.append(Issue(f"{where}.code", "a step needs a code"))
+    elif not _is_slug(code):
+        out.errors.append(
+            Issue(f"{where}.code", "use letters, digits, '-' and '_' only (at most 40)")
+        )
+    name = str(raw.get("name") or "").strip() or code
+    trigger = str(raw.get("trigger") or StepTrigger.DAYS_PAST_DUE.value).strip()
+    if trigger not in StepTrigger.values:
+        out.errors.append(
+            Issue(
+                f"{where}.trigger",
+                f"unknown trigger {trigger!r} (known: {', '.join(StepTrigger.values)})",
+            )
+        )
+    kind = str(raw.get("kind") or "").strip()
+    if not kind:
+        out.errors.append(Issue(f"{where}.kind", "a step needs a kind"))
+    elif kind not in StepKind.values:
+        out.errors.append(
+            Issue(f"{where}.kind", f"unknown kind {kind!r} (known: {', '.join(StepKind.values)})")
+        )
+    owner = str(raw.get("owner_role") or "").strip()
+    if not owner:
+        out.errors.append(Issue(f"{where}.owner_role", "a step needs an owner role"))
+    elif owner not in Role.values:
+        out.errors.append(
+            Issue(
+                f"{where}.owner_role",
+                f"unknown role {owner!r} (known: {', '.join(Role.values)})",
+            )
+        )
+    days: dict[str, int | None] = {"days_from": None, "days_to": None}
+    for key in days:
+        value = raw.get(key)
+        if value in (None, ""):
+            continue
+        number = _int(value)
+        if number is None or abs(number) > MAX_DAYS:
+            out.errors.append(Issue(f"{where}.{key}", f"{value!r} is not a whole number of days"))
+        else:
+            days[key] = number
+    if trigger == StepTrigger.DAYS_PAST_DUE:
+        if days["days_from"] is None and f"{where}.days_from" not in {i.field for i in out.errors}:
+            out.errors.append(Issue(f"{where}.days_from", "a days-past-due step needs days_from"))
+        if (
+            days["days_from"] is not None
+            and days["days_to"] is not None
+            and days["days_to"] < days["days_from"]
+        ):
+            out.errors.append(
+                Issue(
+                    f"{where}.days_to",
+                    f"days out of order: days_to {days['days_to']} is before "
+                    f"days_from {days['days_from']}",
+                )
+            )
+    elif days["days_from"] is not None or days["days_to"] is not None:
+        out.warnings.append(
+            Issue(f"{where}.days_from", "an event step ignores days_from and days_to")
+        )
+        days = {"days_from": None, "days_to": None}
+    wait_raw = raw.get("wait_days", 0)
+    wait = 0 if wait_raw in (None, "") else _int(wait_raw)
+    if wait is None or wait < 0 or wait > MAX_DAYS:
+        out.errors.append(Issue(f"{where}.wait_days", f"{wait_raw!r} is not a number of days ≥ 0"))
+        wait = 0
+    conditions = _check_conditions(raw.get("conditions"), f"{where}.conditions", out)
+    template = str(raw.get("template") or "").strip()
+    if len(out.errors) > before:
+        return None
+    return StepDef(
+        code=code,
+        name=name[:200],
+        kind=kind,
+        owner_role=owner,
+        trigger=trigger,
+        days_from=days["days_from"],
+        days_to=days["days_to"],
+        wait_days=wait,
+        conditions=conditions,
+        template=template[:80],
+    )
+
+
+def _is_slug(text: str) -> bool:
+    return 0 < len(text) <= 40 and all(c.isalnum() or c in "-_" for c in text) and text.isascii()
+
+
+def effective_windows(steps: Sequence[StepDef]) -> dict[str, tuple[int, int | None]]:
+    """Each days-past-due step's window: ``days_to`` when given, else until the day before the
+    next later-starting step (the last step stays open)."""
+    starts = sorted({s.days_from for s in steps if s.trigger == "dpd" and s.days_from is not None})
+    windows: dict[str, tuple[int, int | None]] = {}
+    for step in steps:
+        if step.trigger != "dpd" or step.days_from is None:
+            continue
+        if step.days_to is not None:
+            windows[step.code] = (step.days_from, step.days_to)
+            continue
+        later = [d for d in starts if d > step.days_from]
+        windows[step.code] = (step.days_from, later[0] - 1 if later else None)
+    return windows
+
+
+def _overlaps(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
+    a_end = a[1] if a[1] is not None else MAX_DAYS * 10
+    b_end = b[1] if b[1] is not None else MAX_DAYS * 10
+    return a[0] <= b_end and b[0] <= a_end
+
+
+def _check_step_set(steps: list[StepDef], criteria: Mapping[str, Any], where: str, out: Validation):
+    seen: dict[str, int] = {}
+    last_from: tuple[int, str] | None = None
+    for index, step in enumerate(steps):
+        path = f"{where}.steps[{index}]"
+        if step.code in seen:
+            out.errors.append(
+                Issue(f"{path}.code", f"step code {step.code!r} is used twice in this strategy")
+            )
+        seen[step.code] = index
+        if step.trigger == "dpd" and step.days_from is not None:
+            if last_from is not None and step.days_from < last_from[0]:
+                out.errors.append(
+                    Issue(
+                        f"{path}.days_from",
+                        f"days out of order: step {step.code!r} starts at {step.days_from} "
+                        f"after step {last_from[1]!r} at {last_from[0]}",
+                    )
+                )
+            last_from = (step.days_from, step.code)
+        if step.kind in (StepKind.EMAIL, StepKind.LETTER) and not step.template:
+            out.warnings.append(
+                Issue(f"{path}.template", f"{step.kind} step {step.code!r} has no template")
+            )
+        under = step.conditions.get("skip_if_balance_under")
+        high = criteria.get("balance_max")
+        if under is not None and high is not None and Decimal(under) > Decimal(high):
+            out.warnings.append(
+                Issue(
+                    f"{path}.conditions.skip_if_balance_under",
+                    f"contradictory: step {step.code!r} skips balances under {under} but the "
+                    f"strategy only takes balances up to {high}, so it never fires",
+                )
+            )
+    windows = effective_windows(steps)
+    dpd_steps = [s for s in steps if s.code in windows]
+    for i, first in enumerate(dpd_steps):
+        for second in dpd_steps[i + 1 :]:
+            if first.kind == second.kind and _overlaps(windows[first.code], windows[second.code]):
+                out.warnings.append(
+                    Issue(
+                        f"{where}.steps[{seen[second.code]}].days_from",
+                        f"overlapping steps: {first.code!r} and {second.code!r} are both "
+                        f"{first.kind} steps for the same days past due",
+                    )
+                )
+    events = [s for s in steps if s.trigger != "dpd"]
+    for i, first in enumerate(events):
+        for second in events[i + 1 :]:
+            if first.trigger == second.trigger and first.kind == second.kind:
+                out.warnings.append(
+                    Issue(
+                        f"{where}.steps[{seen[second.code]}].trigger",
+                        f"overlapping steps: {first.code!r} and {second.code!r} both create a "
+                        f"{first.kind} on {first.trigger}",
+                    )
+                )
+    holds = [s for s in dpd_steps if s.kind in RECOMMENDATION_KINDS]
+    for step in holds:
+        start, _end = windows[step.code]
+        if start < 0:
+            out.warnings.append(
+                Issue(
+                    f"{where}.steps[{seen[step.code]}].days_from",
+                    f"contradictory: step {step.code!r} recommends {step.kind} before the "
+                    "items are due",
+                )
+            )
+
+
+def validate_strategy(raw: Any, where: str = "", out: Validation | None = None) -> Validation:
+    """Check one strategy definition (a mapping as in the YAML file)."""
+    out = out if out is not None else Validation()
+    prefix = f"{where}." if where else ""
+    if not isinstance(raw, dict):
+        out.errors.append(Issue(where, "a strategy must be a mapping"))
+        return out
+    before = len(out.errors)
+    for key in raw:
+        if key not in STRATEGY_KEYS:
+            out.errors.append(Issue(f"{prefix}{key}", f"unknown strategy field {key!r}"))
+    code = str(raw.get("code") or "").strip()
+    if not code:
+        out.errors.append(Issue(f"{prefix}code", "a strategy needs a code"))
+    elif not _is_slug(code):
+        out.errors.append(
+            Issue(f"{prefix}code", "use letters, digits, '-' and '_' only (at most 40)")
+        )
+    name = str(raw.get("name") or "").strip()
+    if not name:
+        out.errors.append(Issue(f"{prefix}name", "a strategy needs a name"))
+    priority_raw = raw.get("priority", 100)
+    priority = _int(priority_raw) if priority_raw not in (None, "") else 100
+    if priority is None or priority < 0:
+        out.errors.append(Issue(f"{prefix}priority", f"{priority_raw!r} is not a number ≥ 0"))
+        priority = 100
+    flags: dict[str, bool] = {}
+    for key in ("is_default", "active"):
+        flag = _bool(raw.get(key, False))
+        if flag is None:
+            out.errors.append(Issue(f"{prefix}{key}", "expected true or false"))
+        flags[key] = bool(flag)
+    criteria = _check_criteria(raw.get("criteria"), f"{prefix}criteria", out)
+    if flags["is_default"] and criteria:
+        out.warnings.append(
+            Issue(f"{prefix}criteria", "the default strategy takes every account: criteria ignored")
+        )
+    raw_steps = raw.get("steps") or []
+    steps: list[StepDef] = []
+    if not isinstance(raw_steps, list):
+        out.errors.append(Issue(f"{prefix}steps", "steps must be a list"))
+        raw_steps = []
+    for index, raw_step in enumerate(raw_steps):
+        step = _check_step(raw_step, f"{prefix}steps[{index}]", out)
+        if step is not None:
+            steps.append(step)
+    if not raw_steps:
+        out.warnings.append(Issue(f"{prefix}steps", "the strategy has no steps"))
+    if len(out.errors) == before:
+        _check_step_set(steps, criteria, where or "", out)
+    if len(out.errors) == before:
+        out.strategies.append(
+            StrategyDef(
+                code=code,
+                name=name[:200],
+                description=str(raw.get("description") or ""),
+                priority=priority,
+                is_default=flags["is_default"],
+                active=flags["active"],
+                criteria=criteria,
+                steps=tuple(steps),
+            )
+        )
+    return out
+
+
+def validate_document(data: Any) -> Validation:
+    """Check a whole import document: ``{"version": 1, "strategies": [...]}`` (or a bare list)."""
+    out = Validation()
+    if isinstance(data, list):
+        data = {"strategies": data}
+    if not isinstance(data, dict):
+        out.errors.append(Issue("", "the file must hold a mapping with a 'strategies' list"))
+        return out
+    version = data.get("version", SPEC_VERSION)
+    if version != SPEC_VERSION:
+        out.errors.append(Issue("version", f"unsupported version {version!r} (expected 1)"))
+    strategies = data.get("strategies")
+    if not isinstance(strategies, list) or not strategies:
+        out.errors.append(Issue("strategies", "expected a non-empty list of strategies"))
+        return out
+    codes: dict[str, int] = {}
+    for index, raw in enumerate(strategies):
+        validate_strategy(raw, f"strategies[{index}]", out)
+        code = raw.get("code") if isinstance(raw, dict) else None
+        if code in codes:
+            out.errors.append(
+                Issue(f"strategies[{index}].code", f"strategy code {code!r} appears twice")
+            )
+        codes[str(code)] = index
+    defaults = [s.code for s in out.strategies if s.is_default]
+    if len(defaults) > 1:
+        out.errors.append(
+            Issue("strategies", f"only one default strategy allowed, found {', '.join(defaults)}")
+        )
+    return out
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFacts:
+    """What the engine knows about one account on the run date (plain values from aggregates)."""
+
+    customer_id: int
+    entity: str
+    segment: str
+    country: str
+    language: str
+    attributes: Mapping[str, Any]
+    risk_class: str | None
+    balance: Decimal  # open balance in the reporting currency
+    oldest_due: dt.date | None  # due date of the oldest open debit item
+    disputed: bool
+    promise_active: bool
+    plan_active: bool = False
+    # trigger -> (event id, occurred_on) of the first such event in the run's window
+    events: Mapping[str, tuple[int, dt.date]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DueStep:
+    step: StepDef
+    strategy: StrategyDef
+    dedupe_key: str
+    days_past_due: int | None
+    event: tuple[int, dt.date] | None
+
+
+def criteria_match(criteria: Mapping[str, Any], facts: AccountFacts) -> bool:
+    for key in LIST_CRITERIA:
+        wanted = criteria.get(key)
+        if wanted and getattr(facts, key) not in wanted:
+            return False
+    low, high = criteria.get("balance_min"), criteria.get("balance_max")
+    if low is not None and facts.balance < Decimal(low):
+        return False
+    if high is not None and facts.balance > Decimal(high):
+        return False
+    for name, wanted in (criteria.get("attributes") or {}).items():
+        value = facts.attributes.get(name)
+        value = "" if value is None else str(value)
+        if isinstance(wanted, list):
+            if value not in wanted:
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+def pick_strategy(strategies: Sequence[StrategyDef], facts: AccountFacts) -> StrategyDef | None:
+    """First match by priority wins; the default (tried last) takes the rest.
+
+    ``strategies`` must already be sorted: non-defaults by (priority, code), then the default."""
+    for strategy in strategies:
+        if strategy.is_default or criteria_match(strategy.criteria, facts):
+            return strategy
+    return None
+
+
+def order_for_matching(strategies: Iterable[StrategyDef]) -> list[StrategyDef]:
+    ordered = sorted(strategies, key=lambda s: (s.is_default, s.priority, s.code))
+    defaults = [s for s in ordered if s.is_default]
+    return [s for s in ordered if not s.is_default] + defaults[:1]
+
+
+def skip_reason(step: StepDef, facts: AccountFacts) -> str | None:
+    conditions = step.conditions
+    if conditions.get("skip_if_disputed") and facts.disputed:
+        return SKIP_DISPUTED
+    if conditions.get("skip_if_promise") and facts.promise_active:
+        return SKIP_PROMISE
+    if conditions.get("skip_if_payment_plan") and facts.plan_active:
+        return SKIP_PLAN
+    under = conditions.get("skip_if_balance_under")
+    if under is not None and facts.balance < Decimal(under):
+        return SKIP_BALANCE
+    return None
+
+
+def due_steps(
+    strategy: StrategyDef,
+    windows: Mapping[str, tuple[int, int | None]],
+    facts: AccountFacts,
+    as_of: dt.date,
+    skipped: dict[str, int],
+) -> list[DueStep]:
+    """The steps of ``strategy`` due for this account on ``as_of``; counts skips in ``skipped``.
+
+    Days-past-due steps fire once per episode (the oldest item's due date) and again every
+    ``wait_days`` while the account stays in the step's window; event steps fire once per event."""
+    due: list[DueStep] = []
+    dpd = (as_of - facts.oldest_due).days if facts.oldest_due is not None else None
+    cid = facts.customer_id
+    for step in strategy.steps:
+        if step.trigger == "dpd":
+            if dpd is None or facts.balance <= 0:
+                continue
+            start, end = windows[step.code]
+            if dpd < start or (end is not None and dpd > end):
+                continue
+            period = (dpd - start) // step.wait_days if step.wait_days else 0
+            assert facts.oldest_due is not None
+            key = f"s{step.id}:c{cid}:d{facts.oldest_due:%Y%m%d}:p{period}"
+            event = None
+        else:
+            found = facts.events.get(step.trigger)
+            if found is None:
+                continue
+            key = f"s{step.id}:c{cid}:e{found[0]}"
+            event = found
+        reason = skip_reason(step, facts)
+        if reason is not None:
+            skipped[reason] = skipped.get(reason, 0) + 1
+            continue
+        due.append(DueStep(step, strategy, key, dpd, event))
+    return due
+
+
+def describe(due: DueStep, facts: AccountFacts, currency: str, trigger_labels: Mapping[str, str]):
+    """The plain-words reason stored on the action."""
+    parts = []
+    if due.event is not None:
+        parts.append(f"{trigger_labels.get(due.step.trigger, due.step.trigger)} on {due.event[1]}")
+    if due.days_past_due is not None:
+        if due.days_past_due >= 0:
+            parts.append(f"oldest item {due.days_past_due} days past due")
+        else:
+            parts.append(f"oldest item due in {-due.days_past_due} days")
+    parts.append(f"balance {facts.balance:,.2f} {currency}")
+    if facts.risk_class:
+        parts.append(f"risk {facts.risk_class}")
+    return f"{due.strategy.name} / {due.step.name}: " + ", ".join(parts)

@@ -1,0 +1,422 @@
+"""Writes for strategies: the daily engine that turns account state into actions, saving and
+importing strategy definitions, the default strategy set, switching strategies on and off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from openar.core.audit import audit_record
+from openar.core.errors import ValidationError
+from openar.core.roles import Role
+from openar.credit.models import Recommendation
+from openar.strategy.choices import ActionStatus, StepTrigger
+from openar.strategy.domain import (
+    RECOMMENDATION_KINDS,
+    SKIP_WAIT,
+    Issue,
+    StrategyDef,
+    Validation,
+    describe,
+    validate_document,
+)
+from openar.strategy.models import Action, Strategy, StrategyRun, StrategyStep
+from openar.strategy.selectors import (
+    Progress,
+    existing_keys,
+    plan_actions,
+    recent_event_actions,
+    strategy_def,
+    strategy_defs,
+)
+
+DEFAULTS_FILE = Path(__file__).resolve().parent / "defaults.yaml"
+
+
+# --- the engine --------------------------------------------------------------------------------
+
+
+@dataclass
+class StrategyRunResult:
+    as_of: dt.date
+    actions_created: int = 0
+    customers_evaluated: int = 0
+    actions_existing: int = 0  # due today but already created by an earlier run
+    recommendations_created: int = 0
+    unmatched: int = 0  # accounts no active strategy takes (no default strategy)
+    by_kind: dict[str, int] = field(default_factory=dict)  # created, per step kind
+    by_strategy: dict[str, int] = field(default_factory=dict)  # accounts per strategy
+    skipped: dict[str, int] = field(default_factory=dict)  # steps skipped, per reason
+    event_window: tuple[str, str] | None = None
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "actions_created": self.actions_created,
+            "customers_evaluated": self.customers_evaluated,
+            "actions_existing": self.actions_existing,
+            "recommendations_created": self.recommendations_created,
+            "unmatched": self.unmatched,
+            "by_kind": self.by_kind,
+            "by_strategy": self.by_strategy,
+            "skipped": self.skipped,
+            "event_window": list(self.event_window) if self.event_window else None,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@transaction.atomic
+def strategies_evaluate(
+    *, as_of: dt.date, actor: Any, progress: Progress | None = None
+) -> StrategyRunResult:
+    """Evaluate every active strategy for every account on ``as_of`` and create the actions due
+    (and a recommendation for each credit-hold or agency action). Rerunning a date creates
+    nothing new: each action has a dedupe key per customer, step and episode (or event)."""
+    started = time.perf_counter()
+    started_at = timezone.now()
+    plan = plan_actions(as_of=as_of, strategies=strategy_defs(), progress=progress)
+    currency = settings.OPENAR_REPORTING_CURRENCY
+    keys = [due.dedupe_key for due, _ in plan.due]
+    existing = existing_keys(keys)
+    waiting = recent_event_actions(as_of=as_of, plan=plan)
+    collectors = _collectors({facts.customer_id for _, facts in plan.due})
+    labels = {t.value: t.label for t in StepTrigger}
+    skipped = dict(plan.skipped)
+    new: list[Action] = []
+    seen: set[str] = set()
+    for due, facts in plan.due:
+        key = due.dedupe_key
+        if key in existing or key in seen:
+            continue
+        if due.event is not None and (due.step.id, facts.customer_id) in waiting:
+            skipped[SKIP_WAIT] = skipped.get(SKIP_WAIT, 0) + 1
+            continue
+        seen.add(key)
+        owner = due.step.owner_role
+        new.append(
+            Action(
+                customer_id=facts.customer_id,
+                strategy_id=due.strategy.id,
+                step_id=due.step.id,
+                kind=due.step.kind,
+                owner_role=owner,
+                assigned_to_id=collectors.get(facts.customer_id)
+                if owner == Role.COLLECTOR
+                else None,
+                status=ActionStatus.OPEN,
+                as_of=as_of,
+                due_date=as_of,
+                days_past_due=due.days_past_due,
+                reason=describe(due, facts, currency, labels)[:300],
+                dedupe_key=key,
+            )
+        )
+    Action.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    recommendations = _recommend(as_of, [a for a in new if a.kind in RECOMMENDATION_KINDS])
+    result = StrategyRunResult(
+        as_of=as_of,
+        actions_created=len(new),
+        customers_evaluated=plan.customers_evaluated,
+        actions_existing=len(existing),
+        recommendations_created=recommendations,
+        unmatched=plan.unmatched,
+        by_kind=dict(Counter(a.kind for a in new)),
+        by_strategy=dict(plan.customers_matched),
+        skipped=skipped,
+        event_window=(plan.event_window[0].isoformat(), plan.event_window[1].isoformat())
+        if plan.event_window
+        else None,
+    )
+    result.seconds = time.perf_counter() - started
+    run, created = StrategyRun.objects.get_or_create(
+        as_of=as_of, defaults={"started_at": started_at}
+    )
+    run.started_at = started_at
+    run.finished_at = timezone.now()
+    run.customers_evaluated = result.customers_evaluated
+    run.actions_created = result.actions_created if created else run.actions_created + len(new)
+    run.runs = 1 if created else run.runs + 1
+    run.summary = result.as_dict()
+    run.save()
+    audit_record(
+        actor=actor,
+        action="strategy.evaluate",
+        object_type="strategy_run",
+        object_id=as_of.isoformat(),
+        summary=(
+            f"{result.actions_created} actions created for {result.customers_evaluated} "
+            f"accounts as of {as_of} ({result.actions_existing} already there)"
+        ),
+        after={"by_kind": result.by_kind, "skipped": result.skipped},
+    )
+    return result
+
+
+def _collectors(customer_ids: set[int]) -> dict[int, int]:
+    from openar.ledger.models import Customer
+
+    if not customer_ids:
+        return {}
+    found: dict[int, int] = {}
+    rows = Customer.objects.filter(collector__isnull=False).values_list("id", "collector_id")
+    for cid, collector in rows.iterator(chunk_size=10000):
+        if cid in customer_ids:
+            found[cid] = collector
+    return found
+
+
+def _recommend(as_of: dt.date, actions: list[Action]) -> int:
+    if not actions:
+        return 0
+    ids = dict(
+        Action.objects.filter(dedupe_key__in=[a.dedupe_key for a in actions]).values_list(
+            "dedupe_key", "id"
+        )
+    )
+    rows = [
+        Recommendation(
+            customer_id=a.customer_id,
+            action_id=ids[a.dedupe_key],
+            kind=a.kind,
+            as_of=as_of,
+            reason=a.reason,
+        )
+        for a in actions
+        if a.dedupe_key in ids
+    ]
+    Recommendation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
+
+
+# --- definitions -------------------------------------------------------------------------------
+
+
+def _write(definition: StrategyDef, existing: Strategy | None) -> Strategy:
+    strategy = existing or Strategy(code=definition.code)
+    strategy.code = definition.code
+    strategy.name = definition.name
+    strategy.description = definition.description
+    strategy.priority = definition.priority
+    strategy.is_default = definition.is_default
+    strategy.active = definition.active
+    strategy.criteria = dict(definition.criteria)
+    strategy.save()
+    current = {s.code: s for s in strategy.steps.all()}
+    keep = set()
+    for order, step in enumerate(definition.steps, start=1):
+        row = current.get(step.code) or StrategyStep(strategy=strategy, code=step.code)
+        row.name = step.name
+        row.trigger = step.trigger
+        row.days_from = step.days_from
+        row.days_to = step.days_to
+        row.kind = step.kind
+        row.owner_role = step.owner_role
+        row.wait_days = step.wait_days
+        row.conditions = dict(step.conditions)
+        row.template = step.template
+        row.order = order * 10
+        row.save()
+        keep.add(step.code)
+    for code, row in current.items():
+        if code not in keep:
+            row.delete()  # actions keep their history; their step link becomes empty
+    if definition.is_default:
+        Strategy.objects.filter(is_default=True).exclude(pk=strategy.pk).update(is_default=False)
+    return strategy
+
+
+def _comparable(definition: StrategyDef) -> dict[str, Any]:
+    return json.loads(json.dumps(definition.as_dict(), default=str))
+
+
+@transaction.atomic
+def strategy_save(
+    *, data: dict[str, Any], actor: Any, original_code: str | None = None
+) -> tuple[Strategy, list[Issue]]:
+    """Create or replace one strategy from its definition (a mapping as in the YAML file).
+
+    Raises ``ValidationError`` for the first problem (all of them are in ``validation_errors``);
+    returns the strategy and the warnings."""
+    from openar.strategy.domain import validate_strategy
+
+    checked = validate_strategy(data)
+    code = str(data.get("code") or "").strip()
+    existing = None
+    if original_code:
+        existing = Strategy.objects.filter(code=original_code).first()
+    clash = Strategy.objects.filter(code=code)
+    if existing is not None:
+        clash = clash.exclude(pk=existing.pk)
+    if code and clash.exists():
+        checked.errors.append(Issue("code", f"a strategy with code {code!r} already exists"))
+    if checked.errors:
+        raise StrategyInvalid(checked)
+    definition = checked.strategies[0]
+    before = _comparable(strategy_def(existing)) if existing is not None else None
+    strategy = _write(definition, existing)
+    audit_record(
+        actor=actor,
+        action="strategy.save",
+        object_type="strategy",
+        object_id=strategy.code,
+        summary=f"strategy {strategy.code} {'updated' if existing else 'created'}",
+        before=before,
+        after=_comparable(definition),
+    )
+    return strategy, checked.warnings
+
+
+class StrategyInvalid(ValidationError):
+    """A definition that does not validate; ``validation`` holds every error and warning."""
+
+    def __init__(self, validation: Validation) -> None:
+        first = validation.errors[0]
+        more = len(validation.errors) - 1
+        message = first.message + (f" (and {more} more problems)" if more else "")
+        super().__init__(message, field=first.field or None)
+        self.validation = validation
+
+
+@transaction.atomic
+def strategy_set_active(*, strategy: Strategy, active: bool, actor: Any) -> Strategy:
+    """Switch a strategy on or off (the engine only evaluates active strategies)."""
+    if strategy.active != active:
+        strategy.active = active
+        strategy.save(update_fields=["active", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="strategy.activate" if active else "strategy.deactivate",
+            object_type="strategy",
+            object_id=strategy.code,
+            summary=f"strategy {strategy.code} {'activated' if active else 'deactivated'}",
+            before={"active": not active},
+            after={"active": active},
+        )
+    return strategy
+
+
+# --- import / export ---------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [{"field": i.field, "message": i.message} for i in self.errors],
+            "warnings": [{"field": i.field, "message": i.message} for i in self.warnings],
+        }
+
+
+def parse_document(text: str | bytes) -> tuple[Any, list[Issue]]:
+    """The data of a YAML or JSON strategy file (JSON is YAML), or a parse error."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None, [Issue("", "the file is not UTF-8 text")]
+    try:
+        return yaml.safe_load(text), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [Issue(where, f"not valid YAML or JSON: {problem}")]
+
+
+@transaction.atomic
+def strategies_import(*, data: Any, actor: Any, dry_run: bool = False) -> ImportReport:
+    """Create or replace the strategies of an import document (matched by code). Any error:
+    nothing changes. Strategies not in the document are left alone."""
+    checked = validate_document(data)
+    report = ImportReport(dry_run=dry_run, errors=checked.errors, warnings=checked.warnings)
+    if checked.errors:
+        return report
+    existing = {s.code: s for s in Strategy.objects.prefetch_related("steps")}
+    incoming_default = next((d.code for d in checked.strategies if d.is_default), None)
+    if incoming_default:
+        for code, strategy in existing.items():
+            if (
+                strategy.is_default
+                and code != incoming_default
+                and code not in {d.code for d in checked.strategies}
+            ):
+                report.warnings.append(
+                    Issue("", f"{incoming_default!r} becomes the default instead of {code!r}")
+                )
+    for definition in checked.strategies:
+        current = existing.get(definition.code)
+        if current is None:
+            report.created.append(definition.code)
+        elif _comparable(strategy_def(current)) == _comparable(definition):
+            report.unchanged.append(definition.code)
+        else:
+            report.updated.append(definition.code)
+    if dry_run:
+        return report
+    for definition in checked.strategies:
+        if definition.code in report.unchanged:
+            continue
+        _write(definition, existing.get(definition.code))
+    audit_record(
+        actor=actor,
+        action="strategy.import",
+        object_type="strategy",
+        object_id=",".join(d.code for d in checked.strategies)[:200],
+        summary=(
+            f"strategies imported: {len(report.created)} created, {len(report.updated)} "
+            f"updated, {len(report.unchanged)} unchanged"
+        ),
+    )
+    return report
+
+
+def dump_document(data: dict[str, Any], fmt: str = "yaml") -> str:
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+
+
+@transaction.atomic
+def strategies_load_defaults(*, actor: Any) -> int:
+    """Load the default strategy set (``defaults.yaml``) for codes not present yet; returns how
+    many strategies were created."""
+    data, problems = parse_document(DEFAULTS_FILE.read_text(encoding="utf-8"))
+    if problems:
+        raise ValidationError(str(problems[0]), field="defaults")
+    present = set(Strategy.objects.values_list("code", flat=True))
+    missing = [s for s in data["strategies"] if s["code"] not in present]
+    if not missing:
+        return 0
+    if Strategy.objects.filter(is_default=True).exists():
+        missing = [{**s, "is_default": False} for s in missing]
+    report = strategies_import(data={"version": 1, "strategies": missing}, actor=actor)
+    if not report.ok:
+        raise ValidationError(str(report.errors[0]), field="defaults")
+    return len(report.created)

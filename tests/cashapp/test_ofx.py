@@ -34,3 +34,23 @@ def test_unknown_currency_is_refused():
     data = (OFX / "stmtrs.ofx").read_bytes().replace(b"<CURDEF>USD", b"<CURDEF>XXQ")
     with pytest.raises(StatementError):
         ofx.parse(data, name="stmtrs.ofx")
+
+
+def test_nubank_unclosed_tranlist_is_repaired_and_noted():
+    data = (OFX / "br_nubank_cc.ofx").read_bytes()
+    [statement] = ofx.parse(data, name="br_nubank_cc.ofx")
+    assert statement.currency == "BRL"
+    assert statement.closing_balance == Decimal("-1280.91")
+    assert len(statement.lines) == 6
+    assert statement.lines[0].amount == Decimal("-13.00")
+    assert any("BANKTRANLIST not closed" in note for note in statement.extra["warnings"])
+
+
+def test_investment_statement_has_no_bank_lines():
+    assert ofx.parse((OFX / "invstmtrs.ofx").read_bytes(), name="invstmtrs.ofx") == []
+
+
+def test_other_structural_faults_are_still_refused():
+    data = (OFX / "stmtrs.ofx").read_bytes().replace(b"<CURDEF>", b"<NOTATAG>", 1)
+    with pytest.raises(StatementError, match=r"at line \d+"):
+        ofx.parse(data, name="stmtrs.ofx")

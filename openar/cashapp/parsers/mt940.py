@@ -23,19 +23,40 @@ _TAG = re.compile(r"^:(\d{2}[A-Z]?):", re.MULTILINE)
 _MT942_TAGS = ("13D", "34F", "90D", "90C")
 
 
+_FIRST_TAG = re.compile(
+    r"^\s*(?:\{1:|:(?:20|21|25P?|28C?|60[FM]?|61|62[FM]?|64|65|86|NS|13D?|34F|90[CD]):)"
+)
+
+
 def sniff(head: bytes) -> bool:
-    text = head.decode("latin-1")
-    return (bool(re.search(r"^:20:", text, re.MULTILINE)) and ":61:" in text) or (
-        bool(re.search(r"^:25:", text, re.MULTILINE))
-        and bool(re.search(r"^:6[02][FM]:", text, re.MULTILINE))
-    )
+    """A SWIFT message: the first line is a block header ``{1:`` or one of the MT940/MT942 tags
+    (so portal exports and snippets that start at :25:, :60F:, :61: or :86: are recognised)."""
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+    if re.search(r"^:20:", text, re.MULTILINE) and re.search(r"^:(25|61|28C?):", text, re.M):
+        return True  # a header line or two (ABNANL2A / 940) before the first :20:
+    return bool(_FIRST_TAG.match(text.lstrip("\r\n -")))
+
+
+# Currencies withdrawn from ISO 4217 (replaced by the euro) that old German statements still use
+# (DEM in cmxl/mt940.sta). They parse, flagged in ``Statement.extra["withdrawn_currency"]``; an
+# import into a bank account of another currency refuses them.
+WITHDRAWN_CURRENCIES = {
+    "ATS": 2, "BEF": 0, "DEM": 2, "ESP": 0, "FIM": 2, "FRF": 2, "GRD": 0, "IEP": 2, "ITL": 0,
+    "LUF": 0, "NLG": 2, "PTE": 0,
+}  # fmt: skip
 
 
 def _decode(data: bytes) -> str:
+    """UTF-8, else the DOS code page 852 when C1 bytes (0x80-0x9F, control characters in
+    Latin-1) appear, as in Raiffeisen's Hungarian export ("\\x94sszevont" is "összevont"), else
+    Latin-1."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        pass
+    if any(0x80 <= byte <= 0x9F for byte in data):
+        return data.decode("cp852")
+    return data.decode("latin-1")
 
 
 def _messages(text: str) -> list[tuple[int, str]]:
@@ -77,8 +98,8 @@ def _date(value: Any) -> dt.date | None:
 
 
 def parse(data: bytes, *, name: str, check_balances: bool = True) -> list[Statement]:
-    """``check_balances=False`` reads statements whose balances do not add up (anonymised test
-    files); imports always check."""
+    """``check_balances=False`` reads statements whose balances do not add up or that lack their
+    closing balance (anonymised test files and tag snippets); imports always check."""
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     return [
         _statement(chunk, first_line, name, check_balances) for first_line, chunk in _messages(text)
@@ -88,16 +109,19 @@ def parse(data: bytes, *, name: str, check_balances: bool = True) -> list[Statem
 def _statement(chunk: str, first_line: int, name: str, check_balances: bool) -> Statement:
     tags = _tags(chunk)
     is_mt942 = bool(tags & set(_MT942_TAGS)) and not tags & {"60F", "60M"}
-    if tags & {"60F", "60M"} and not tags & {"62F", "62M"}:
+    if check_balances and tags & {"60F", "60M"} and not tags & {"62F", "62M"}:
         raise StatementError(
             f"{name}: statement without a :62F:/:62M: closing balance (truncated?)",
             position=f"line {first_line + chunk.count(chr(10))}",
         )
-    parsed = mt940_lib.models.Transactions()
+    # Without the library's own :86: post-processor, which would consume the raw details that
+    # parse_details() reads (and keep only the German subfields it knows).
     try:
-        transactions = parsed.parse(chunk)
+        parsed, transactions = _library_parse(chunk)
     except Exception as exc:  # the library raises bare ValueError/RuntimeError subclasses
-        raise StatementError(f"{name}: {exc}", position=f"line {first_line}") from exc
+        raise StatementError(
+            f"{name}: {_first_line(exc)}", position=f"line {_failing_line(chunk, first_line, exc)}"
+        ) from exc
     info = parsed.data
     opening, opening_date, currency = _balance(
         info, "final_opening_balance", "intermediate_opening_balance"
@@ -106,13 +130,21 @@ def _statement(chunk: str, first_line: int, name: str, check_balances: bool) -> 
         info, "final_closing_balance", "intermediate_closing_balance"
     )
     currency = currency or closing_currency or str(info.get("currency") or "")
+    account = str(info.get("account_identification") or "")
+    if not currency and is_currency(account[-3:]) and account[-4:-3].isdigit():
+        currency = account[-3:]  # some banks append the currency to :25: (12345678/9223382012EUR)
     if not currency:
         for transaction in transactions:
             amount = transaction.data.get("amount")
             if amount is not None and amount.currency:
                 currency = amount.currency
                 break
-    if not is_currency(currency):
+    fragment = not tags & {"60F", "60M", "62F", "62M", "34F"}
+    if not currency and fragment:
+        # A fragment (no balances) names no currency: an import must take it from
+        # the bank account it is loaded into.
+        pass
+    elif not is_currency(currency) and currency not in WITHDRAWN_CURRENCIES:
         raise StatementError(
             f"{name}: unknown currency {currency!r}",
             position=f"line {_line_of(chunk, first_line, ':60')}",
@@ -127,6 +159,14 @@ def _statement(chunk: str, first_line: int, name: str, check_balances: bool) -> 
                 f"but the closing balance is {closing}",
                 position=f"line {_line_of(chunk, first_line, ':62')}",
             )
+    extra: dict[str, Any] = {
+        "transaction_reference": info.get("transaction_reference") or "",
+        "line": first_line,
+    }
+    if currency in WITHDRAWN_CURRENCIES:
+        extra["withdrawn_currency"] = True
+    if fragment:
+        extra["fragment"] = True
     statement_number = str(info.get("statement_number") or "")
     sequence = str(info.get("sequence_number") or "")
     return Statement(
@@ -139,11 +179,46 @@ def _statement(chunk: str, first_line: int, name: str, check_balances: bool) -> 
         closing_balance=closing,
         opening_date=opening_date,
         closing_date=closing_date,
-        extra={
-            "transaction_reference": info.get("transaction_reference") or "",
-            "line": first_line,
-        },
+        extra=extra,
     )
+
+
+class _LongReferenceStatement(mt940_lib.tags.Statement):
+    """:61: with a customer reference longer than the 16 characters SWIFT allows (ASN Bank puts
+    the counterparty IBAN there); used only when the standard pattern fails."""
+
+    pattern = mt940_lib.tags.Statement.pattern.replace(
+        "((?!//)[^\\n]){0,16}", "((?!//)[^\\n]){0,34}"
+    )
+
+
+def _library_parse(chunk: str) -> tuple[Any, list[Any]]:
+    # Without the library's own :86: post-processor, which would consume the raw details that
+    # parse_details() reads (and keep only the German subfields it knows).
+    processors = {"post_transaction_details": []}
+    parsed = mt940_lib.models.Transactions(processors=processors)
+    try:
+        return parsed, parsed.parse(chunk)
+    except RuntimeError:
+        parsed = mt940_lib.models.Transactions(
+            processors=processors, tags={61: _LongReferenceStatement()}
+        )
+        return parsed, parsed.parse(chunk)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _failing_line(chunk: str, first_line: int, exc: Exception) -> int:
+    """The line of the tag the library could not read (its message quotes the value)."""
+    match = re.search(r"from '([^'\n]{4,})", str(exc))
+    if match:
+        index = chunk.find(match.group(1)[:40])
+        if index >= 0:
+            return first_line + chunk.count("\n", 0, index)
+    return first_line
 
 
 def _line(data: dict[str, Any], currency: str) -> StatementLine:
@@ -206,17 +281,15 @@ def _german(flat: str) -> dict[str, str]:
     sub: dict[str, list[str]] = {}
     for key, value in zip(parts[1::2], parts[2::2], strict=False):
         sub.setdefault(key, []).append(value)
-    purpose = "".join(
-        value
-        for key in sorted(sub)
-        if key[0] == "2" or key in {"60", "61", "62", "63"}
-        for value in sub[key]
-    )
+    pieces = [value for key in sorted(sub) if key[0] == "2" for value in sub[key]]
+    purpose = "".join(pieces)
+    # ?60-?63 continue the purpose text but carry no SEPA keywords of their own.
+    additional = "".join(value for key in ("60", "61", "62", "63") for value in sub.get(key, []))
     name = "".join(sub.get("32", []) + sub.get("33", [])).strip()
     result["gvc_text"] = "".join(sub.get("00", [])).strip()
     result["name"] = name
     result["account"] = "".join(sub.get("31", [])).strip()
-    keyed = re.split(r"(?<![A-Z])(" + "|".join(_SEPA_KEYWORDS) + r")\+", purpose)
+    keyed = _split_keywords(purpose, pieces)
     if len(keyed) > 1:
         values: dict[str, str] = {}
         for key, value in zip(keyed[1::2], keyed[2::2], strict=False):
@@ -226,10 +299,34 @@ def _german(flat: str) -> dict[str, str]:
             result["end_to_end_id"] = ""
         result["mandate_id"] = values.get("MREF", "")
         result["creditor_id"] = values.get("CRED", "")
-        result["remittance"] = values.get("SVWZ", "") or (keyed[0] + "".join(keyed[2::2])).strip()
+        remittance = values.get("SVWZ", "") or (keyed[0] + "".join(keyed[2::2])).strip()
     else:
-        result["remittance"] = purpose.strip()
+        remittance = purpose.strip()
+    result["remittance"] = " ".join(part for part in (remittance, additional.strip()) if part)
     return result
+
+
+_KEYWORD = re.compile(r"(" + "|".join(_SEPA_KEYWORDS) + r")\+")
+
+
+def _split_keywords(purpose: str, pieces: list[str]) -> list[str]:
+    """``[text before, KEY, value, KEY, value...]`` like ``re.split``. A keyword counts where a
+    subfield starts or after a non-capital: "5DF620F?22MREF+" splits, "...AMREF+" inside a word
+    does not, and a keyword cut across subfields ("?24...34 S?25VWZ+") is still found."""
+    starts = set()
+    offset = 0
+    for piece in pieces:
+        starts.add(offset)
+        offset += len(piece)
+    parts: list[str] = []
+    last = 0
+    for match in _KEYWORD.finditer(purpose):
+        at = match.start()
+        if at in starts or at == 0 or not purpose[at - 1].isupper():
+            parts.extend([purpose[last:at], match.group(1)])
+            last = match.end()
+    parts.append(purpose[last:])
+    return parts
 
 
 def _slashes(flat: str) -> dict[str, str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import warnings
 from decimal import Decimal
 from typing import Any
 
@@ -35,19 +37,23 @@ def parse(data: bytes, *, name: str) -> list[Statement]:
         raise StatementError(
             f"{name}: OFX file ends without </OFX> (truncated?)", position=f"line {last}"
         )
+    data, repairs = _repair(data)
     tree = OFXTree()
     try:
-        tree.parse(io.BytesIO(data))
-        ofx = tree.convert()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tree.parse(io.BytesIO(data))
+            ofx = tree.convert()
     except Exception as exc:  # ofxtools raises its own ParseError/OFXSpecError and ValueError
         raise StatementError(f"{name}: {exc}", position=_position(data, b"<OFX>")) from exc
+    notes = [*repairs, *(str(w.message) for w in caught)]
     try:
         found = list(ofx.statements)
     except Exception as exc:
         raise StatementError(f"{name}: {exc}", position=_position(data, b"<OFX>")) from exc
     statements = []
     for stmt in found:
-        if not hasattr(stmt, "banktranlist"):
+        if type(stmt).__name__ not in {"STMTRS", "CCSTMTRS"}:
             continue  # investment statements carry no bank lines
         currency = stmt.curdef
         if not is_currency(currency or ""):
@@ -75,10 +81,31 @@ def parse(data: bytes, *, name: str) -> list[Statement]:
                     "bank_id": getattr(account, "bankid", "") or "",
                     "account_type": getattr(account, "accttype", "") or "",
                     "available_balance": str(stmt.availbal.balamt) if stmt.availbal else None,
+                    **({"warnings": notes} if notes else {}),
                 },
             )
         )
     return statements
+
+
+_OPEN_TRANLIST = re.compile(rb"<BANKTRANLIST>", re.IGNORECASE)
+_CLOSE_TRANLIST = re.compile(rb"</BANKTRANLIST>", re.IGNORECASE)
+_BALANCE_AFTER_TRANLIST = re.compile(rb"(\s*)(<(?:LEDGERBAL|AVAILBAL)>)", re.IGNORECASE)
+
+
+def _repair(data: bytes) -> tuple[bytes, list[str]]:
+    """Close a BANKTRANLIST the bank left open before LEDGERBAL (Nubank's SGML export), the one
+    structural slip we repair; anything else ofxtools refuses is refused with its message."""
+    if len(_OPEN_TRANLIST.findall(data)) != 1 or _CLOSE_TRANLIST.search(data):
+        return data, []
+    start = _OPEN_TRANLIST.search(data)
+    assert start is not None
+    balance = _BALANCE_AFTER_TRANLIST.search(data, start.end())
+    if balance is None:
+        return data, []
+    repaired = data[: balance.start(2)] + b"</BANKTRANLIST>\n" + data[balance.start(2) :]
+    line = data.count(b"\n", 0, balance.start(2)) + 1
+    return repaired, [f"BANKTRANLIST not closed before line {line}: closed there"]
 
 
 def _line(trn: Any, currency: str) -> StatementLine:

@@ -195,7 +195,7 @@ class _LongReferenceStatement(mt940_lib.tags.Statement):
 def _library_parse(chunk: str) -> tuple[Any, list[Any]]:
     # Without the library's own :86: post-processor, which would consume the raw details that
     # parse_details() reads (and keep only the German subfields it knows).
-    processors = {"post_transaction_details": []}
+    processors: dict[str, list[Any]] = {"post_transaction_details": []}
     parsed = mt940_lib.models.Transactions(processors=processors)
     try:
         return parsed, parsed.parse(chunk)

@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "openar.cashapp.commands",
     "openar.worklist.commands",
     "openar.strategy.commands",
+    "openar.risk.commands",
 ]
 
 Handler = Callable[[argparse.Namespace], int]

@@ -105,10 +105,14 @@ def _report_aging(args: argparse.Namespace) -> int:
 
 
 def _run_daily(args: argparse.Namespace) -> int:
-    from openar.daily import json_summary, run_daily
+    from openar.core.models import JobRun
+    from openar.daily import json_summary
+    from openar.tasks import DAILY, daily_job_execute
 
     progress = _progress_bar if sys.stderr.isatty() and not args.json else None
-    result = run_daily(as_of=_as_of(args), actor="run-daily", progress=progress)
+    # Recorded as a job run too, so the job page lists command-line and scheduled runs.
+    job = JobRun.objects.create(kind=DAILY, as_of=_as_of(args))
+    result = daily_job_execute(job, progress=progress)
     if args.json:
         print(json.dumps(json_summary(result), indent=2))
         return 0

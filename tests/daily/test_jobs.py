@@ -1,0 +1,87 @@
+"""The job page and the daily task: start a run, see its progress, run the task synchronously."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from openar.core.errors import Conflict
+from openar.core.models import JobRun
+from openar.daily import JSON_KEYS
+from openar.tasks import daily_job_start, run_daily_job
+from tests.factories import BASE_DATE, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager_client(client):
+    client.force_login(UserFactory(username="manager", roles=["manager"]))
+    return client
+
+
+def test_collector_may_not_open_the_job_page(client):
+    client.force_login(UserFactory(username="c1", roles=["collector"]))
+    assert client.get(reverse("jobs:list")).status_code == 403
+    assert client.post(reverse("jobs:start"), {"as_of": "2026-06-30"}).status_code == 403
+    assert JobRun.objects.count() == 0
+
+
+def test_start_queues_a_job_and_the_task_runs_it(
+    portfolio, manager_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(reverse("jobs:start"), {"as_of": "2026-06-30"})
+    assert response.status_code == 302
+    job = JobRun.objects.get()
+    assert (job.kind, job.as_of, job.status, job.started_by.username) == (
+        "daily",
+        BASE_DATE,
+        "queued",
+        "manager",
+    )
+    assert job.task_id  # enqueued on the database backend
+
+    page = manager_client.get(reverse("jobs:list"))
+    assert b'hx-trigger="every 2s"' in page.content  # polls while a run is active
+    with pytest.raises(Conflict):
+        daily_job_start(as_of=BASE_DATE, actor="test")
+
+    summary = run_daily_job.call(job.pk)
+    assert list(summary) == list(JSON_KEYS)
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert (job.steps_done, job.steps_total, job.percent) == (6, 6, 100)
+    assert job.result["actions_created"] == summary["actions_created"] > 0
+    assert job.finished_at is not None
+
+    partial = manager_client.get(
+        reverse("jobs:list") + "?partial=1", headers={"HX-Request": "true"}
+    )
+    assert b"every 2s" not in partial.content  # finished: polling stops
+    assert b"<html" not in partial.content
+    detail = manager_client.get(reverse("jobs:detail", args=[job.pk]))
+    assert detail.status_code == 200
+    assert str(summary["actions_created"]).encode() in detail.content
+
+
+def test_failed_step_marks_the_job_failed(portfolio, monkeypatch):
+    import openar.daily
+
+    def boom(as_of, actor, out):
+        raise RuntimeError("outbox is on fire")
+
+    monkeypatch.setitem(openar.daily._RUNNERS, "outbox", boom)
+    job = JobRun.objects.create(kind="daily", as_of=BASE_DATE)
+    with pytest.raises(RuntimeError):
+        run_daily_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "outbox is on fire" in job.error
+    assert (job.steps_done, job.current_step) == (4, "outbox")
+
+
+def test_bad_date_shows_a_message(manager_client):
+    response = manager_client.post(reverse("jobs:start"), {"as_of": "30/06/2026"}, follow=True)
+    assert b"YYYY-MM-DD" in response.content
+    assert JobRun.objects.count() == 0

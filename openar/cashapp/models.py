@@ -61,6 +61,11 @@ class StatementFile(models.Model):
         BankAccount, on_delete=models.PROTECT, related_name="statement_files"
     )
     sha256 = models.CharField(max_length=64, unique=True)
+    # The whole file's hash: a file holding several statements (a zip, a multi-account BAI2)
+    # gives one row per statement, all with this hash; ``sha256`` is the file's own hash for the
+    # first statement and a hash of (file hash, index) for the others.
+    file_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    statement_index = models.PositiveSmallIntegerField(default=0)
     filename = models.CharField(max_length=255)
     file_format = models.CharField(max_length=10)
     statement_id = models.CharField(max_length=80, blank=True)  # the bank's id for the statement

@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StrategyConfig(AppConfig):
     name = "openar.strategy"
     label = "strategy"
     verbose_name = "Treatment strategies"
+
+    def ready(self) -> None:
+        from openar.core.nav import register_nav
+
+        register_nav(
+            key="strategies",
+            label=_("Strategies"),
+            url_name="strategy:list",
+            prefix="/strategies/",
+            order=60,
+        )

@@ -91,7 +91,7 @@ def strategies_evaluate(
     existing = existing_keys(keys)
     waiting = recent_event_actions(as_of=as_of, plan=plan)
     collectors = _collectors({facts.customer_id for _, facts in plan.due})
-    labels = {t.value: t.label for t in StepTrigger}
+    labels = {t.value: str(t.label) for t in StepTrigger}
     skipped = dict(plan.skipped)
     new: list[Action] = []
     seen: set[str] = set()

@@ -1,0 +1,317 @@
+"""Strategy pages: list, editor, simulation, activate/deactivate, import/export, actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openar.core import dates
+from openar.core.errors import OpenARError
+from openar.core.roles import Role, has_role
+from openar.strategy import editor
+from openar.strategy.choices import ActionStatus, StepKind, StepTrigger
+from openar.strategy.domain import RISK_CLASSES
+from openar.strategy.models import Strategy
+from openar.strategy.selectors import (
+    action_list,
+    last_run,
+    strategies_export,
+    strategy_def,
+    strategy_simulate,
+)
+from openar.strategy.services import (
+    StrategyInvalid,
+    dump_document,
+    parse_document,
+    strategies_import,
+    strategy_save,
+    strategy_set_active,
+)
+
+ACTIONS_PER_PAGE = 50
+SIMULATION_ROWS = 500
+
+
+def _can_edit(request: HttpRequest) -> bool:
+    return has_role(request.user, Role.MANAGER)
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "strategy/forbidden.html", status=403)
+
+
+def _get_strategy(code: str) -> Strategy:
+    strategy = Strategy.objects.filter(code=code).first()
+    if strategy is None:
+        raise Http404(_("No such strategy"))
+    return strategy
+
+
+def _date_param(request: HttpRequest, name: str = "as_of") -> tuple[dt.date, str | None]:
+    text = request.GET.get(name, "").strip()
+    if not text:
+        return dates.today(), None
+    try:
+        return dates.parse_iso_date(text, field=name), None
+    except OpenARError as exc:
+        return dates.today(), exc.message
+
+
+def _criteria_items(criteria: dict[str, Any]) -> list[tuple[str, str]]:
+    items = []
+    for key, value in criteria.items():
+        if isinstance(value, dict):
+            text = ", ".join(
+                f"{k}={'|'.join(v) if isinstance(v, list) else v}" for k, v in value.items()
+            )
+        elif isinstance(value, list):
+            text = ", ".join(str(v) for v in value)
+        else:
+            text = str(value)
+        items.append((key, text))
+    return items
+
+
+def _strategies() -> list[Strategy]:
+    strategies: list[Strategy] = list(
+        Strategy.objects.annotate(step_count=Count("steps")).order_by(
+            "is_default", "priority", "code"
+        )
+    )
+    for strategy in strategies:
+        strategy.criteria_items = _criteria_items(strategy.criteria or {})  # type: ignore[attr-defined]
+    return strategies
+
+
+@login_required
+def strategy_list_view(request: HttpRequest) -> HttpResponse:
+    strategies = _strategies()
+    return render(
+        request,
+        "strategy/strategy_list.html",
+        {
+            "strategies": strategies,
+            "can_edit": _can_edit(request),
+            "last_run": last_run(),
+            "import_report": None,
+        },
+    )
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "trigger_choices": StepTrigger.choices,
+        "kind_choices": StepKind.choices,
+        "role_choices": Role.choices,
+        "risk_classes": RISK_CLASSES,
+    }
+
+
+def _render_editor(
+    request: HttpRequest, state: editor.EditorState, strategy: Strategy | None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "strategy/strategy_edit.html",
+        {
+            "state": state,
+            "values": state.values,
+            "rows": state.rows(),
+            "step_count": len(state.steps),
+            "strategy": strategy,
+            "can_edit": _can_edit(request),
+            **_choices(),
+        },
+        status=status,
+    )
+
+
+def _editor(request: HttpRequest, strategy: Strategy | None) -> HttpResponse:
+    if request.method == "POST":
+        if not _can_edit(request):
+            return _forbidden(request)
+        state, op = editor.state_from_post(request.POST)
+        if op != "save" and editor.apply_operation(state, op):
+            return _render_editor(request, state, strategy)
+        data = editor.definition_from_state(state)
+        try:
+            saved, warnings = strategy_save(
+                data=data,
+                actor=request.user,
+                original_code=strategy.code if strategy is not None else None,
+            )
+        except StrategyInvalid as exc:
+            editor.place(state, exc.validation.errors, exc.validation.warnings)
+            return _render_editor(request, state, strategy, status=400)
+        messages.success(request, _("Strategy %(code)s saved.") % {"code": saved.code})
+        for warning in warnings:
+            messages.warning(request, str(warning))
+        return redirect("strategy:edit", code=saved.code)
+    if strategy is None:
+        state = editor.EditorState(
+            values={"priority": 100, "crit_risk_class": []}, steps=[editor.blank_step()]
+        )
+    else:
+        state = editor.state_from_definition(strategy_def(strategy).as_dict())
+    return _render_editor(request, state, strategy)
+
+
+@login_required
+def strategy_new_view(request: HttpRequest) -> HttpResponse:
+    if not _can_edit(request):
+        return _forbidden(request)
+    return _editor(request, None)
+
+
+@login_required
+def strategy_edit_view(request: HttpRequest, code: str) -> HttpResponse:
+    return _editor(request, _get_strategy(code))
+
+
+@login_required
+@require_POST
+def strategy_active_view(request: HttpRequest, code: str) -> HttpResponse:
+    if not _can_edit(request):
+        return _forbidden(request)
+    strategy = _get_strategy(code)
+    active = request.POST.get("active") == "1"
+    strategy_set_active(strategy=strategy, active=active, actor=request.user)
+    if active:
+        messages.success(request, _("Strategy %(code)s is active.") % {"code": code})
+    else:
+        messages.success(request, _("Strategy %(code)s is inactive.") % {"code": code})
+    target = request.POST.get("next", "")
+    # Only back to a strategy page: never an address taken from the form elsewhere.
+    return redirect(target if target.startswith("/strategies/") else "strategy:list")
+
+
+@login_required
+def strategy_simulate_view(request: HttpRequest, code: str) -> HttpResponse:
+    strategy = _get_strategy(code)
+    as_of, date_error = _date_param(request)
+    result = strategy_simulate(strategy=strategy, as_of=as_of, limit=SIMULATION_ROWS)
+    step_names = {s.code: s.name for s in strategy.steps.all()}
+    kind_labels = dict(StepKind.choices)
+    return render(
+        request,
+        "strategy/simulate.html",
+        {
+            "strategy": strategy,
+            "result": result,
+            "as_of": as_of,
+            "date_error": date_error,
+            "by_step": [
+                (code, step_names.get(code, code), n) for code, n in sorted(result.by_step.items())
+            ],
+            "by_kind": [(kind_labels.get(k, k), n) for k, n in sorted(result.by_kind.items())],
+            "skipped": sorted(result.skipped.items()),
+            "kind_labels": kind_labels,
+            "can_edit": _can_edit(request),
+        },
+    )
+
+
+@login_required
+@require_POST
+def strategy_import_view(request: HttpRequest) -> HttpResponse:
+    if not _can_edit(request):
+        return _forbidden(request)
+    upload = request.FILES.get("file")
+    dry_run = request.POST.get("dry_run") == "on"
+    if upload is None:
+        messages.error(request, _("Choose a YAML or JSON file to import."))
+        return redirect("strategy:list")
+    data, problems = parse_document(upload.read())
+    if problems:
+        report = None
+        errors = [str(p) for p in problems]
+    else:
+        report = strategies_import(data=data, actor=request.user, dry_run=dry_run)
+        errors = [str(i) for i in report.errors]
+    strategies = _strategies()
+    return render(
+        request,
+        "strategy/strategy_list.html",
+        {
+            "strategies": strategies,
+            "can_edit": True,
+            "last_run": last_run(),
+            "import_report": report,
+            "import_errors": errors,
+            "import_name": upload.name,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def strategy_export_view(request: HttpRequest) -> HttpResponse:
+    fmt = "json" if request.GET.get("format") == "json" else "yaml"
+    codes = request.GET.getlist("code") or None
+    text = dump_document(strategies_export(codes=codes), fmt)
+    content_type = "application/json" if fmt == "json" else "application/yaml"
+    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="strategies.{fmt}"'
+    return response
+
+
+@login_required
+def action_list_view(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    status = params.get("status", "").strip()
+    kind = params.get("kind", "").strip()
+    strategy = params.get("strategy", "").strip()
+    customer = params.get("customer", "").strip()
+    errors = []
+    bounds: dict[str, dt.date | None] = {}
+    for name in ("date_from", "date_to"):
+        text = params.get(name, "").strip()
+        bounds[name] = None
+        if text:
+            try:
+                bounds[name] = dates.parse_iso_date(text, field=name)
+            except OpenARError as exc:
+                errors.append(exc.message)
+    qs = action_list(
+        status=status if status in ActionStatus.values else None,
+        kind=kind if kind in StepKind.values else None,
+        customer=customer or None,
+        date_from=bounds["date_from"],
+        date_to=bounds["date_to"],
+        strategy=strategy or None,
+    )
+    page = Paginator(qs, ACTIONS_PER_PAGE).get_page(params.get("page"))
+    query = urlencode({k: v for k, v in params.items() if k != "page" and v})
+    return render(
+        request,
+        "strategy/action_list.html",
+        {
+            "page": page,
+            "query": query,
+            "filters": {
+                "status": status,
+                "kind": kind,
+                "strategy": strategy,
+                "customer": customer,
+                "date_from": params.get("date_from", ""),
+                "date_to": params.get("date_to", ""),
+            },
+            "errors": errors,
+            "status_choices": ActionStatus.choices,
+            "kind_choices": StepKind.choices,
+            "strategies": Strategy.objects.order_by("code").values_list("code", "name"),
+            "kind_labels": dict(StepKind.choices),
+            "status_labels": dict(ActionStatus.choices),
+            "role_labels": dict(Role.choices),
+        },
+    )

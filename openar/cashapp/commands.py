@@ -34,6 +34,7 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=["auto", *formats()], default="auto")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=_parse)
+    register_cashapp(sub)
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -83,3 +84,149 @@ def _print_table(file: str, statements: list[Statement]) -> None:
                 f"{line['counterparty_name'][:28]:<28} "
                 f"{(line['remittance'] or line['creditor_reference'])[:60]}"
             )
+
+
+# --------------------------------------------------------------------------- openar cashapp
+def register_cashapp(sub: Any) -> None:
+    cash = sub.add_parser(
+        "cashapp",
+        help="cash application: bank accounts and matching",
+        description="Cash application: our bank accounts, and matching bank lines to invoices.",
+    )
+    actions = cash.add_subparsers(dest="cashapp_command", metavar="ACTION", required=True)
+    account = actions.add_parser("account", help="our own bank accounts")
+    acc = account.add_subparsers(dest="account_command", metavar="ACTION", required=True)
+    add = acc.add_parser("add", help="register a bank account (statements for it can be imported)")
+    add.add_argument("account_number", help="IBAN or account number as the bank writes it")
+    add.add_argument("--entity", required=True, help="entity code that owns the account")
+    add.add_argument("--currency", required=True)
+    add.add_argument("--name", default="")
+    add.add_argument("--bank", default="", help="bank name")
+    add.add_argument("--bic", default="")
+    add.set_defaults(handler=_account_add)
+    listing = acc.add_parser("list", help="list registered bank accounts")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_account_list)
+    match = actions.add_parser(
+        "match",
+        help="match every unapplied bank line dated up to --as-of",
+        description="Match unapplied bank lines: apply the confident ones, queue the rest.",
+    )
+    match.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
+    match.add_argument("--threshold", help="confidence needed to apply automatically (0..1)")
+    match.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    match.set_defaults(handler=_match)
+
+
+def _account_add(args: argparse.Namespace) -> int:
+    from openar.cashapp.services import bank_account_add
+
+    account = bank_account_add(
+        entity=args.entity,
+        account_number=args.account_number,
+        name=args.name,
+        currency=args.currency,
+        bank_name=args.bank,
+        bic=args.bic,
+        actor="cli",
+    )
+    print(f"bank account {account.account_number} ({account.currency}) added to {args.entity}")
+    return 0
+
+
+def _account_list(args: argparse.Namespace) -> int:
+    from openar.cashapp.models import BankAccount
+
+    rows = [
+        {
+            "account": a.account_number,
+            "entity": a.entity.code,
+            "currency": a.currency,
+            "name": a.name,
+            "bank": a.bank_name,
+            "active": a.active,
+        }
+        for a in BankAccount.objects.select_related("entity").order_by("account_number")
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for r in rows:
+            state = "" if r["active"] else " (inactive)"
+            print(f"{r['account']:<34} {r['entity']:<6} {r['currency']} {r['name']}{state}")
+    return 0
+
+
+def _match(args: argparse.Namespace) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from openar.cashapp.services import lines_match
+    from openar.core.dates import parse_iso_date, today
+
+    as_of = parse_iso_date(args.as_of, field="as_of") if args.as_of else today()
+    threshold = None
+    if args.threshold:
+        try:
+            threshold = Decimal(args.threshold)
+        except InvalidOperation:
+            raise UsageError(f"--threshold {args.threshold!r} is not a number") from None
+        if not 0 <= threshold <= 1:
+            raise UsageError("--threshold must be between 0 and 1")
+    summary = lines_match(as_of=as_of, actor="cli", threshold=threshold)
+    data = summary.as_dict()
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    amounts = data["amounts"]
+
+    def money(values: dict[str, str]) -> str:
+        return ", ".join(f"{v} {c}" for c, v in values.items()) or "-"
+
+    print(f"cash matching as of {data['as_of']} (threshold {data['threshold']})")
+    print(f"  lines                  {data['lines']}")
+    print(f"  applied automatically  {data['auto_applied']}  {money(amounts['auto_applied'])}")
+    print(f"  suggested for review   {data['review']}  {money(amounts['review'])}")
+    print(f"  unidentified           {data['unidentified']}  {money(amounts['unidentified'])}")
+    print(f"  left on account        {money(amounts['on_account'])}")
+    print(f"  deductions opened      {data['deductions']}")
+    if data["skipped"]:
+        print(f"  dated after as-of      {data['skipped']} (not matched)")
+    print(f"  auto-match rate        {data['auto_rate'] * 100:.1f}%  ({data['seconds']} s)")
+    return 0
+
+
+def import_statement(args: argparse.Namespace) -> int:
+    """`openar import statement FILE`: called by the import command for the statement kind."""
+    from openar.cashapp.services import statement_import
+    from openar.core.errors import OpenARError
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"no such file: {args.file}")
+    fmt = args.format or "auto"
+    if fmt not in ("auto", "csv", *formats()):
+        raise UsageError(
+            f"--format {fmt} is not a statement format (auto, {', '.join(formats())}, csv)"
+        )
+    try:
+        summary = statement_import(path=path, fmt=fmt, layout=args.layout, actor="cli")
+    except OpenARError as exc:
+        if args.json:
+            print(json.dumps({"file": args.file, "status": "rejected", "error": exc.as_dict()}))
+        print(f"openar: error: {exc.message}", file=sys.stderr)
+        return 1
+    data = summary.as_dict()
+    data["file"] = args.file
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    credits = ", ".join(f"{v} {c}" for c, v in data["credit_totals"].items()) or "-"
+    debits = ", ".join(f"{v} {c}" for c, v in data["debit_totals"].items()) or "-"
+    print(
+        f"{args.file}: imported. statements {data['statements']}, lines {data['lines']}, "
+        f"receipts {data['receipts_created']} ({credits}), debits {data['debits']} ({debits})"
+    )
+    if data["bounced"]:
+        print(f"  {data['bounced']} debit(s) return earlier payments (payment_bounced recorded)")
+    print("  next: openar cashapp match")
+    return 0

@@ -11,6 +11,8 @@ from typing import Any
 from openar.cli import UsageError
 from openar.ingest.choices import ImportFormat, ImportKind
 
+STATEMENT_FORMATS = ("auto", "bai2", "camt", "mt940", "ofx", "csv")
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
@@ -18,9 +20,15 @@ def register(sub: Any) -> None:
         help="load customers, items, receipts, applications or fx-rates from CSV/XLSX",
         description="Load a file. Exit status: 0 loaded, 1 rejected (nothing written), 2 usage.",
     )
-    p.add_argument("kind", choices=ImportKind.values)
+    # "statement" (bank files) is handled by cash application: openar/cashapp/commands.py.
+    p.add_argument("kind", choices=[*ImportKind.values, "statement"])
     p.add_argument("file")
-    p.add_argument("--format", choices=ImportFormat.values, help="default: detect by header")
+    p.add_argument(
+        "--format",
+        choices=[*ImportFormat.values, *STATEMENT_FORMATS],
+        help="default: detect by header (statements: auto, bai2, camt, mt940, ofx, csv)",
+    )
+    p.add_argument("--layout", help="statement: saved CSV/XLSX bank layout code")
     p.add_argument(
         "--partial", action="store_true", help="load the good rows; write rejected rows to a file"
     )
@@ -43,6 +51,12 @@ def _import(args: argparse.Namespace) -> int:
 
     from openar.ingest.services import import_file, refresh_after_import
 
+    if args.kind == "statement":
+        from openar.cashapp.commands import import_statement
+
+        return import_statement(args)
+    if args.format in STATEMENT_FORMATS or args.layout:
+        raise UsageError(f"--format {args.format} / --layout apply to statements only")
     if args.rejects and not args.partial:
         raise UsageError("--rejects only makes sense with --partial")
     if not Path(args.file).is_file():

@@ -116,6 +116,9 @@ def register_cashapp(sub: Any) -> None:
     match.add_argument("--threshold", help="confidence needed to apply automatically (0..1)")
     match.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     match.set_defaults(handler=_match)
+    from openar.cashapp import layout_commands  # cash-review: saved CSV/XLSX layouts
+
+    layout_commands.register(actions)
 
 
 def _account_add(args: argparse.Namespace) -> int:

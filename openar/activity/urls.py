@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from openar.activity import views
 
 app_name = "activity"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.promise_list_view, name="promise_list"),
+    path("<int:pk>/cancel/", views.promise_cancel_view, name="promise_cancel"),
+    path("customers/<str:customer_ref>/promise/", views.promise_record_view, name="promise_record"),
+    path("customers/<str:customer_ref>/contact/", views.contact_record_view, name="contact_record"),
+]

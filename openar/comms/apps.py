@@ -5,3 +5,18 @@ class CommsConfig(AppConfig):
     name = "openar.comms"
     label = "comms"
     verbose_name = "Communications"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from openar.core.nav import register_nav
+        from openar.core.roles import Role
+
+        register_nav(
+            key="outbox",
+            label=_("Outbox"),
+            url_name="comms:outbox",
+            prefix="/outbox/",
+            order=70,
+            roles=[Role.COLLECTOR, Role.MANAGER, Role.ADMIN],
+        )

@@ -1,0 +1,190 @@
+"""Promise pages and the customer page's activity panel (open promises, recent contacts, forms
+to record a promise and log a contact)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openar.activity.forms import ContactForm, PromiseFilterForm, PromiseForm
+from openar.activity.models import PromiseToPay
+from openar.activity.selectors import (
+    customer_contacts,
+    customer_promises,
+    promise_list,
+    promise_stats,
+)
+from openar.activity.services import contact_record, promise_cancel, promise_record
+from openar.core import dates
+from openar.core.errors import OpenARError
+from openar.core.roles import Role, has_role
+from openar.ledger.models import Customer
+
+PROMISES_PER_PAGE = 50
+WRITE_ROLES = (Role.COLLECTOR, Role.MANAGER, Role.CREDIT)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _can_write(user: Any) -> bool:
+    return has_role(user, *WRITE_ROLES)
+
+
+@login_required
+def promise_list_view(request: HttpRequest) -> HttpResponse:
+    form = PromiseFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    today = dates.today()
+    mine = request.user if data.get("mine") else None
+    qs = promise_list(status=data.get("status", ""), collector=mine, q=data.get("q", ""))
+    page = Paginator(qs, PROMISES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "activity/promise_list.html",
+        {
+            "form": form,
+            "page": page,
+            "stats": promise_stats(as_of=today, collector=mine),
+            "today": today,
+            "query": query.urlencode(),
+            "can_write": _can_write(request.user),
+        },
+    )
+
+
+def customer_panel(
+    request: HttpRequest,
+    customer: Customer,
+    as_of: Any,
+    *,
+    promise_form: PromiseForm | None = None,
+    contact_form: ContactForm | None = None,
+) -> str:
+    """The customer page's 'Promises and contacts' section."""
+    can_write = _can_write(request.user)
+    return render_to_string(
+        "activity/_customer_panel.html",
+        {
+            "customer": customer,
+            "promises": customer_promises(customer=customer),
+            "contacts": customer_contacts(customer=customer),
+            "can_write": can_write,
+            "promise_form": promise_form
+            or PromiseForm(
+                initial={
+                    "currency": customer.currency,
+                    "promised_date": dates.today() + dt.timedelta(days=7),
+                    "channel": "call",
+                }
+            ),
+            "contact_form": contact_form or ContactForm(),
+            "today": dates.today(),
+        },
+        request=request,
+    )
+
+
+def _back_to_customer(customer: Customer) -> HttpResponse:
+    return redirect(reverse("ledger:customer_detail", args=[customer.customer_ref]) + "#activity")
+
+
+def _panel_response(request: HttpRequest, customer: Customer, **forms: Any) -> HttpResponse:
+    return HttpResponse(customer_panel(request, customer, dates.today(), **forms))
+
+
+@login_required
+@require_POST
+def promise_record_view(request: HttpRequest, customer_ref: str) -> HttpResponse:
+    if not _can_write(request.user):
+        raise PermissionDenied
+    customer = get_object_or_404(Customer, customer_ref=customer_ref)
+    form = PromiseForm(request.POST)
+    if form.is_valid():
+        try:
+            promise_record(
+                customer=customer,
+                amount=form.cleaned_data["amount"],
+                currency=form.cleaned_data["currency"],
+                promised_date=form.cleaned_data["promised_date"],
+                taken_on=dates.today(),
+                note=form.cleaned_data["note"],
+                channel=form.cleaned_data["channel"] or None,
+                actor=request.user,
+            )
+        except OpenARError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            if _is_htmx(request):
+                return _panel_response(request, customer)
+            messages.success(request, _("Promise recorded."))
+            return _back_to_customer(customer)
+    if _is_htmx(request):
+        return _panel_response(request, customer, promise_form=form)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return _back_to_customer(customer)
+
+
+@login_required
+@require_POST
+def contact_record_view(request: HttpRequest, customer_ref: str) -> HttpResponse:
+    if not _can_write(request.user):
+        raise PermissionDenied
+    customer = get_object_or_404(Customer, customer_ref=customer_ref)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            contact_record(
+                customer=customer,
+                user=request.user,
+                channel=form.cleaned_data["channel"],
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except OpenARError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            if _is_htmx(request):
+                return _panel_response(request, customer)
+            messages.success(request, _("Contact logged."))
+            return _back_to_customer(customer)
+    if _is_htmx(request):
+        return _panel_response(request, customer, contact_form=form)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return _back_to_customer(customer)
+
+
+@login_required
+@require_POST
+def promise_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _can_write(request.user):
+        raise PermissionDenied
+    promise = get_object_or_404(PromiseToPay.objects.select_related("customer"), pk=pk)
+    try:
+        promise_cancel(promise=promise, actor=request.user, reason=request.POST.get("reason", ""))
+    except OpenARError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Promise cancelled."))
+    if _is_htmx(request):
+        return _panel_response(request, promise.customer)
+    return _back_to_customer(promise.customer)

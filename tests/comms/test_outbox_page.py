@@ -1,0 +1,52 @@
+"""The outbox page: filters and a preview of the rendered message."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from openar.comms.models import OutboxMessage
+from openar.comms.services import outbox_queue
+from tests.comms.test_outbox import _action
+from tests.factories import BASE_DATE, CustomerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def messages_queued(db):
+    for i in range(6):
+        customer = CustomerFactory(
+            name=f"Cliente {i}", email=f"c{i}@example.com", language="es" if i % 2 else "en"
+        )
+        _action(customer, "letter" if i == 0 else "email")
+    outbox_queue(as_of=BASE_DATE, actor="test")
+
+
+def test_outbox_lists_and_filters(client, messages_queued, django_assert_max_num_queries):
+    client.force_login(UserFactory(username="m", roles=["manager"]))
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("comms:outbox"))
+    assert page.content.count(b'class="msg-row"') == 6
+    spanish = client.get(reverse("comms:outbox"), {"language": "es"})
+    assert spanish.content.count(b'class="msg-row"') == 3
+    letters = client.get(reverse("comms:outbox"), {"channel": "letter"})
+    assert letters.content.count(b'class="msg-row"') == 1
+
+
+def test_preview_and_cancel(client, messages_queued):
+    client.force_login(UserFactory(username="m", roles=["manager"]))
+    message = OutboxMessage.objects.get(channel="letter")
+    preview = client.get(
+        reverse("comms:message_preview", args=[message.pk]), headers={"HX-Request": "true"}
+    )
+    assert b"<html" not in preview.content
+    assert message.subject.encode() in preview.content
+    client.post(reverse("comms:message_cancel", args=[message.pk]))
+    message.refresh_from_db()
+    assert message.status == "cancelled"
+
+
+def test_outbox_needs_a_role(client, messages_queued):
+    client.force_login(UserFactory(username="r", roles=["research"]))
+    assert client.get(reverse("comms:outbox")).status_code == 403

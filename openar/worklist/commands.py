@@ -53,9 +53,7 @@ def register(sub: Any) -> None:
     # `report` belongs to the ledger's commands; productivity joins its subcommands.
     report = sub.choices.get("report")
     if report is not None:
-        report_sub = next(
-            a for a in report._actions if isinstance(a, argparse._SubParsersAction)
-        )
+        report_sub = next(a for a in report._actions if isinstance(a, argparse._SubParsersAction))
         p = report_sub.add_parser("productivity", help="calls, promises and cash per collector")
         p.add_argument("--date", help="YYYY-MM-DD (default: today)")
         p.add_argument("--json", action="store_true")
@@ -137,9 +135,8 @@ def _usernames(ids: set[int | None]) -> dict[int | None, str | None]:
     from django.contrib.auth import get_user_model
 
     names: dict[int | None, str | None] = {None: None}
-    names.update(
-        get_user_model().objects.filter(id__in=ids - {None}).values_list("id", "username")
-    )
+    wanted = [i for i in ids if i is not None]
+    names.update(get_user_model().objects.filter(id__in=wanted).values_list("id", "username"))
     return names
 
 
@@ -173,7 +170,8 @@ def _portfolio_assign(args: argparse.Namespace) -> int:
                     "applied": result.applied,
                     "changed": result.changed,
                     "moves": [
-                        {"from": a, "to": b, "accounts": n} for (a, b), n in sorted(
+                        {"from": a, "to": b, "accounts": n}
+                        for (a, b), n in sorted(
                             moves.items(), key=lambda m: (str(m[0][0]), str(m[0][1]))
                         )
                     ],

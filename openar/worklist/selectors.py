@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from openar.activity.choices import ContactChannel, EventKind, PromiseStatus
@@ -113,15 +113,20 @@ class ActionRow:
     owner_id: int | None  # assigned_to, or the account's collector
 
 
-def open_queue_actions(*, owners: Iterable[int] | None = None) -> list[ActionRow]:
-    """Open call/escalation/custom actions, with the person who owns each (``owners``: only
-    actions owned by these users)."""
+def queue_actions(*, owners: Iterable[int] | None = None) -> QuerySet[Action]:
+    """Open call/escalation/custom actions (``owners``: only those owned by these users: assigned
+    to them, or unassigned on an account they collect)."""
     qs = Action.objects.filter(status="open", kind__in=QUEUE_KINDS)
     if owners is not None:
         ids = list(owners)
         qs = qs.filter(
             Q(assigned_to_id__in=ids) | Q(assigned_to__isnull=True, customer__collector_id__in=ids)
         )
+    return qs
+
+
+def open_queue_actions(qs: QuerySet[Action]) -> list[ActionRow]:
+    """The rows of ``queue_actions`` with the person who owns each."""
     rows = qs.values_list(
         "id", "customer_id", "kind", "due_date", "days_past_due", "assigned_to_id",
         "customer__collector_id",
@@ -132,19 +137,20 @@ def open_queue_actions(*, owners: Iterable[int] | None = None) -> list[ActionRow
     ]
 
 
-def _in_ids(qs: QuerySet[Any], field_name: str, ids: list[int] | None) -> QuerySet[Any]:
+def _in_ids(qs: QuerySet[Any], field_name: str, ids: Any) -> QuerySet[Any]:
     return qs if ids is None else qs.filter(**{f"{field_name}__in": ids})
 
 
 def item_facts(
-    *, as_of: dt.date, actions: list[ActionRow], all_customers: bool = False
+    *, as_of: dt.date, actions: list[ActionRow], customers: QuerySet[Any] | None = None
 ) -> list[ItemFacts]:
     """Everything the ranking needs about each action, in a fixed number of queries.
 
-    ``all_customers`` reads whole tables instead of long IN lists (the full rebuild)."""
-    customer_ids = None if all_customers else sorted({a.customer_id for a in actions})
-    if customer_ids is not None and not customer_ids:
+    ``customers`` is a subquery of the customer ids concerned (one collector's rebuild); None
+    reads whole tables (the full rebuild), cheaper than a 100k-long IN list."""
+    if not actions:
         return []
+    customer_ids = customers
     reporting = settings.OPENAR_REPORTING_CURRENCY
 
     aging = {
@@ -153,7 +159,10 @@ def item_facts(
             CustomerAging.objects.all(), "customer_id", customer_ids
         ).values_list("customer_id", "as_of", "past_due", "days_past_due", "currency")
     }
-    scores = latest_scores(as_of=as_of, customer_ids=customer_ids)
+    scores = latest_scores(
+        as_of=as_of,
+        customer_ids=None if customers is None else {a.customer_id for a in actions},
+    )
 
     broken: dict[int, dt.date] = {}
     window_start = as_of - dt.timedelta(days=PROMISE_BROKEN_WINDOW)
@@ -530,5 +539,21 @@ def productivity(*, day: dt.date, collectors: list[Any] | None = None) -> list[P
     ]
 
 
-def first_open_action_day() -> dt.date | None:
-    return Action.objects.filter(status="open").aggregate(d=Min("as_of"))["d"]
+def portfolio_loads(*, as_of: dt.date) -> dict[int | None, Any]:
+    """Each collector's current workload (accounts, past-due amount, expected calls); the key
+    None holds the unassigned accounts."""
+    from openar.worklist.domain import Load
+
+    loads: dict[int | None, Load] = {}
+    for unit in portfolio_units(as_of=as_of):
+        load = loads.setdefault(unit.owner_id, Load())
+        load.accounts += unit.accounts
+        load.past_due += unit.past_due
+        load.calls += unit.calls
+        load.units.append(unit.key)
+    return loads
+
+
+def latest_queue_date() -> dt.date | None:
+    """The date the current queues were built for."""
+    return WorkItem.objects.aggregate(d=Max("as_of"))["d"]

@@ -1,0 +1,413 @@
+"""Queue pages: "My queue" (keyboard-friendly, log a call and re-rank), and the manager's views:
+every collector's queue, portfolios and balancing, absence cover, weights and capacity,
+productivity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openar.core import dates
+from openar.core.errors import OpenARError
+from openar.core.roles import Role, has_role
+from openar.ledger.models import Customer
+from openar.worklist.forms import (
+    AbsenceForm,
+    AssignForm,
+    BalanceForm,
+    DayForm,
+    LogCallForm,
+    RuleForm,
+    TargetForm,
+    WeightsForm,
+)
+from openar.worklist.models import Absence, CollectorProfile, PortfolioRule, RankingWeights
+from openar.worklist.selectors import (
+    collector_users,
+    customer_work_items,
+    latest_queue_date,
+    portfolio_loads,
+    productivity,
+    queue_for_collector,
+    queue_summaries,
+)
+from openar.worklist.services import (
+    absence_cancel,
+    absence_record,
+    collector_profile_set,
+    portfolio_assign,
+    portfolio_balance,
+    portfolio_rule_add,
+    portfolio_rule_delete,
+    portfolio_rules_apply,
+    queues_rebuild,
+    ranking_weights_update,
+    work_item_log_call,
+)
+
+MANAGER = (Role.MANAGER,)
+WORKERS = (Role.COLLECTOR, Role.MANAGER)
+
+
+def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
+    if not has_role(request.user, *roles):
+        raise PermissionDenied
+
+
+def _is_manager(request: HttpRequest) -> bool:
+    return has_role(request.user, *MANAGER)
+
+
+def _queue_date() -> dt.date:
+    return latest_queue_date() or dates.today()
+
+
+def _user_or_404(username: str) -> Any:
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise Http404(_("No such collector"))
+    return user
+
+
+@login_required
+def queue_view(request: HttpRequest) -> HttpResponse:
+    """A collector's queue: today's items in priority order with reasons, then the waiting ones.
+    Managers may open anyone's queue with ``?collector=username``."""
+    _require(request, WORKERS)
+    collector: Any = request.user
+    wanted = request.GET.get("collector", "").strip()
+    if wanted and wanted != request.user.get_username():
+        if not _is_manager(request):
+            raise PermissionDenied
+        collector = _user_or_404(wanted)
+    return _render_queue(request, collector)
+
+
+def _render_queue(request: HttpRequest, collector: Any, form: LogCallForm | None = None) -> Any:
+    as_of = _queue_date()
+    queue = queue_for_collector(collector=collector, as_of=as_of)
+    return render(
+        request,
+        "worklist/queue.html",
+        {
+            "queue": queue,
+            "collector": collector,
+            "own": collector.pk == request.user.pk,
+            "is_manager": _is_manager(request),
+            "form": form or LogCallForm(),
+            "as_of": as_of,
+            "tab": "queue",
+        },
+    )
+
+
+@login_required
+@require_POST
+def log_call_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log the call made for a work item, close its task and re-rank the collector's queue."""
+    _require(request, WORKERS)
+    from openar.worklist.models import WorkItem
+
+    item = get_object_or_404(WorkItem.objects.select_related("collector", "customer"), pk=pk)
+    if item.collector_id != request.user.pk and not _is_manager(request):
+        raise PermissionDenied
+    collector = item.collector or request.user
+    form = LogCallForm(request.POST)
+    if form.is_valid():
+        try:
+            logged = work_item_log_call(
+                item=item,
+                user=request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                as_of=item.as_of,
+                actor=request.user,
+            )
+        except OpenARError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Call logged for %(customer)s; queue re-ranked (%(n)d items).")
+                % {"customer": item.customer.name, "n": logged.queue_items},
+            )
+            if not request.htmx:  # type: ignore[attr-defined]
+                url = reverse("worklist:queue")
+                if collector.pk != request.user.pk:
+                    url += f"?collector={collector.get_username()}"
+                return redirect(url)
+            form = LogCallForm()
+    return _render_queue(request, collector, form)
+
+
+@login_required
+def collectors_view(request: HttpRequest) -> HttpResponse:
+    _require(request, MANAGER)
+    as_of = _queue_date()
+    return render(
+        request,
+        "worklist/collectors.html",
+        {"rows": queue_summaries(as_of=as_of), "as_of": as_of, "tab": "collectors"},
+    )
+
+
+def _names(ids: Any) -> dict[Any, Any]:
+    users = get_user_model().objects.filter(id__in=[i for i in ids if i is not None])
+    return {u.pk: u for u in users}
+
+
+@login_required
+def portfolios_view(request: HttpRequest) -> HttpResponse:
+    """Assign accounts (one at a time, or by rules) and balance workload between collectors."""
+    _require(request, MANAGER)
+    as_of = dates.today()
+    assign_form = AssignForm(prefix="assign")
+    rule_form = RuleForm(prefix="rule")
+    balance_form = BalanceForm(request.GET or None, prefix="balance")
+    rules_preview = None
+    balance = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "assign":
+                assign_form = AssignForm(request.POST, prefix="assign")
+                if assign_form.is_valid():
+                    data = assign_form.cleaned_data
+                    customer = Customer.objects.filter(customer_ref=data["customer_ref"]).first()
+                    if customer is None:
+                        assign_form.add_error("customer_ref", _("No such customer"))
+                    else:
+                        target = _user_or_404(data["collector"]) if data["collector"] else None
+                        result = portfolio_assign(
+                            customer=customer, collector=target, actor=request.user
+                        )
+                        messages.success(
+                            request,
+                            _("%(n)d accounts of the group reassigned.") % {"n": result.changed},
+                        )
+                        return redirect("worklist:portfolios")
+            elif action == "rule_add":
+                rule_form = RuleForm(request.POST, prefix="rule")
+                if rule_form.is_valid():
+                    data = rule_form.cleaned_data
+                    portfolio_rule_add(
+                        collector=_user_or_404(data["collector"]),
+                        actor=request.user,
+                        order=data["order"],
+                        entity=data["entity"] or "",
+                        segment=data["segment"],
+                        country=data["country"],
+                        language=data["language"],
+                    )
+                    messages.success(request, _("Rule added."))
+                    return redirect("worklist:portfolios")
+            elif action == "rule_delete":
+                rule = get_object_or_404(PortfolioRule, pk=request.POST.get("rule"))
+                portfolio_rule_delete(rule=rule, actor=request.user)
+                messages.success(request, _("Rule deleted."))
+                return redirect("worklist:portfolios")
+            elif action in ("rules_preview", "rules_apply"):
+                result = portfolio_rules_apply(actor=request.user, apply=action == "rules_apply")
+                if result.applied:
+                    text = _("%(n)d accounts reassigned by the rules.")
+                    messages.success(request, text % {"n": result.changed})
+                    return redirect("worklist:portfolios")
+                rules_preview = result
+            elif action in ("balance_preview", "balance_apply"):
+                balance_form = BalanceForm(request.POST, prefix="balance")
+                if balance_form.is_valid():
+                    collectors = [_user_or_404(n) for n in balance_form.cleaned_data["collectors"]]
+                    result_b = portfolio_balance(
+                        as_of=as_of,
+                        collectors=collectors,
+                        actor=request.user,
+                        entity=balance_form.cleaned_data["entity"] or None,
+                        apply=action == "balance_apply",
+                    )
+                    if result_b.applied:
+                        messages.success(
+                            request,
+                            _("%(n)d accounts moved to balance the portfolios.")
+                            % {"n": len(result_b.changes)},
+                        )
+                        return redirect("worklist:portfolios")
+                    balance = _balance_rows(result_b, collectors)
+        except OpenARError as exc:
+            messages.error(request, exc.message)
+    loads = portfolio_loads(as_of=as_of)
+    users = _names(loads.keys())
+    load_rows = sorted(
+        (
+            {"user": users.get(uid), "load": load}
+            for uid, load in loads.items()
+            if uid is None or uid in users
+        ),
+        key=lambda r: (r["user"] is None, r["user"].get_username() if r["user"] else ""),
+    )
+    return render(
+        request,
+        "worklist/portfolios.html",
+        {
+            "tab": "portfolios",
+            "load_rows": load_rows,
+            "assign_form": assign_form,
+            "rule_form": rule_form,
+            "balance_form": balance_form,
+            "rules": PortfolioRule.objects.select_related("entity", "collector"),
+            "rules_preview": rules_preview,
+            "balance": balance,
+        },
+    )
+
+
+def _balance_rows(result: Any, collectors: list[Any]) -> dict[str, Any]:
+    plan = result.plan
+    return {
+        "rows": [
+            {"user": c, "before": plan.before[c.pk], "after": plan.after[c.pk]} for c in collectors
+        ],
+        "moved": len(result.changes),
+        "groups": plan.moved_units,
+        "spread": {
+            m: (plan.spread(m, after=False), plan.spread(m))
+            for m in ("accounts", "past_due", "calls")
+        },
+        "usernames": [c.get_username() for c in collectors],
+    }
+
+
+@login_required
+def cover_view(request: HttpRequest) -> HttpResponse:
+    """Absence cover: who works whose queue, from when to when."""
+    _require(request, MANAGER)
+    form = AbsenceForm(prefix="absence")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "cancel":
+                absence = get_object_or_404(Absence, pk=request.POST.get("absence"))
+                absence_cancel(absence=absence, actor=request.user)
+                messages.success(request, _("Absence cancelled."))
+                return redirect("worklist:cover")
+            form = AbsenceForm(request.POST, prefix="absence")
+            if form.is_valid():
+                data = form.cleaned_data
+                absence_record(
+                    collector=data["collector"],
+                    cover=data["cover"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    note=data["note"],
+                    actor=request.user,
+                )
+                messages.success(
+                    request,
+                    _("Absence recorded. Queues move to the cover when they are next rebuilt."),
+                )
+                return redirect("worklist:cover")
+        except OpenARError as exc:
+            if exc.field and exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.error(request, exc.message)
+    since = dates.today() - dt.timedelta(days=30)
+    absences = Absence.objects.filter(end_date__gte=since).select_related("collector", "cover")
+    return render(
+        request,
+        "worklist/cover.html",
+        {"tab": "cover", "form": form, "absences": absences, "today": dates.today()},
+    )
+
+
+@login_required
+def weights_view(request: HttpRequest) -> HttpResponse:
+    """Ranking weights and each collector's daily call target."""
+    _require(request, MANAGER)
+    row = RankingWeights.objects.filter(key="default").first() or RankingWeights(key="default")
+    weights_form = WeightsForm(instance=row, prefix="w")
+    target_form = TargetForm(prefix="t")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "weights":
+                weights_form = WeightsForm(request.POST, instance=row, prefix="w")
+                if weights_form.is_valid():
+                    ranking_weights_update(
+                        weights={
+                            name: weights_form.cleaned_data[name]
+                            for name in weights_form.Meta.fields
+                        },
+                        actor=request.user,
+                    )
+                    messages.success(
+                        request, _("Weights saved. They apply when queues are next rebuilt.")
+                    )
+                    return redirect("worklist:weights")
+            elif action == "target":
+                target_form = TargetForm(request.POST, prefix="t")
+                if target_form.is_valid():
+                    collector_profile_set(
+                        user=target_form.cleaned_data["collector"],
+                        daily_target=target_form.cleaned_data["daily_target"],
+                        actor=request.user,
+                    )
+                    messages.success(request, _("Daily target saved."))
+                    return redirect("worklist:weights")
+            elif action == "rebuild":
+                n = queues_rebuild(as_of=_queue_date(), actor=request.user)
+                messages.success(request, _("Queues rebuilt: %(n)d work items.") % {"n": n})
+                return redirect("worklist:weights")
+        except OpenARError as exc:
+            messages.error(request, exc.message)
+    profiles = {p.user_id: p for p in CollectorProfile.objects.all()}
+    collectors = [{"user": u, "profile": profiles.get(u.pk)} for u in collector_users()]
+    return render(
+        request,
+        "worklist/weights.html",
+        {
+            "tab": "weights",
+            "weights_form": weights_form,
+            "target_form": target_form,
+            "collectors": collectors,
+        },
+    )
+
+
+@login_required
+def productivity_view(request: HttpRequest) -> HttpResponse:
+    _require(request, WORKERS)
+    form = DayForm(request.GET or None)
+    day = dates.today()
+    if form.is_valid() and form.cleaned_data.get("date"):
+        day = form.cleaned_data["date"]
+    rows = productivity(day=day)
+    return render(
+        request,
+        "worklist/productivity.html",
+        {
+            "tab": "productivity",
+            "form": form,
+            "day": day,
+            "rows": rows,
+            "currency": rows[0].currency if rows else "",
+            "is_manager": _is_manager(request),
+        },
+    )
+
+
+def customer_panel(request: HttpRequest, customer: Any, as_of: Any) -> str:
+    """The account's open work items on the customer page."""
+    items = customer_work_items(customer=customer)
+    if not items:
+        return ""
+    return render_to_string("worklist/_panel.html", {"items": items}, request=request)

@@ -15,3 +15,17 @@ class RiskClass(models.TextChoices):
 class Engine(models.TextChoices):
     SCORECARD = "scorecard", _("Scorecard")
     MODEL = "model", _("Learned model")
+
+
+class EnginePolicy(models.TextChoices):
+    """How an entity's customers are scored."""
+
+    AUTO = "auto", _("Learned model where history allows, else scorecard")
+    SCORECARD = "scorecard", _("Scorecard only")
+    MODEL = "model", _("Learned model (scorecard where it cannot)")
+
+
+class ModelStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    RETIRED = "retired", _("Retired")
+    FAILED = "failed", _("Failed")

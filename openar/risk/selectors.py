@@ -7,6 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from django.db import connection
+from django.db.models import Min
+
+from openar.core.errors import NotFound
+from openar.ledger.models import Customer, Document, Entity
+from openar.risk.domain import DOC_TYPE_CODES, NO_DATE, History, from_day, to_day
 from openar.risk.models import CustomerScore
 
 
@@ -48,3 +55,227 @@ def latest_scores(
             )  # fmt: skip
         seen[customer_id] = count + 1
     return newest
+
+
+# ---------------------------------------------------------------------------- history arrays
+
+
+def _day_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '1970-01-01')"
+    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+
+
+def _num_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"{column}::float8"
+    return f"CAST({column} AS REAL)"
+
+
+def _fetch_columns(sql: str, params: list[Any], ncols: int) -> list[list[Any]]:
+    """Rows of ``sql`` as columns, fetched in chunks (a few million rows stay small)."""
+    columns: list[list[Any]] = [[] for _ in range(ncols)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            chunk = cursor.fetchmany(200_000)
+            if not chunk:
+                break
+            for i, col in enumerate(zip(*chunk, strict=True)):
+                columns[i].extend(col)
+    return columns
+
+
+def load_history(
+    *,
+    as_of: dt.date,
+    since: dt.date | None,
+    entity_code: str | None = None,
+    reporting_currency: str | None = None,
+) -> History:
+    """Documents issued by ``as_of`` that were open on ``as_of`` or cleared after ``since`` (all
+    cleared ones when ``since`` is None), their applications, and every customer (of the entity)."""
+    from django.conf import settings
+
+    from openar.activity.models import PromiseToPay
+    from openar.ledger.selectors import customer_roots
+    from openar.risk.models import CreditRating
+
+    reporting = (reporting_currency or settings.OPENAR_REPORTING_CURRENCY).upper()
+    cust_qs = Customer.objects.order_by("id")
+    entity_id = None
+    if entity_code:
+        entity_id = Entity.objects.filter(code=entity_code).values_list("id", flat=True).first()
+        if entity_id is None:
+            raise NotFound(f"no entity {entity_code!r}", field="entity")
+        cust_qs = cust_qs.filter(entity_id=entity_id)
+    cust_rows = list(
+        cust_qs.values_list("id", "entity__code", "currency", "credit_limit", "payment_terms_days")
+    )
+    cust_id = np.array([r[0] for r in cust_rows], dtype=np.int64)
+    entities = sorted({r[1] for r in cust_rows})
+    ent_index = {code: i for i, code in enumerate(entities)}
+
+    where = [f"d.document_date <= %s"]
+    params: list[Any] = [as_of]
+    if since is not None:
+        where.append("(d.cleared_date IS NULL OR d.cleared_date > %s)")
+        params.append(since)
+    if entity_id is not None:
+        where.append("c.entity_id = %s")
+        params.append(entity_id)
+    cond = " AND ".join(where)
+    doc_sql = (
+        f"SELECT d.id, d.customer_id, d.document_type, {_day_sql('d.document_date')}, "
+        f"{_day_sql('d.due_date')}, COALESCE({_day_sql('d.cleared_date')}, {NO_DATE}), "
+        f"{_num_sql('d.amount')}, {_num_sql('d.open_amount')}, d.currency, d.disputed "
+        f"FROM ledger_document d JOIN ledger_customer c ON c.id = d.customer_id "
+        f"WHERE {cond} ORDER BY d.id"
+    )
+    cols = _fetch_columns(doc_sql, params, 10)
+    doc_id = np.array(cols[0], dtype=np.int64)
+    currencies = sorted(
+        {reporting, *{r[2] for r in cust_rows}, *set(cols[8])}
+    )
+    cur_index = {c: i for i, c in enumerate(currencies)}
+    cust_pos = {cid: i for i, cid in enumerate(cust_id.tolist())}
+    app_sql = (
+        f"SELECT a.document_id, {_day_sql('a.applied_date')}, {_num_sql('a.amount')} "
+        f"FROM ledger_application a JOIN ledger_document d ON d.id = a.document_id "
+        f"JOIN ledger_customer c ON c.id = d.customer_id WHERE {cond}"
+    )
+    acols = _fetch_columns(app_sql, params, 3)
+    app_doc_id = np.array(acols[0], dtype=np.int64)
+    app_doc = np.searchsorted(doc_id, app_doc_id)
+
+    first_qs = Document.objects.filter(document_date__lte=as_of)
+    if entity_id is not None:
+        first_qs = first_qs.filter(customer__entity_id=entity_id)
+    first = dict(
+        first_qs.values("customer_id").annotate(first=Min("document_date")).values_list(
+            "customer_id", "first"
+        )
+    )
+    roots = customer_roots()
+    n = len(cust_id)
+    root_idx = np.arange(n, dtype=np.int64)
+    for i, cid in enumerate(cust_id.tolist()):
+        root = roots.get(cid, cid)
+        root_idx[i] = cust_pos.get(root, i)
+
+    promises = list(
+        PromiseToPay.objects.filter(
+            status__in=["kept", "broken"], resolved_on__isnull=False, resolved_on__lte=as_of
+        ).values_list("customer_id", "resolved_on", "status")
+    )
+    promises = [p for p in promises if p[0] in cust_pos]
+    ratings = [
+        r
+        for r in CreditRating.objects.filter(rated_on__lte=as_of).values_list(
+            "customer_id", "rated_on", "score"
+        )
+        if r[0] in cust_pos
+    ]
+    return History(
+        doc_id=doc_id,
+        doc_cust=np.array([cust_pos[c] for c in cols[1]], dtype=np.int64),
+        doc_type=np.array([DOC_TYPE_CODES.get(t, 0) for t in cols[2]], dtype=np.int8),
+        doc_date=np.array(cols[3], dtype=np.int64),
+        due=np.array(cols[4], dtype=np.int64),
+        cleared=np.array(cols[5], dtype=np.int64),
+        amount=np.array(cols[6], dtype=np.float64),
+        open_now=np.array(cols[7], dtype=np.float64),
+        doc_currency=np.array([cur_index[c] for c in cols[8]], dtype=np.int64),
+        disputed=np.array(cols[9], dtype=bool),
+        app_doc=app_doc.astype(np.int64),
+        app_date=np.array(acols[1], dtype=np.int64),
+        app_amount=np.array(acols[2], dtype=np.float64),
+        cust_id=cust_id,
+        cust_entity=np.array([ent_index[r[1]] for r in cust_rows], dtype=np.int64),
+        cust_currency=np.array([cur_index[r[2]] for r in cust_rows], dtype=np.int64),
+        cust_limit=np.array(
+            [np.nan if r[3] is None else float(r[3]) for r in cust_rows], dtype=np.float64
+        ),
+        cust_terms=np.array([r[4] for r in cust_rows], dtype=np.int64),
+        cust_root=root_idx,
+        cust_first=np.array(
+            [to_day(first[c]) if c in first else NO_DATE for c in cust_id.tolist()],
+            dtype=np.int64,
+        ),
+        currencies=currencies,
+        entities=entities,
+        promise_cust=np.array([cust_pos[p[0]] for p in promises], dtype=np.int64),
+        promise_day=np.array([to_day(p[1]) for p in promises], dtype=np.int64),
+        promise_kept=np.array([1 if p[2] == "kept" else 0 for p in promises], dtype=np.int64),
+        rating_cust=np.array([cust_pos[r[0]] for r in ratings], dtype=np.int64),
+        rating_day=np.array([to_day(r[1]) for r in ratings], dtype=np.int64),
+        rating_score=np.array([float(r[2]) for r in ratings], dtype=np.float64),
+    )
+
+
+def fx_factors(h: History, day: int, reporting_currency: str | None = None) -> tuple[Any, Any]:
+    """(per document: factor to its customer's currency, to the reporting currency) with the
+    latest rates known on ``day``; NaN where no rate was known."""
+    from django.conf import settings
+
+    from openar.ledger.domain import cross_rate
+    from openar.ledger.selectors import latest_rates
+
+    reporting = (reporting_currency or settings.OPENAR_REPORTING_CURRENCY).upper()
+    rates = latest_rates(from_day(day))
+    k = len(h.currencies)
+    matrix = np.full((k, k), np.nan)
+    for i, a in enumerate(h.currencies):
+        for j, b in enumerate(h.currencies):
+            rate = cross_rate(a, b, rates)
+            if rate is not None:
+                matrix[i, j] = float(rate.rate)
+    rep = h.currencies.index(reporting)
+    to_customer = matrix[h.doc_currency, h.cust_currency[h.doc_cust]]
+    to_reporting = matrix[h.doc_currency, rep]
+    return to_customer, to_reporting
+
+
+def customer_to_reporting(h: History, day: int, reporting_currency: str | None = None) -> Any:
+    from django.conf import settings
+
+    from openar.ledger.domain import cross_rate
+    from openar.ledger.selectors import latest_rates
+
+    reporting = (reporting_currency or settings.OPENAR_REPORTING_CURRENCY).upper()
+    rates = latest_rates(from_day(day))
+    factors = []
+    for cur in h.currencies:
+        rate = cross_rate(cur, reporting, rates)
+        factors.append(np.nan if rate is None else float(rate.rate))
+    return np.array(factors)[h.cust_currency]
+
+
+def customer_score_history(
+    *, customer_id: int, as_of: dt.date, limit: int = 60
+) -> list[CustomerScore]:
+    """The customer's scores up to ``as_of``, oldest first (the newest ``limit``)."""
+    rows = list(
+        CustomerScore.objects.filter(customer_id=customer_id, as_of__lte=as_of).order_by(
+            "-as_of"
+        )[:limit]
+    )
+    rows.reverse()
+    return rows
+
+
+def class_distribution(*, as_of: dt.date) -> tuple[dt.date | None, dict[str, int]]:
+    """Customers per class on the newest scoring day on or before ``as_of``."""
+    from django.db.models import Count, Max
+
+    day = CustomerScore.objects.filter(as_of__lte=as_of).aggregate(d=Max("as_of"))["d"]
+    if day is None:
+        return None, {}
+    counts = dict(
+        CustomerScore.objects.filter(as_of=day)
+        .values("risk_class")
+        .annotate(n=Count("id"))
+        .values_list("risk_class", "n")
+        .order_by()
+    )
+    return day, {c: counts.get(c, 0) for c in "ABCDE"}

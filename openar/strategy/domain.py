@@ -359,7 +359,7 @@ def _check_step_set(steps: list[StepDef], criteria: Mapping[str, Any], where: st
     seen: dict[str, int] = {}
     last_from: tuple[int, str] | None = None
     for index, step in enumerate(steps):
-        path = f"{where}.steps[{index}]"
+        path = f"{where}steps[{index}]"
         if step.code in seen:
             out.errors.append(
                 Issue(f"{path}.code", f"step code {step.code!r} is used twice in this strategy")
@@ -396,7 +396,7 @@ def _check_step_set(steps: list[StepDef], criteria: Mapping[str, Any], where: st
             if first.kind == second.kind and _overlaps(windows[first.code], windows[second.code]):
                 out.warnings.append(
                     Issue(
-                        f"{where}.steps[{seen[second.code]}].days_from",
+                        f"{where}steps[{seen[second.code]}].days_from",
                         f"overlapping steps: {first.code!r} and {second.code!r} are both "
                         f"{first.kind} steps for the same days past due",
                     )
@@ -407,7 +407,7 @@ def _check_step_set(steps: list[StepDef], criteria: Mapping[str, Any], where: st
             if first.trigger == second.trigger and first.kind == second.kind:
                 out.warnings.append(
                     Issue(
-                        f"{where}.steps[{seen[second.code]}].trigger",
+                        f"{where}steps[{seen[second.code]}].trigger",
                         f"overlapping steps: {first.code!r} and {second.code!r} both create a "
                         f"{first.kind} on {first.trigger}",
                     )
@@ -418,7 +418,7 @@ def _check_step_set(steps: list[StepDef], criteria: Mapping[str, Any], where: st
         if start < 0:
             out.warnings.append(
                 Issue(
-                    f"{where}.steps[{seen[step.code]}].days_from",
+                    f"{where}steps[{seen[step.code]}].days_from",
                     f"contradictory: step {step.code!r} recommends {step.kind} before the "
                     "items are due",
                 )
@@ -474,7 +474,7 @@ def validate_strategy(raw: Any, where: str = "", out: Validation | None = None) 
     if not raw_steps:
         out.warnings.append(Issue(f"{prefix}steps", "the strategy has no steps"))
     if len(out.errors) == before:
-        _check_step_set(steps, criteria, where or "", out)
+        _check_step_set(steps, criteria, prefix, out)
     if len(out.errors) == before:
         out.strategies.append(
             StrategyDef(

@@ -158,9 +158,31 @@ def _demo_data(args: argparse.Namespace) -> int:
         load=not args.no_load,
         reset=args.reset,
     )
+    if not args.no_load:
+        summary.update(_demo_extras(as_of=_as_of(args), seed=args.seed))
     if args.json:
         print(json.dumps(summary, indent=2, default=str))
     else:
         for key, value in summary.items():
             print(f"{key}: {value}")
     return 0
+
+
+def _demo_extras(*, as_of, seed: int) -> dict[str, Any]:
+    """What the demo needs beyond the ledger: the default strategies, switched on, and a history
+    of promises and calls consistent with the portfolio."""
+    from openar.activity.demo import demo_activity
+    from openar.strategy.models import Strategy
+    from openar.strategy.services import (
+        DEFAULTS_FILE,
+        parse_document,
+        strategies_load_defaults,
+        strategy_set_active,
+    )
+
+    loaded = strategies_load_defaults(actor="demo-data")
+    defaults, _ = parse_document(DEFAULTS_FILE.read_text(encoding="utf-8"))
+    codes = [s["code"] for s in defaults["strategies"]]
+    for strategy in Strategy.objects.filter(code__in=codes, active=False):
+        strategy_set_active(strategy=strategy, active=True, actor="demo-data")
+    return {"strategies_loaded": loaded, "activity": demo_activity(as_of=as_of, seed=seed)}

@@ -1,0 +1,214 @@
+"""Queue pages: order and reasons, permissions, logging a call re-ranks, manager pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from openar.activity.models import ContactLog
+from openar.ledger.models import Customer
+from openar.strategy.models import Action
+from openar.worklist.models import Absence, CollectorProfile, RankingWeights, WorkItem
+from openar.worklist.services import queues_rebuild
+from tests.worklist.conftest import AS_OF
+
+
+@pytest.fixture
+def built(team):
+    queues_rebuild(as_of=AS_OF, actor="test")
+    return team
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_my_queue_lists_today_in_priority_order_with_reasons(built, django_assert_max_num_queries):
+    client = _client(built["ana"])
+    with django_assert_max_num_queries(12):
+        response = client.get("/queue/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    refs = re.findall(r'<span class="mono">(A\d)</span>', html)
+    assert refs == ["A1", "A3", "A2"]
+    assert "$42,300 past due 47 days" in html
+    assert "never contacted" in html
+    assert "B1" not in refs
+
+
+def test_queue_in_spanish(built):
+    client = _client(built["ana"])
+    client.cookies["django_language"] = "es"
+    html = client.get("/queue/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Mi cola" in html
+    assert "vencido" in html
+
+
+def test_waiting_items_are_listed_below_today(built):
+    CollectorProfile.objects.create(user=built["ana"], daily_target=1)
+    queues_rebuild(as_of=AS_OF, actor="test")
+    html = _client(built["ana"]).get("/queue/").content.decode()
+    today_part, waiting_part = html.split('id="queue-waiting"')
+    assert "A1" in today_part and "A3" not in today_part.split('id="queue-today"')[1]
+    assert "A3" in waiting_part and "A2" in waiting_part
+
+
+def test_collector_cannot_open_someone_elses_queue_but_manager_can(built):
+    assert _client(built["ana"]).get("/queue/?collector=ben").status_code == 403
+    response = _client(built["manager"]).get("/queue/?collector=ben")
+    assert response.status_code == 200
+    assert "Delta Retail" in response.content.decode()
+
+
+def test_log_call_closes_the_action_and_reranks(built):
+    client = _client(built["ana"])
+    item = WorkItem.objects.get(customer__customer_ref="A1")
+    response = client.post(
+        f"/queue/items/{item.pk}/log/",
+        {"outcome": "no_answer", "note": "voicemail"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Call logged for Acme Industrial" in html
+    assert re.findall(r'<span class="mono">(A\d)</span>', html) == ["A3", "A2"]
+    action = Action.objects.get(pk=item.action_id)
+    assert action.status == "done" and action.completed_by == built["ana"]
+    contact = ContactLog.objects.get(action_id=action.pk)
+    assert contact.channel == "call" and contact.outcome == "no_answer"
+    assert contact.user == built["ana"]
+    assert list(
+        WorkItem.objects.filter(collector=built["ana"])
+        .order_by("rank")
+        .values_list("rank", flat=True)
+    ) == [1, 2]
+
+
+def test_log_call_without_htmx_redirects(built):
+    item = WorkItem.objects.get(customer__customer_ref="A2")
+    response = _client(built["ana"]).post(f"/queue/items/{item.pk}/log/", {"outcome": "reached"})
+    assert response.status_code == 302 and response["Location"] == "/queue/"
+
+
+def test_log_call_rejects_a_bad_outcome_and_others_items(built):
+    item = WorkItem.objects.get(customer__customer_ref="A2")
+    response = _client(built["ana"]).post(f"/queue/items/{item.pk}/log/", {"outcome": "sent"})
+    assert response.status_code == 200
+    assert Action.objects.get(pk=item.action_id).status == "open"
+    other = WorkItem.objects.get(customer__customer_ref="B1")
+    assert (
+        _client(built["ana"])
+        .post(f"/queue/items/{other.pk}/log/", {"outcome": "reached"})
+        .status_code
+        == 403
+    )
+
+
+def test_manager_pages_render_and_are_manager_only(built):
+    manager = _client(built["manager"])
+    for url in ("/queue/collectors/", "/queue/portfolios/", "/queue/cover/", "/queue/weights/"):
+        assert manager.get(url).status_code == 200, url
+        assert _client(built["ana"]).get(url).status_code == 403, url
+    overview = manager.get("/queue/collectors/").content.decode()
+    assert "ana" in overview and "ben" in overview
+    assert _client(built["ana"]).get("/queue/productivity/").status_code == 200
+
+
+def test_weights_form_saves(built):
+    response = _client(built["manager"]).post(
+        "/queue/weights/",
+        {
+            "action": "weights",
+            "w-past_due": 10,
+            "w-risk": 0,
+            "w-days_past_due": 90,
+            "w-promise": 0,
+            "w-urgency": 0,
+            "w-last_contact": 0,
+        },
+    )
+    assert response.status_code == 302
+    row = RankingWeights.objects.get(key="default")
+    assert (row.past_due, row.days_past_due, row.risk) == (10, 90, 0)
+    queues_rebuild(as_of=AS_OF, actor="test")
+    order = list(
+        WorkItem.objects.filter(collector=built["ana"])
+        .order_by("rank")
+        .values_list("customer__customer_ref", flat=True)
+    )
+    assert order == ["A3", "A1", "A2"]  # now the oldest first
+
+
+def test_cover_page_records_and_refuses_overlap(built):
+    client = _client(built["manager"])
+    data = {
+        "absence-collector": "ana",
+        "absence-cover": "ben",
+        "absence-start_date": "2026-06-30",
+        "absence-end_date": "2026-07-02",
+    }
+    assert client.post("/queue/cover/", data).status_code == 302
+    again = client.post("/queue/cover/", data)
+    assert again.status_code == 200 and "already away" in again.content.decode()
+    assert Absence.objects.count() == 1
+
+
+def test_portfolio_page_assign_and_balance(built):
+    client = _client(built["manager"])
+    response = client.post(
+        "/queue/portfolios/",
+        {"action": "assign", "assign-customer_ref": "B2", "assign-collector": "ana"},
+    )
+    assert response.status_code == 302
+    assert Customer.objects.get(customer_ref="B2").collector == built["ana"]
+    preview = client.post(
+        "/queue/portfolios/",
+        {"action": "balance_preview", "balance-collectors": ["ana", "ben"], "balance-entity": ""},
+    )
+    assert preview.status_code == 200
+    assert 'id="balance-apply"' in preview.content.decode()
+    assert Customer.objects.filter(collector=built["ana"]).count() == 4  # preview wrote nothing
+    client.post(
+        "/queue/portfolios/",
+        {"action": "balance_apply", "balance-collectors": ["ana", "ben"], "balance-entity": ""},
+    )
+    # Acme alone outweighs everyone else's past due: one collector gets Acme, the other the rest.
+    acme_owner = Customer.objects.get(customer_ref="A1").collector
+    assert Customer.objects.filter(collector=acme_owner).count() == 1
+    assert Customer.objects.exclude(collector=acme_owner).count() == 4
+    from openar.worklist.services import portfolio_balance
+
+    again = portfolio_balance(as_of=AS_OF, collectors=[built["ana"], built["ben"]], actor="test")
+    assert again.changes == []  # the applied plan is stable
+
+
+def test_customer_page_shows_the_accounts_work_items(built):
+    html = _client(built["manager"]).get("/customers/A1/?as_of=2026-06-30").content.decode()
+    assert 'id="work-items-panel"' in html
+    assert "$42,300 past due 47 days" in html
+    # An account without work items shows no panel.
+    WorkItem.objects.filter(customer__customer_ref="B2").delete()
+    html = _client(built["manager"]).get("/customers/B2/?as_of=2026-06-30").content.decode()
+    assert 'id="work-items-panel"' not in html
+
+
+def test_reason_text_in_both_languages():
+    from openar.worklist.reasons import reasons_text
+
+    reasons = [
+        {"code": "past_due", "params": {"amount": "42300.00", "currency": "USD", "days": 47}},
+        {"code": "risk", "params": {"class": "D"}},
+        {"code": "promise_broken", "params": {"days_ago": 1}},
+    ]
+    with translation.override("en"):
+        assert reasons_text(reasons) == "$42,300 past due 47 days, risk D, promise broken yesterday"
+    with translation.override("es"):
+        text = reasons_text(reasons)
+    assert text.startswith("42") and "vencido" in text and "ayer" in text
+    assert dt.date(2026, 6, 30) == AS_OF

@@ -34,10 +34,6 @@ JSON_KEYS = (
 
 STEPS = ("aging", "promises", "scores", "strategies", "outbox", "queues")
 
-# INTEGRATION GUARD: remove once risk, strategy and worklist services are all in the tree.
-# Until then a step whose service cannot be imported yet is skipped and listed in "skipped".
-_GUARDED_STEPS = frozenset({"scores", "strategies", "queues"})
-
 
 def _step_aging(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
     from django.db.models import Sum
@@ -94,7 +90,7 @@ _RUNNERS: dict[str, Callable[[dt.date, Any, dict[str, Any]], None]] = {
 
 def run_daily(*, as_of: dt.date, actor: Any, progress: Progress | None = None) -> dict[str, Any]:
     """Run the daily cycle for ``as_of``; returns the figures of ``JSON_KEYS`` plus
-    ``messages_queued``, ``customers_aged``, per-step ``step_seconds`` and ``skipped`` steps."""
+    ``messages_queued``, ``customers_aged`` and per-step ``step_seconds``."""
     started = time.perf_counter()
     out: dict[str, Any] = {
         "as_of": as_of.isoformat(),
@@ -107,20 +103,13 @@ def run_daily(*, as_of: dt.date, actor: Any, progress: Progress | None = None) -
         "messages_queued": 0,
         "customers_aged": 0,
         "step_seconds": {},
-        "skipped": [],
     }
     total = len(STEPS)
     for done, name in enumerate(STEPS):
         if progress:
             progress(done, total, name)
         step_started = time.perf_counter()
-        try:
-            _RUNNERS[name](as_of, actor, out)
-        except ImportError as exc:  # INTEGRATION GUARD (see _GUARDED_STEPS)
-            if name not in _GUARDED_STEPS:
-                raise
-            out["skipped"].append({"step": name, "reason": str(exc)})
-            continue
+        _RUNNERS[name](as_of, actor, out)
         out["step_seconds"][name] = round(time.perf_counter() - step_started, 3)
     out["seconds"] = round(time.perf_counter() - started, 2)
     if progress:

@@ -70,7 +70,6 @@ def daily_job_execute(job: JobRun, *, progress: Progress | None = None) -> dict[
         "messages_queued": result["messages_queued"],
         "customers_aged": result["customers_aged"],
         "step_seconds": result["step_seconds"],
-        "skipped": result["skipped"],
     }
     job_finished(job, result=summary)
     return result

@@ -131,8 +131,6 @@ def _run_daily(args: argparse.Namespace) -> int:
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value:>12}")
-    for skipped in result["skipped"]:
-        print(f"skipped {skipped['step']}: {skipped['reason']}", file=sys.stderr)
     return 0
 
 

@@ -31,6 +31,7 @@ MEMORY_LIMIT_MB = 1024
 # Scenarios run after "aging" on the imported portfolio, in order: (name, "module:function").
 # Each function takes ``as_of`` (a date) and returns at least {"rows", "seconds"}.
 LATER_SCENARIOS: list[tuple[str, str]] = []
+LATER_SCENARIOS.append(("daily", "benchmarks.daily:daily_cycle"))
 
 # Targets: (seconds, peak MB) per scenario and database; None = no target.
 TARGETS: dict[tuple[str, str], tuple[float | None, float | None]] = {
@@ -39,6 +40,7 @@ TARGETS: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("import", "postgresql"): (60.0, MEMORY_LIMIT_MB),
     ("aging", "sqlite"): (None, MEMORY_LIMIT_MB),
     ("aging", "postgresql"): (5.0, MEMORY_LIMIT_MB),
+    ("daily", "postgresql"): (120.0, MEMORY_LIMIT_MB),
 }
 
 

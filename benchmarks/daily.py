@@ -1,0 +1,51 @@
+"""Benchmark: the whole daily cycle (`openar run-daily`) on the imported portfolio.
+
+Untimed preparation: the default strategies (switched on) and the demo promise and call history,
+so promises, events and messages have real work to do. Timed: the first run of the date, then a
+rerun of the same date, which must create no action (idempotence at scale).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+
+def daily_cycle(*, as_of: dt.date) -> dict[str, Any]:
+    from openar.activity.demo import demo_activity
+    from openar.daily import run_daily
+    from openar.strategy.models import Strategy
+    from openar.strategy.services import strategies_load_defaults
+
+    prep_started = time.perf_counter()
+    strategies_load_defaults(actor="benchmark")
+    Strategy.objects.update(active=True)
+    activity = demo_activity(as_of=as_of, seed=42)
+    prep_seconds = time.perf_counter() - prep_started
+
+    started = time.perf_counter()
+    first = run_daily(as_of=as_of, actor="benchmark")
+    seconds = time.perf_counter() - started
+
+    rerun_started = time.perf_counter()
+    again = run_daily(as_of=as_of, actor="benchmark")
+    rerun_seconds = time.perf_counter() - rerun_started
+    return {
+        "rows": first["customers"],
+        "seconds": seconds,
+        "items_aged": first["items_aged"],
+        "customers_scored": first["customers_scored"],
+        "promises_checked": first["promises_checked"],
+        "actions_created": first["actions_created"],
+        "messages_queued": first["messages_queued"],
+        "queue_items": first["queue_items"],
+        "step_seconds": first["step_seconds"],
+        "rerun_seconds": round(rerun_seconds, 2),
+        "rerun_actions_created": again["actions_created"],
+        "rerun_messages_queued": again["messages_queued"],
+        "rerun_step_seconds": again["step_seconds"],
+        "prep_seconds": round(prep_seconds, 2),
+        "demo_promises": activity.get("promises", 0),
+        "demo_contacts": activity.get("contacts", 0),
+    }

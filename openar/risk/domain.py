@@ -512,6 +512,7 @@ def reason_params(code: str, feats: dict[str, np.ndarray], i: int, extra: dict[s
         trend = f("late_trend")
         if not math.isnan(trend):
             params["trend"] = _r(trend)
+            params["recent"] = _r(f("recent_late"))
             params["prior"] = _r(f("prior_late"))
         return params
     if code in ("share_late", "share_late30", "partial_payments"):

@@ -24,11 +24,11 @@ def _late_avg(p: dict[str, Any]) -> str:
         text = _("pays on time on average")
     trend = p.get("trend")
     if trend is not None and abs(int(trend)) >= 5:
-        prior = int(p.get("prior", 0))
+        values = {"recent": int(p.get("recent", 0)), "prior": int(p.get("prior", 0))}
         if trend > 0:
-            text += _(", worse than last quarter (%(prior)d days)") % {"prior": prior}
+            text += _(", worse lately (%(recent)d days last quarter, %(prior)d before)") % values
         else:
-            text += _(", better than last quarter (%(prior)d days)") % {"prior": prior}
+            text += _(", better lately (%(recent)d days last quarter, %(prior)d before)") % values
     return text
 
 
@@ -52,8 +52,18 @@ def _text(code: str, p: dict[str, Any]) -> str:
     if code == "late_trend":
         trend = int(p.get("trend", 0))
         if trend > 0:
-            return _("paying %(days)d days later than the quarter before") % {"days": trend}
-        return _("paying %(days)d days sooner than the quarter before") % {"days": -trend}
+            return ngettext(
+                "paying %(days)d day later than the quarter before",
+                "paying %(days)d days later than the quarter before",
+                trend,
+            ) % {"days": trend}
+        if trend < 0:
+            return ngettext(
+                "paying %(days)d day sooner than the quarter before",
+                "paying %(days)d days sooner than the quarter before",
+                -trend,
+            ) % {"days": -trend}
+        return _("paying as promptly as the quarter before")
     if code == "share_late":
         return _("%(pct)d%% of invoices paid late") % {"pct": _count(p, "pct")}
     if code == "share_late30":

@@ -106,14 +106,16 @@ def score_portfolio(
     model_reasons: dict[int, list[dict[str, Any]]] = {}
     X_virtual_all: np.ndarray | None = None
     X_items_all: np.ndarray | None = None
+    # Entities that share a model are predicted together (one call per model).
+    by_model: dict[str, tuple[dict[str, Any], list[int]]] = {}
     for ent_index in range(len(h.entities)):
-        policy = config.policies.get(ent_index, "auto")
         bundle_info = config.bundles.get(ent_index)
-        in_entity = h.cust_entity == ent_index
-        if policy == "scorecard" or bundle_info is None:
+        if config.policies.get(ent_index, "auto") == "scorecard" or bundle_info is None:
             continue
         bundle, label = bundle_info
-        chosen = in_entity & has_history
+        by_model.setdefault(label, (bundle, []))[1].append(ent_index)
+    for label, (bundle, ent_indices) in by_model.items():
+        chosen = np.isin(h.cust_entity, ent_indices) & has_history
         if not chosen.any():
             continue
         if X_virtual_all is None:
@@ -122,10 +124,11 @@ def score_portfolio(
         assert X_items_all is not None
         cust_rows = np.flatnonzero(chosen)
         Xv = remap_categories(X_virtual_all[cust_rows], h, bundle)
-        days_v, p_v = predict(bundle, Xv)
         item_rows = np.flatnonzero(chosen[item_cust])
         Xi = remap_categories(X_items_all[item_rows], h, bundle)
-        days_i, p_i = predict(bundle, Xi)
+        days_all, p_all = predict(bundle, np.vstack([Xv, Xi]))
+        days_v, p_v = days_all[: len(cust_rows)], p_all[: len(cust_rows)]
+        days_i, p_i = days_all[len(cust_rows) :], p_all[len(cust_rows) :]
         item_days[item_rows] = np.maximum(days_i, dpd[item_rows] + 1 * (dpd[item_rows] >= days_i))
         item_p[item_rows] = p_i
         item_engine[item_rows] = True

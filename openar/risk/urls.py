@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from openar.risk import views
 
 app_name = "risk"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.risk_index_view, name="index"),
+    path("scorecard/", views.scorecard_view, name="scorecard"),
+]

@@ -36,6 +36,7 @@ CONFIDENCE = {
     "ref_discount": Decimal("0.95"),
     "ref_charges": Decimal("0.94"),
     "ref_overpaid": Decimal("0.93"),
+    "ref_plus_amount": Decimal("0.94"),
     "ref_short": Decimal("0.93"),
     "ref_short_many": Decimal("0.85"),
     "ref_partial": Decimal("0.75"),
@@ -467,6 +468,9 @@ def _customer_candidates(
     if account and account in index.payer_accounts:
         add(index.payer_accounts[account], "payer_account")
     for word in customer_tokens(line.remittance):
+        # Formats without a counterparty field (BAI2) carry the payer's account in the text.
+        if word in index.payer_accounts:
+            add(index.payer_accounts[word], "payer_account")
         prefix, tail = _split_ref(word)
         cid = index.customer_by_ref.get(word) or index.customer_by_ref.get(
             prefix + tail.translate(_OCR)
@@ -790,6 +794,34 @@ def _by_amount(
     return out
 
 
+def _explain_excess(
+    index: MatchIndex, line: LineFacts, prop: Proposal, named: Sequence[Item]
+) -> Proposal:
+    """An overpayment whose excess equals other open items of the payer most likely pays them
+    too (a reference lost or garbled): add them; if several combinations fit, ask a person."""
+    taken = {it.id for it in named}
+    others = [
+        it
+        for it in index.items_by_customer.get(prop.customer_id or 0, ())
+        if it.id not in taken and _fits(it, line)
+    ]
+    solutions = subset_sums(others, prop.difference, limit=2) if others else []
+    if len(solutions) == 1:
+        extra = solutions[0]
+        return Proposal(
+            prop.customer_id,
+            prop.allocations + _full(extra),
+            min(prop.confidence, CONFIDENCE["ref_plus_amount"]),
+            "ref_plus_amount",
+            f"{prop.explanation.split(':')[0]}: the rest, {_money(prop.difference)}, is exactly "
+            f"the open amount of {_refs_text(extra)}",
+        )
+    if solutions:
+        prop.confidence = min(prop.confidence, CONFIDENCE["ref_partial"])
+        prop.explanation += "; the excess also matches several other open items"
+    return prop
+
+
 def _typo_proposal(
     index: MatchIndex,
     line: LineFacts,
@@ -875,6 +907,8 @@ def propose(
                         "ref_subset",
                         f"{why}; of those, {_refs_text(chosen)} add up to the amount paid",
                     )
+            if prop is not None and prop.difference > 0:
+                prop = _explain_excess(index, line, prop, its)
             if prop is None:
                 continue
             # A number without its prefix, or a payer named otherwise, is believed only when

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import os
 import time
 import zipfile
@@ -161,6 +162,11 @@ def _parse(data: bytes, *, name: str, fmt: str, layout: BankLayout | None) -> li
         except zipfile.BadZipFile as exc:
             raise StatementError(f"{name}: damaged zip archive: {exc}") from None
     return one(data, name)
+
+
+def _json_safe(value: dict[str, Any]) -> dict[str, Any]:
+    """Parser extras hold Decimals and dates: store them as strings."""
+    return json.loads(json.dumps(value, default=str)) if value else {}
 
 
 def _layout(code: str | BankLayout | None) -> BankLayout | None:
@@ -327,7 +333,7 @@ def statement_import(
                 remittance=line.remittance,
                 creditor_reference=line.creditor_reference[:64],
                 transaction_code=line.transaction_code[:40],
-                extra=dict(line.extra),
+                extra=_json_safe(line.extra),
                 status=LineStatus.NEW if line.amount > 0 else LineStatus.DEBIT,
             )
             rows.append(row)

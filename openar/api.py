@@ -85,9 +85,11 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _add_routers() -> None:
     from openar.ingest.api import router as ingest_router
     from openar.ledger.api import router as ledger_router
+    from openar.risk.api import router as risk_router
 
     api.add_router("", ledger_router)
     api.add_router("", ingest_router)
+    api.add_router("", risk_router)
 
 
 _add_routers()

@@ -1,0 +1,129 @@
+"""My queue in a real browser: order and reasons, j/k/Enter, log a call with l, re-ranking,
+Spanish, and the manager's balancing page. Debian's chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from openar.worklist.services import queues_rebuild
+from tests.factories import UserFactory
+from tests.worklist.conftest import AS_OF
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/?next=/queue/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "s3cret-pass")
+    page.click("button[type=submit].btn-primary")
+
+
+def test_collector_works_the_queue_with_the_keyboard(live_server, monkeypatch, team):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
+    from playwright.sync_api import expect, sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    for user in (team["ana"], team["manager"]):
+        user.set_password("s3cret-pass")
+        user.save()
+    UserFactory(username="cy", password="s3cret-pass", roles=["collector"])
+    queues_rebuild(as_of=AS_OF, actor="test")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="en-US")
+            _login(page, base, "ana")
+            expect(page.locator("h1")).to_have_text("My queue")
+            expect(page.locator("nav.mainnav a").first).to_have_text("My queue")
+            rows = page.locator("#queue-today tr.queue-row")
+            expect(rows).to_have_count(3)
+            expect(rows.nth(0)).to_contain_text("Acme Industrial")
+            expect(rows.nth(0)).to_contain_text("$42,300 past due 47 days")
+            expect(rows.nth(1)).to_contain_text("Gamma Parts")
+            expect(rows.nth(2)).to_contain_text("Beta Foods")
+            expect(rows.nth(0)).to_have_class(re.compile("selected"))
+            page.screenshot(path=str(SCREENSHOTS / "worklist-01-my-queue.png"), full_page=True)
+
+            page.keyboard.press("j")
+            page.keyboard.press("j")
+            expect(rows.nth(2)).to_have_class(re.compile("selected"))
+            page.keyboard.press("k")
+            expect(rows.nth(1)).to_have_class(re.compile("selected"))
+            page.keyboard.press("k")
+            expect(rows.nth(0)).to_have_class(re.compile("selected"))
+
+            # l opens the log-call form of the selected row (Acme), focused on the outcome.
+            page.keyboard.press("l")
+            form = page.locator("tr.log-row:not([hidden])")
+            expect(form).to_have_count(1)
+            expect(form.locator("select.log-outcome")).to_be_focused()
+            form.locator("select.log-outcome").select_option("promise_taken")
+            form.locator("input[name=note]").fill("will pay Friday")
+            page.screenshot(path=str(SCREENSHOTS / "worklist-02-log-call.png"), full_page=True)
+            form.locator("button[type=submit]").click()
+
+            # Re-ranked in place (htmx): Acme is done, Gamma is first and selected.
+            expect(page.locator("#queue .alert")).to_contain_text("Call logged for Acme")
+            expect(rows).to_have_count(2)
+            expect(rows.nth(0)).to_contain_text("Gamma Parts")
+            expect(page.locator("#kpi-today")).to_have_text("2")
+            page.screenshot(path=str(SCREENSHOTS / "worklist-03-reranked.png"), full_page=True)
+
+            # Enter opens the selected customer, whose page lists its open work item.
+            page.locator("body").click(position={"x": 5, "y": 400})
+            page.keyboard.press("Enter")
+            expect(page.locator("h1")).to_contain_text("Gamma Parts")
+            expect(page.locator("#work-items-panel")).to_contain_text("past due")
+            page.screenshot(
+                path=str(SCREENSHOTS / "worklist-04-customer-panel.png"), full_page=True
+            )
+
+            page.goto(f"{base}/queue/")
+            page.click("form.langswitch button[value=es]")
+            expect(page.locator("h1")).to_have_text("Mi cola")
+            expect(page.locator("#queue-today tr.queue-row").first).to_contain_text("vencido")
+            page.screenshot(path=str(SCREENSHOTS / "worklist-05-my-queue-es.png"), full_page=True)
+            page.click("form.langswitch button[value=en]")
+
+            # The manager balances ana's and cy's portfolios: preview, then apply.
+            page.context.clear_cookies()
+            _login(page, base, "boss")
+            page.goto(f"{base}/queue/collectors/")
+            expect(page.locator("#collectors-table")).to_contain_text("ana")
+            page.screenshot(path=str(SCREENSHOTS / "worklist-06-all-queues.png"), full_page=True)
+            page.goto(f"{base}/queue/portfolios/")
+            page.select_option("#id_balance-collectors", ["ana", "cy"])
+            page.click("#balance-preview")
+            expect(page.locator("#balance-result")).to_contain_text("would move")
+            page.screenshot(path=str(SCREENSHOTS / "worklist-07-balance.png"), full_page=True)
+            page.click("#balance-apply")
+            expect(page.locator(".messages")).to_contain_text("moved to balance")
+            expect(page.locator("#loads-table")).to_contain_text("cy")
+            page.goto(f"{base}/queue/weights/")
+            page.screenshot(path=str(SCREENSHOTS / "worklist-08-weights.png"), full_page=True)
+            page.goto(f"{base}/queue/productivity/?date=2026-06-30")
+            page.screenshot(path=str(SCREENSHOTS / "worklist-09-productivity.png"), full_page=True)
+        finally:
+            browser.close()

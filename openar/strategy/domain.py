@@ -239,7 +239,6 @@ def _check_step(raw: Any, where: str, out: Validation) -> StepDef | None:
     if not isinstance(raw, dict):
         out.errors.append(Issue(where, "a step must be a mapping"))
         return None
-    before = len(out.errors)
     for key in raw:
         if key not in STEP_KEYS:
             out.errors.append(Issue(f"{where}.{key}", f"unknown step field {key!r}"))
@@ -313,8 +312,8 @@ def _check_step(raw: Any, where: str, out: Validation) -> StepDef | None:
         wait = 0
     conditions = _check_conditions(raw.get("conditions"), f"{where}.conditions", out)
     template = str(raw.get("template") or "").strip()
-    if len(out.errors) > before:
-        return None
+    # A step with errors is still returned so the checks across steps (days order, overlaps)
+    # report in the same pass; the strategy is only built when there are no errors at all.
     return StepDef(
         code=code,
         name=name[:200],
@@ -355,12 +354,15 @@ def _overlaps(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
     return a[0] <= b_end and b[0] <= a_end
 
 
-def _check_step_set(steps: list[StepDef], criteria: Mapping[str, Any], where: str, out: Validation):
+def _check_step_set(
+    numbered: list[tuple[int, StepDef]], criteria: Mapping[str, Any], where: str, out: Validation
+) -> None:
     seen: dict[str, int] = {}
     last_from: tuple[int, str] | None = None
-    for index, step in enumerate(steps):
+    steps = [step for _, step in numbered]
+    for index, step in numbered:
         path = f"{where}steps[{index}]"
-        if step.code in seen:
+        if step.code and step.code in seen:
             out.errors.append(
                 Issue(f"{path}.code", f"step code {step.code!r} is used twice in this strategy")
             )
@@ -463,18 +465,18 @@ def validate_strategy(raw: Any, where: str = "", out: Validation | None = None) 
             Issue(f"{prefix}criteria", "the default strategy takes every account: criteria ignored")
         )
     raw_steps = raw.get("steps") or []
-    steps: list[StepDef] = []
+    numbered: list[tuple[int, StepDef]] = []
     if not isinstance(raw_steps, list):
         out.errors.append(Issue(f"{prefix}steps", "steps must be a list"))
         raw_steps = []
     for index, raw_step in enumerate(raw_steps):
         step = _check_step(raw_step, f"{prefix}steps[{index}]", out)
         if step is not None:
-            steps.append(step)
+            numbered.append((index, step))
+    steps = [step for _, step in numbered]
     if not raw_steps:
         out.warnings.append(Issue(f"{prefix}steps", "the strategy has no steps"))
-    if len(out.errors) == before:
-        _check_step_set(steps, criteria, prefix, out)
+    _check_step_set(numbered, criteria, prefix, out)
     if len(out.errors) == before:
         out.strategies.append(
             StrategyDef(

@@ -216,6 +216,7 @@ def strategy_simulate_view(request: HttpRequest, code: str) -> HttpResponse:
             "by_kind": [(kind_labels.get(k, k), n) for k, n in sorted(result.by_kind.items())],
             "skipped": sorted(result.skipped.items()),
             "kind_labels": kind_labels,
+            "role_labels": dict(Role.choices),
             "can_edit": _can_edit(request),
         },
     )

@@ -104,6 +104,8 @@ def test_invalid_file_changes_nothing_and_names_every_problem():
         "strategies[1].steps[0].owner_role: a step needs an owner role",
         "strategies[1].steps[1].kind: unknown kind 'phone' (known: email, letter, call, "
         "escalation, credit_hold, agency, custom)",
+        "strategies[1].steps[1].days_from: days out of order: step 'b' starts at 5 after step "
+        "'a' at 10",
     ]
     assert strategies_export() == before
 

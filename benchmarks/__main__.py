@@ -54,6 +54,10 @@ TARGETS[("worklist_one", "sqlite")] = (0.2, MEMORY_LIMIT_MB)
 LATER_SCENARIOS.append(("cashapp", "benchmarks.cashapp:cashapp_match"))
 TARGETS[("cashapp", "postgresql")] = (60.0, MEMORY_LIMIT_MB)
 
+# Strategy engine (benchmarks/strategy.py): every active strategy over the whole portfolio.
+LATER_SCENARIOS.append(("strategies", "benchmarks.strategy:strategies"))
+TARGETS[("strategies", "postgresql")] = (40.0, MEMORY_LIMIT_MB)
+
 
 @dataclass
 class Outcome:

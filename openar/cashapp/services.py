@@ -38,7 +38,7 @@ from openar.cashapp.models import (
 from openar.core.audit import actor_label, audit_record
 from openar.core.errors import Conflict, NotFound, ValidationError
 from openar.core.models import AuditEvent
-from openar.core.money import ZERO, format_amount, minor_units, quantize
+from openar.core.money import ZERO, format_amount, is_currency, minor_units, quantize
 from openar.ledger.models import Application, Customer, Document, Entity, Receipt
 
 # Lines that still wait for matching or a person; the others are settled.
@@ -232,6 +232,13 @@ def statement_import(
     accounts = {norm_account(a.account_number): a for a in BankAccount.objects.all()}
     resolved: list[BankAccount] = []
     for st in statements:
+        for code in {st.currency, *(x.currency for x in st.lines)}:
+            if not is_currency(code):
+                raise StatementError(
+                    f"{name}: statement {st.statement_id or '?'} is in unknown currency "
+                    f"{code!r} (not an active ISO 4217 code); nothing imported",
+                    field="currency",
+                )
         number = norm_account(st.account)
         account = accounts.get(number)
         if account is None and not number and bank_layout and bank_layout.bank_account:
@@ -550,9 +557,18 @@ def _write_plans(plans: list[_Plan], *, as_of: dt.date, actor: Any) -> dict[str,
     doc_ids = sorted({doc_id for p in plans for doc_id, _ in p.allocations})
     docs: dict[int, dict[str, Any]] = {}
     fields = (
-        "id", "amount", "open_amount", "currency", "functional_currency", "fx_rate",
-        "functional_amount", "cleared_date", "document_date", "customer_id", "document_ref",
-    )  # fmt: skip
+        "id",
+        "amount",
+        "open_amount",
+        "currency",
+        "functional_currency",
+        "fx_rate",
+        "functional_amount",
+        "cleared_date",
+        "document_date",
+        "customer_id",
+        "document_ref",
+    )
     for chunk in _chunks(doc_ids):
         qs = Document.objects.filter(id__in=chunk).order_by("id")
         if connection.features.has_select_for_update:
@@ -828,8 +844,24 @@ def match_index(*, entity_ids: Iterable[int], currencies: Iterable[str]) -> matc
     )
     item = matching.Item
     add = index.add_item
-    for row in items.iterator(chunk_size=20000):
-        add(item(*row))
+    # Share the few distinct dates and codes among a million items.
+    shared: dict[Any, Any] = {}
+    keep = shared.setdefault
+    for pk, cid, ref, doc_type, currency, open_amount, due, issued in items.iterator(
+        chunk_size=20000
+    ):
+        add(
+            item(
+                pk,
+                cid,
+                ref,
+                keep(doc_type, doc_type),
+                keep(currency, currency),
+                open_amount,
+                keep(due, due),
+                keep(issued, issued),
+            )
+        )
     for account, cid in PayerAccount.objects.values_list("account", "customer_id"):
         index.payer_accounts[norm_account(account)] = cid
     for alias, cid in CustomerAlias.objects.values_list("alias", "customer_id"):

@@ -19,6 +19,7 @@ from openar.activity.choices import ContactChannel, EventKind, PromiseStatus
 from openar.activity.models import AccountEvent, ContactLog, PromiseToPay
 from openar.core.errors import NotFound
 from openar.core.money import ZERO, quantize
+from openar.core.roles import Role
 from openar.ledger.domain import cross_rate
 from openar.ledger.models import Application, Customer, CustomerAging
 from openar.ledger.selectors import customer_roots, latest_rates
@@ -114,26 +115,43 @@ class ActionRow:
 
 
 def queue_actions(*, owners: Iterable[int] | None = None) -> QuerySet[Action]:
-    """Open call/escalation/custom actions (``owners``: only those owned by these users: assigned
-    to them, or unassigned on an account they collect)."""
+    """Open call/escalation/custom actions (``owners``: only those these users own, see
+    ``action_owner``)."""
     qs = Action.objects.filter(status="open", kind__in=QUEUE_KINDS)
     if owners is not None:
         ids = list(owners)
+        collector_step = Q(owner_role=Role.COLLECTOR)
+        portfolio = Q(customer__collector_id__in=ids)
+        assigned = Q(assigned_to_id__in=ids)
         qs = qs.filter(
-            Q(assigned_to_id__in=ids) | Q(assigned_to__isnull=True, customer__collector_id__in=ids)
+            (collector_step & portfolio)
+            | (collector_step & Q(customer__collector__isnull=True) & assigned)
+            | (~collector_step & assigned)
+            | (~collector_step & Q(assigned_to__isnull=True) & portfolio)
         )
     return qs
+
+
+def action_owner(
+    owner_role: str, assigned_to_id: int | None, collector_id: int | None
+) -> int | None:
+    """Who owns an action: for a collector's step the account's current collector (so a
+    reassigned portfolio takes its open work along), else the person it was assigned to; the
+    account's collector when nobody was."""
+    if owner_role == Role.COLLECTOR:
+        return collector_id or assigned_to_id
+    return assigned_to_id or collector_id
 
 
 def open_queue_actions(qs: QuerySet[Action]) -> list[ActionRow]:
     """The rows of ``queue_actions`` with the person who owns each."""
     rows = qs.values_list(
-        "id", "customer_id", "kind", "due_date", "days_past_due", "assigned_to_id",
+        "id", "customer_id", "kind", "due_date", "days_past_due", "owner_role", "assigned_to_id",
         "customer__collector_id",
     ).order_by()  # fmt: skip
     return [
-        ActionRow(aid, cid, kind, due, dpd, assigned or collector)
-        for aid, cid, kind, due, dpd, assigned, collector in rows.iterator(chunk_size=10000)
+        ActionRow(aid, cid, kind, due, dpd, action_owner(role, assigned, collector))
+        for aid, cid, kind, due, dpd, role, assigned, collector in rows.iterator(chunk_size=10000)
     ]
 
 

@@ -166,10 +166,34 @@ def test_reassigned_account_moves_queue_on_single_rebuild(team):
     assert WorkItem.objects.filter(customer=b1).count() == 1
 
 
-def test_assigned_to_wins_over_the_account_collector(team):
-    action = make_action(team["accounts"]["A1"], kind="escalation", assigned_to=team["manager"])
+def test_a_managers_step_goes_to_whom_it_was_assigned(team):
+    action = make_action(
+        team["accounts"]["A1"],
+        kind="escalation",
+        owner_role="manager",
+        assigned_to=team["manager"],
+    )
     queues_rebuild(as_of=AS_OF, actor="test")
     assert WorkItem.objects.get(action=action).collector == team["manager"]
+    queues_rebuild(as_of=AS_OF, actor="test", collector=team["manager"])
+    assert WorkItem.objects.get(action=action).collector == team["manager"]
+
+
+def test_a_collectors_step_follows_the_portfolio_not_the_assignment_snapshot(team):
+    """The engine stamps the collector of the day on the action; after the account changes
+    hands the new collector works it."""
+    b2 = team["accounts"]["B2"]
+    action = team["actions"]["B2"]
+    action.assigned_to = team["ben"]
+    action.save()
+    b2.collector = team["ana"]
+    b2.save()
+    queues_rebuild(as_of=AS_OF, actor="test", collector=team["ana"])
+    assert WorkItem.objects.get(action=action).collector == team["ana"]
+    queues_rebuild(as_of=AS_OF, actor="test", collector=team["ben"])
+    assert WorkItem.objects.get(action=action).collector == team["ana"]
+    queues_rebuild(as_of=AS_OF, actor="test")
+    assert WorkItem.objects.get(action=action).collector == team["ana"]
 
 
 def test_unassigned_accounts_wait_without_a_collector(team):

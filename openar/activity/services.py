@@ -304,7 +304,16 @@ def promises_check(*, as_of: dt.date, actor: Any, customer_ids: Iterable[int] | 
     if customer_ids is not None:
         open_qs = open_qs.filter(customer_id__in=list(customer_ids))
     promises = list(
-        open_qs.only("id", "customer_id", "amount", "currency", "promised_date", "taken_on")
+        open_qs.only(
+            "id",
+            "customer_id",
+            "amount",
+            "currency",
+            "promised_date",
+            "taken_on",
+            "status",
+            "received_amount",
+        )
     )
     if not promises:
         return 0
@@ -345,11 +354,11 @@ def promises_check(*, as_of: dt.date, actor: Any, customer_ids: Iterable[int] | 
             payments=cash.get((p.customer_id, p.currency), ()),
             documents_cleared_on=cleared_on.get(p.pk),
         )
-        p.status = outcome.status
-        p.received_amount = outcome.received
-        p.checked_as_of = as_of
-        p.resolved_on = outcome.resolved_on
-        changed.append(p)
+        if outcome.status != p.status or outcome.received != p.received_amount:
+            p.status = outcome.status
+            p.received_amount = outcome.received
+            p.resolved_on = outcome.resolved_on
+            changed.append(p)
         if outcome.status == PromiseStatus.OPEN or outcome.resolved_on is None:
             continue
         kind = (
@@ -376,12 +385,15 @@ def promises_check(*, as_of: dt.date, actor: Any, customer_ids: Iterable[int] | 
             )
         )
     now = timezone.now()
+    # Every checked promise gets the date in one statement; only changed ones are rewritten
+    # (bulk_update's CASE grows with the batch, so its batches stay small).
+    PromiseToPay.objects.filter(pk__in=open_qs.values("pk")).update(
+        checked_as_of=as_of, updated_at=now
+    )
     for p in changed:
         p.updated_at = now
     PromiseToPay.objects.bulk_update(
-        changed,
-        ["status", "received_amount", "checked_as_of", "resolved_on", "updated_at"],
-        batch_size=_BATCH,
+        changed, ["status", "received_amount", "resolved_on", "updated_at"], batch_size=200
     )
     AccountEvent.objects.bulk_create(events, batch_size=_BATCH, ignore_conflicts=True)
     audit_record(
@@ -389,10 +401,10 @@ def promises_check(*, as_of: dt.date, actor: Any, customer_ids: Iterable[int] | 
         action="promises.check",
         object_type="promises",
         object_id=as_of.isoformat(),
-        summary=f"{len(changed)} open promises checked: {kept} kept, {broken} broken",
-        after={"checked": len(changed), "kept": kept, "broken": broken},
+        summary=f"{len(promises)} open promises checked: {kept} kept, {broken} broken",
+        after={"checked": len(promises), "kept": kept, "broken": broken},
     )
-    return len(changed)
+    return len(promises)
 
 
 def _promised_documents_cleared(*, promises: Any, as_of: dt.date) -> dict[int, dt.date]:

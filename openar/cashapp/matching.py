@@ -76,7 +76,7 @@ _AMOUNTISH = re.compile(r"^\d{1,3}(?:[.,]\d{3})*[.,]\d{1,2}$|^\d+[.,]\d{2}$")
 _DATEISH = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 _RF = re.compile(r"RF\d{2}[A-Z0-9]{1,21}")
 _RANGE = re.compile(
-    r"([A-Z]*[-/ ]?[0-9OIL]*\d)\s*(?:-|\u2013|TO|A|AL|THRU|THROUGH|HASTA)\s*([A-Z]*[-/ ]?\d+)\b"
+    r"([A-Z]*[-/]?[0-9OIL]*\d)\s*(?:-|\u2013|TO|A|AL|THRU|THROUGH|HASTA)\s*([A-Z]*[-/]?\d+)\b"
 )
 _OCR = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8"})
 _DIGITISH = frozenset("0123456789OQDILSB")
@@ -187,7 +187,10 @@ def extract_refs(remittance: str, creditor_reference: str = "") -> list[RefToken
             continue
         if raw.isalpha():
             # 'INV 1234': a bare prefix followed by a number is one reference.
-            if i + 1 < len(tokens) and tokens[i + 1][:1].isdigit():
+            following = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if following[:1].isdigit() and not (
+                _AMOUNTISH.match(following) or _DATEISH.match(following)
+            ):
                 add(raw + tokens[i + 1], "text")
             continue
         add(raw, "text")
@@ -219,6 +222,36 @@ class Item:
     doc_date: dt.date
 
 
+def _put(table: dict[str, Item | tuple[Item, ...]], key: str, item: Item) -> None:
+    found = table.get(key)
+    if found is None:
+        table[key] = item
+    elif isinstance(found, Item):
+        table[key] = (found, item)
+    else:
+        table[key] = (*found, item)
+
+
+def _get(table: dict[str, Item | tuple[Item, ...]], key: str) -> tuple[Item, ...]:
+    found = table.get(key)
+    if found is None:
+        return ()
+    return (found,) if isinstance(found, Item) else found
+
+
+_TRAILING_DIGITS = re.compile(r"(\d+)$")
+
+
+def _fast_number(ref: str) -> str:
+    """``ref_number`` for a normalized ERP reference; a regex for the common case."""
+    m = _TRAILING_DIGITS.search(ref)
+    if m is None:
+        return ref_number(ref)
+    if any(ch.isdigit() for ch in ref[: m.start()]):
+        return ref_number(ref)  # letters inside the number (OCR look-alikes): the slow path
+    return m.group(1).lstrip("0")
+
+
 @dataclass(slots=True)
 class CustomerInfo:
     id: int
@@ -233,8 +266,10 @@ class CustomerInfo:
 class MatchIndex:
     """Everything matching needs, loaded once per run (no query per line)."""
 
-    items_by_ref: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
-    items_by_number: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
+    # One item per key almost always: stored bare, a tuple only when keys collide (a million
+    # open items must fit in memory).
+    items_by_ref: dict[str, Item | tuple[Item, ...]] = field(default_factory=dict)
+    items_by_number: dict[str, Item | tuple[Item, ...]] = field(default_factory=dict)
     items_by_customer: dict[int, list[Item]] = field(default_factory=lambda: defaultdict(list))
     customers: dict[int, CustomerInfo] = field(default_factory=dict)
     customer_by_ref: dict[str, int] = field(default_factory=dict)
@@ -247,10 +282,12 @@ class MatchIndex:
     _tops: dict[int, int] = field(default_factory=dict)
 
     def add_item(self, item: Item) -> None:
-        self.items_by_ref[norm_ref(item.ref)].append(item)
-        number = ref_number(item.ref)
+        ref = item.ref
+        key = ref if ref.isalnum() and ref.isupper() else norm_ref(ref)
+        _put(self.items_by_ref, key, item)
+        number = _fast_number(key)
         if number:
-            self.items_by_number[number].append(item)
+            _put(self.items_by_number, number, item)
         self.items_by_customer[item.customer_id].append(item)
 
     def add_customer(self, info: CustomerInfo) -> None:
@@ -417,13 +454,13 @@ def _find_ref_items(
         return _fits(it, line) and index.customers[it.customer_id].entity_id == line.entity_id
 
     for tok in tokens:
-        exact = [it for it in index.items_by_ref.get(tok.text, ()) if ok(it)]
+        exact = [it for it in _get(index.items_by_ref, tok.text) if ok(it)]
         if exact:
             found = "fuzzy" if tok.source == "range" else "exact"
         else:
             exact = [
                 it
-                for it in index.items_by_number.get(tok.number, ())
+                for it in _get(index.items_by_number, tok.number)
                 if ok(it) and (not tok.prefix or ref_prefix(it.ref)[:2] == tok.prefix[:2])
             ]
             found = "fuzzy" if tok.prefix else "bare"

@@ -8,7 +8,8 @@ class StrategyConfig(AppConfig):
     verbose_name = "Treatment strategies"
 
     def ready(self) -> None:
-        from openar.core.nav import register_nav
+        from openar.core.nav import register_customer_panel, register_nav
+        from openar.strategy.panels import actions_panel
 
         register_nav(
             key="strategies",
@@ -17,3 +18,4 @@ class StrategyConfig(AppConfig):
             prefix="/strategies/",
             order=60,
         )
+        register_customer_panel(key="strategy-actions", order=50, render=actions_panel)

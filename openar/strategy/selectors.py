@@ -45,9 +45,7 @@ Progress = Callable[[int, int], None]
 
 def strategy_def(strategy: Strategy) -> StrategyDef:
     """The plain definition of a saved strategy (steps in their order)."""
-    steps = strategy.steps.all() if hasattr(strategy, "_prefetched_objects_cache") else None
-    if steps is None:
-        steps = strategy.steps.order_by("order", "id")
+    steps = strategy.steps.all()  # uses a prefetch when there is one; sorted below
     return StrategyDef(
         id=strategy.pk,
         code=strategy.code,

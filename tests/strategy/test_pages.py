@@ -198,3 +198,13 @@ def test_spanish(manager):
     make_strategy("s", [step("c", "call", 1)])
     body = manager.get("/strategies/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Estrategias" in body and "Nueva estrategia" in body
+
+
+def test_customer_page_lists_open_actions(manager):
+    make_strategy("s", [step("call", "call", 15)], is_default=True)
+    account(days_past_due=20, customer_ref="C9")
+    account(days_past_due=2, customer_ref="C8")
+    strategies_evaluate(as_of=AS_OF, actor="test")
+    body = manager.get(f"/customers/C9/?as_of={AS_OF}").content.decode()
+    assert 'id="strategy-actions"' in body and "oldest item 20 days past due" in body
+    assert 'id="strategy-actions"' not in manager.get("/customers/C8/").content.decode()

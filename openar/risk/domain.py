@@ -561,7 +561,7 @@ def top_reasons(
     items = []
     for code, values in contributions.items():
         value = float(values[i])
-        if value == 0 or math.isnan(value) or is_missing(code, feats, i):
+        if math.isnan(value) or abs(value) < 1e-3 or is_missing(code, feats, i):
             continue
         items.append((code, value))
     bad = sorted((x for x in items if x[1] > 0), key=lambda x: -x[1])

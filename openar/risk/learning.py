@@ -33,6 +33,7 @@ MODEL_FORMAT_VERSION = 2
 SNAPSHOT_STEP_DAYS = 28
 MAX_TRAIN_ROWS = 1_000_000
 MIN_TRAIN_ROWS = 200
+MAX_ITER = 150  # boosting rounds of each model
 
 # (fx to the customer's currency per document, fx to the reporting currency per document)
 FxForDay = Callable[[int], tuple[np.ndarray, np.ndarray]]
@@ -168,7 +169,7 @@ def _categorical_mask() -> np.ndarray:
     return np.array([name in CATEGORICAL for name in FEATURES])
 
 
-def fit(ts: TrainingSet, *, late_days: int, max_iter: int = 150) -> dict[str, Any]:
+def fit(ts: TrainingSet, *, late_days: int, max_iter: int | None = None) -> dict[str, Any]:
     """Fit the days-late regressor and the late classifier; return the model part of a bundle."""
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
@@ -177,6 +178,7 @@ def fit(ts: TrainingSet, *, late_days: int, max_iter: int = 150) -> dict[str, An
             f"only {len(ts.days_late)} labelled invoices in the history; the learned model needs "
             f"at least {MIN_TRAIN_ROWS}"
         )
+    max_iter = max_iter or MAX_ITER
     cat = _categorical_mask()
     # A column that is unknown on every row (no bureau ratings loaded yet...) carries nothing and
     # trips the binner: it is zeroed here and at prediction.

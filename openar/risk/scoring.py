@@ -166,8 +166,18 @@ def score_portfolio(
     for i in range(n):
         classes.append(risk_class(int(score[i]), config.cutoffs))
         lead: list[dict[str, Any]] = []
+        own = top_reasons(
+            {k: v[i : i + 1] for k, v in sc_contrib.items()},
+            {k: v[i : i + 1] for k, v in feats.items()},
+            0,
+            extra,
+        )
         if engine[i] == "model":
-            reasons.append(model_reasons[i])
+            # The model's reasons first; the scorecard's fill in when the model has fewer.
+            chosen = list(model_reasons[i])
+            codes = {r["code"] for r in chosen}
+            chosen += [r | {"weight": 0} for r in own if r["code"] not in codes]
+            reasons.append(chosen[:3])
             continue
         ent = int(h.cust_entity[i])
         if n_paid[i] == 0:
@@ -179,12 +189,6 @@ def score_portfolio(
             )  # fmt: skip
         if config.model_problems.get(ent) and config.policies.get(ent, "auto") != "scorecard":
             lead.append({"code": "model_unavailable", "params": {}, "weight": 0})
-        own = top_reasons(
-            {k: v[i : i + 1] for k, v in sc_contrib.items()},
-            {k: v[i : i + 1] for k, v in feats.items()},
-            0,
-            extra,
-        )
         reasons.append((lead + own)[: max(3, len(lead))])
 
     return PortfolioScores(

@@ -581,20 +581,20 @@ def _full(items: Sequence[Item]) -> list[Allocation]:
 
 
 def _short_allocations(items: Sequence[Item], paid: Decimal) -> tuple[list[Allocation], Item]:
-    """Pay items in full oldest first; the last one takes what is left (it stays part open)."""
-    ordered = sorted(items, key=lambda it: (it.due, it.id))
-    # Credit memos first: they raise what is available for the invoices.
-    ordered.sort(key=lambda it: it.open >= 0)
+    """Credit memos first, then invoices in full oldest first while the money lasts; returns the
+    allocations and the first item left partly open (where the shortfall sits)."""
+    ordered = sorted(items, key=lambda it: (it.open >= 0, it.due, it.id))
     allocations: list[Allocation] = []
     left = paid
-    last = ordered[-1]
+    short: Item | None = None
     for it in ordered:
-        if it is last:
-            allocations.append(Allocation(it, left))
-            break
-        allocations.append(Allocation(it, it.open))
-        left -= it.open
-    return [a for a in allocations if a.amount != 0], last
+        take = it.open if it.open < 0 else min(it.open, left)
+        if take != 0:
+            allocations.append(Allocation(it, take))
+        if take != it.open and short is None:
+            short = it
+        left -= take
+    return allocations, short or ordered[-1]
 
 
 def _discount_allocations(

@@ -115,20 +115,15 @@ class ActionRow:
 
 
 def queue_actions(*, owners: Iterable[int] | None = None) -> QuerySet[Action]:
-    """Open call/escalation/custom actions (``owners``: only those these users own, see
-    ``action_owner``)."""
+    """Open call/escalation/custom actions; with ``owners``, those that may belong to these
+    users (on their accounts or assigned to them: ``action_owner`` decides)."""
     qs = Action.objects.filter(status="open", kind__in=QUEUE_KINDS)
     if owners is not None:
         ids = list(owners)
-        collector_step = Q(owner_role=Role.COLLECTOR)
-        portfolio = Q(customer__collector_id__in=ids)
-        assigned = Q(assigned_to_id__in=ids)
-        qs = qs.filter(
-            (collector_step & portfolio)
-            | (collector_step & Q(customer__collector__isnull=True) & assigned)
-            | (~collector_step & assigned)
-            | (~collector_step & Q(assigned_to__isnull=True) & portfolio)
-        )
+        # Two indexed lookups OR-ed: the accounts' ids first (a join with OR-ed conditions makes
+        # PostgreSQL scan every action).
+        accounts = list(Customer.objects.filter(collector_id__in=ids).values_list("id", flat=True))
+        qs = qs.filter(Q(customer_id__in=accounts) | Q(assigned_to_id__in=ids))
     return qs
 
 
@@ -143,15 +138,18 @@ def action_owner(
     return assigned_to_id or collector_id
 
 
-def open_queue_actions(qs: QuerySet[Action]) -> list[ActionRow]:
-    """The rows of ``queue_actions`` with the person who owns each."""
+def open_queue_actions(qs: QuerySet[Action], *, stream: bool = False) -> list[ActionRow]:
+    """The rows of ``queue_actions`` with the person who owns each (``stream``: in chunks, for
+    the whole portfolio; a few hundred rows come in one round trip)."""
     rows = qs.values_list(
         "id", "customer_id", "kind", "due_date", "days_past_due", "owner_role", "assigned_to_id",
         "customer__collector_id",
     ).order_by()  # fmt: skip
     return [
         ActionRow(aid, cid, kind, due, dpd, action_owner(role, assigned, collector))
-        for aid, cid, kind, due, dpd, role, assigned, collector in rows.iterator(chunk_size=10000)
+        for aid, cid, kind, due, dpd, role, assigned, collector in (
+            rows.iterator(chunk_size=10000) if stream else rows
+        )
     ]
 
 
@@ -160,12 +158,12 @@ def _in_ids(qs: QuerySet[Any], field_name: str, ids: Any) -> QuerySet[Any]:
 
 
 def item_facts(
-    *, as_of: dt.date, actions: list[ActionRow], customers: QuerySet[Any] | None = None
+    *, as_of: dt.date, actions: list[ActionRow], customers: list[int] | None = None
 ) -> list[ItemFacts]:
     """Everything the ranking needs about each action, in a fixed number of queries.
 
-    ``customers`` is a subquery of the customer ids concerned (one collector's rebuild); None
-    reads whole tables (the full rebuild), cheaper than a 100k-long IN list."""
+    ``customers``: the ids concerned (one collector's rebuild); None reads whole tables (the
+    full rebuild), cheaper than a 100k-long IN list."""
     if not actions:
         return []
     customer_ids = customers
@@ -177,10 +175,7 @@ def item_facts(
             CustomerAging.objects.all(), "customer_id", customer_ids
         ).values_list("customer_id", "as_of", "past_due", "days_past_due", "currency")
     }
-    scores = latest_scores(
-        as_of=as_of,
-        customer_ids=None if customers is None else {a.customer_id for a in actions},
-    )
+    scores = latest_scores(as_of=as_of, customer_ids=customers)
 
     broken: dict[int, dt.date] = {}
     window_start = as_of - dt.timedelta(days=PROMISE_BROKEN_WINDOW)

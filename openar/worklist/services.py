@@ -72,13 +72,14 @@ def queues_rebuild(
     if collector is not None:
         target_id = cover.get(collector.pk, collector.pk)  # an absent collector's cover
         owners = {target_id} | {absent for absent, c in cover.items() if c == target_id}
-        qs = queue_actions(owners=owners)
-        customers = qs.values("customer_id")
+        actions = [
+            a for a in open_queue_actions(queue_actions(owners=owners)) if a.owner_id in owners
+        ]
+        customers: list[int] | None = sorted({a.customer_id for a in actions})
     else:
         target_id = None
-        qs = queue_actions()
+        actions = open_queue_actions(queue_actions(), stream=True)
         customers = None
-    actions = open_queue_actions(qs)
     if progress:
         progress(0, len(actions))
     facts = item_facts(as_of=as_of, actions=actions, customers=customers)
@@ -95,33 +96,37 @@ def queues_rebuild(
 
     weights = ranking_weights()
     targets = daily_targets(uid for uid in per_collector if uid is not None)
-    now = timezone.now()
-    items: list[WorkItem] = []
+    ops = connection.ops
+    built_at = ops.adapt_datetimefield_value(timezone.now())
+    day = _date_adapter()
+    rows: list[tuple[Any, ...]] = []
     for worker, worker_facts in per_collector.items():
         ranked = rank_items(worker_facts, as_of=as_of, weights=weights)
         target = targets.get(worker, DEFAULT_DAILY_TARGET) if worker is not None else 0
         today = split_capacity([r.facts.kind for r in ranked], target)
         for position, (r, is_today) in enumerate(zip(ranked, today, strict=True), start=1):
             f = r.facts
-            items.append(
-                WorkItem(
-                    action_id=f.action_id,
-                    customer_id=f.customer_id,
-                    collector_id=worker,
-                    covering_for_id=covering[f.action_id],
-                    kind=f.kind,
-                    as_of=as_of,
-                    due_date=f.due_date,
-                    priority=r.priority,
-                    rank=position,
-                    slot=Slot.TODAY if is_today and worker is not None else Slot.WAITING,
-                    past_due_amount=f.past_due_amount,
-                    currency=f.currency,
-                    days_past_due=f.days_past_due,
-                    risk_class=f.risk_class,
-                    reasons=r.reasons,
-                    factors=r.factors,
-                    built_at=now,
+            rows.append(
+                (
+                    f.action_id,
+                    f.customer_id,
+                    worker,
+                    covering[f.action_id],
+                    f.kind,
+                    day(as_of),
+                    day(f.due_date),
+                    r.priority,
+                    position,
+                    Slot.TODAY.value if is_today and worker is not None else Slot.WAITING.value,
+                    ops.adapt_decimalfield_value(
+                        f.past_due_amount, AMOUNT_MAX_DIGITS, AMOUNT_DECIMAL_PLACES
+                    ),
+                    f.currency,
+                    f.days_past_due,
+                    f.risk_class,
+                    json.dumps(r.reasons),
+                    json.dumps(r.factors),
+                    built_at,
                 )
             )
 
@@ -129,8 +134,10 @@ def queues_rebuild(
         WorkItem.objects.all().delete()
     else:
         # Items of these actions may sit in another queue (the account changed hands).
-        WorkItem.objects.filter(Q(collector_id=target_id) | Q(action__in=qs)).delete()
-    _insert_items(items)
+        WorkItem.objects.filter(
+            Q(collector_id=target_id) | Q(action_id__in=[a.action_id for a in actions])
+        ).delete()
+    _insert_rows(rows)
     if progress:
         progress(len(actions), len(actions))
     audit_record(
@@ -138,64 +145,45 @@ def queues_rebuild(
         action="queues.rebuild",
         object_type="queue",
         object_id=target_id or "all",
-        summary=f"{len(items)} work items as of {as_of}",
+        summary=f"{len(rows)} work items as of {as_of}",
     )
-    return len(items)
+    return len(rows)
 
 
-_ITEM_FIELDS = (
+# The WorkItem columns written by the rebuild, in the order of its row tuples.
+_ITEM_COLUMNS = (
     "action_id", "customer_id", "collector_id", "covering_for_id", "kind", "as_of", "due_date",
     "priority", "rank", "slot", "past_due_amount", "currency", "days_past_due", "risk_class",
     "reasons", "factors", "built_at",
 )  # fmt: skip
 
 
-def _insert_items(items: list[WorkItem]) -> None:
-    """Insert work items with one executemany per batch: bulk_create spends most of a
-    one-collector rebuild preparing values field by field."""
-    if not items:
+def _date_adapter() -> Callable[[dt.date], Any]:
+    cache: dict[dt.date, Any] = {}
+
+    def adapt(value: dt.date) -> Any:
+        if value not in cache:
+            cache[value] = connection.ops.adapt_datefield_value(value)
+        return cache[value]
+
+    return adapt
+
+
+def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
+    """Write work-item rows: COPY on PostgreSQL, batched executemany elsewhere. Building model
+    instances and letting bulk_create prepare every value costs more than the ranking itself."""
+    if not rows:
         return
     ops = connection.ops
-    meta = WorkItem._meta
-    columns = ", ".join(ops.quote_name(name) for name in _ITEM_FIELDS)  # the column names
-    sql = (
-        f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(_ITEM_FIELDS))})"
-    )
-    built_at = ops.adapt_datetimefield_value(items[0].built_at)
-    dates: dict[dt.date, Any] = {}
-
-    def day(value: dt.date) -> Any:
-        if value not in dates:
-            dates[value] = ops.adapt_datefield_value(value)
-        return dates[value]
-
-    def amount(value: Any) -> Any:
-        return ops.adapt_decimalfield_value(value, AMOUNT_MAX_DIGITS, AMOUNT_DECIMAL_PLACES)
-
-    rows = [
-        (
-            i.action_id,
-            i.customer_id,
-            i.collector_id,
-            i.covering_for_id,
-            i.kind,
-            day(i.as_of),
-            day(i.due_date),
-            i.priority,
-            i.rank,
-            i.slot,
-            amount(i.past_due_amount),
-            i.currency,
-            i.days_past_due,
-            i.risk_class,
-            json.dumps(i.reasons),
-            json.dumps(i.factors),
-            built_at,
-        )
-        for i in items
-    ]
+    table = ops.quote_name(WorkItem._meta.db_table)
+    columns = ", ".join(ops.quote_name(name) for name in _ITEM_COLUMNS)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_ITEM_COLUMNS))})"
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
 

@@ -40,6 +40,7 @@ from openar.cashapp.models import (
 )
 from openar.core.dates import today
 from openar.core.errors import OpenARError
+from openar.core.money import is_currency, minor_units, quantize
 from openar.core.roles import Role, has_role
 from openar.ledger.models import Customer, Document
 
@@ -333,8 +334,9 @@ def _detail(request: HttpRequest, line: StatementLine) -> dict[str, Any]:
             items.append(
                 {
                     "doc": doc,
+                    "open": _q(doc.open_amount, line.currency),
                     "days": (as_of - doc.due_date).days if doc.due_date else None,
-                    "prefill": prefill.get(doc.pk),
+                    "prefill": _q(prefill[doc.pk], line.currency) if doc.pk in prefill else None,
                     "in_text": bool(_ref_pattern(doc.document_ref).search(line.remittance))
                     if doc.document_ref
                     else False,
@@ -351,12 +353,17 @@ def _detail(request: HttpRequest, line: StatementLine) -> dict[str, Any]:
         "items": items,
         "items_total": sum((i["doc"].open_amount for i in items), Decimal(0)),
         "applied": applied,
-        "unapplied": unapplied,
+        "unapplied": _q(unapplied, line.currency),
+        "places": minor_units(line.currency) if is_currency(line.currency) else 2,
         "remittance_html": highlight(line.remittance, refs),
         "is_open": line.status in (*QUEUE_STATUSES["review"], *QUEUE_STATUSES["unidentified"]),
         "can_apply_more": line.status == LineStatus.ON_ACCOUNT and unapplied > 0,
         "modes": sorted({ca.mode for ca in applied}),
     }
+
+
+def _q(amount: Decimal, currency: str) -> Decimal:
+    return quantize(amount, currency) if is_currency(currency) else amount
 
 
 def _suggestion(proposal: MatchProposal, line: StatementLine) -> dict[str, Any]:

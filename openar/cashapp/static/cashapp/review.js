@@ -21,7 +21,7 @@
 
   function setupSplit(form) {
     var total = Number(form.dataset.amount);
-    var places = Math.max(2, decimals(form.dataset.amount));
+    var places = form.dataset.places !== undefined ? Number(form.dataset.places) : decimals(form.dataset.amount);
     var scale = Math.pow(10, places);
     var inputs = Array.prototype.slice.call(form.querySelectorAll("input.alloc"));
     var allocated = document.getElementById("allocated");

@@ -13,12 +13,13 @@ from typing import Any
 
 import yaml
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from openar.core.audit import audit_record
 from openar.core.errors import ValidationError
 from openar.core.roles import Role
+from openar.credit.choices import RecommendationStatus
 from openar.credit.models import Recommendation
 from openar.strategy.choices import ActionStatus, StepTrigger
 from openar.strategy.domain import (
@@ -93,7 +94,7 @@ def strategies_evaluate(
     collectors = _collectors({facts.customer_id for _, facts in plan.due})
     labels = {t.value: str(t.label) for t in StepTrigger}
     skipped = dict(plan.skipped)
-    new: list[Action] = []
+    rows: list[tuple[Any, ...]] = []
     seen: set[str] = set()
     for due, facts in plan.due:
         key = due.dedupe_key
@@ -104,34 +105,31 @@ def strategies_evaluate(
             continue
         seen.add(key)
         owner = due.step.owner_role
-        new.append(
-            Action(
-                customer_id=facts.customer_id,
-                strategy_id=due.strategy.id,
-                step_id=due.step.id,
-                kind=due.step.kind,
-                owner_role=owner,
-                assigned_to_id=collectors.get(facts.customer_id)
-                if owner == Role.COLLECTOR
-                else None,
-                status=ActionStatus.OPEN,
-                as_of=as_of,
-                due_date=as_of,
-                days_past_due=due.days_past_due,
-                reason=describe(due, facts, currency, labels)[:300],
-                dedupe_key=key,
+        rows.append(
+            (
+                facts.customer_id,
+                due.strategy.id,
+                due.step.id,
+                due.step.kind,
+                owner,
+                collectors.get(facts.customer_id) if owner == Role.COLLECTOR else None,
+                ActionStatus.OPEN.value,
+                as_of,
+                as_of,
+                due.days_past_due,
+                describe(due, facts, currency, labels)[:300],
+                key,
             )
         )
-    Action.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-    recommendations = _recommend(as_of, [a for a in new if a.kind in RECOMMENDATION_KINDS])
+    created, recommendations = _insert_actions(rows)
     result = StrategyRunResult(
         as_of=as_of,
-        actions_created=len(new),
+        actions_created=sum(created.values()),
         customers_evaluated=plan.customers_evaluated,
         actions_existing=len(existing),
         recommendations_created=recommendations,
         unmatched=plan.unmatched,
-        by_kind=dict(Counter(a.kind for a in new)),
+        by_kind=dict(created),
         by_strategy=dict(plan.customers_matched),
         skipped=skipped,
         event_window=(plan.event_window[0].isoformat(), plan.event_window[1].isoformat())
@@ -139,14 +137,16 @@ def strategies_evaluate(
         else None,
     )
     result.seconds = time.perf_counter() - started
-    run, created = StrategyRun.objects.get_or_create(
+    run, first_run = StrategyRun.objects.get_or_create(
         as_of=as_of, defaults={"started_at": started_at}
     )
     run.started_at = started_at
     run.finished_at = timezone.now()
     run.customers_evaluated = result.customers_evaluated
-    run.actions_created = result.actions_created if created else run.actions_created + len(new)
-    run.runs = 1 if created else run.runs + 1
+    run.actions_created = (
+        result.actions_created if first_run else run.actions_created + result.actions_created
+    )
+    run.runs = 1 if first_run else run.runs + 1
     run.summary = result.as_dict()
     run.save()
     audit_record(
@@ -176,27 +176,84 @@ def _collectors(customer_ids: set[int]) -> dict[int, int]:
     return found
 
 
-def _recommend(as_of: dt.date, actions: list[Action]) -> int:
-    if not actions:
-        return 0
+ACTION_COLUMNS = (
+    "customer_id", "strategy_id", "step_id", "kind", "owner_role", "assigned_to_id", "status",
+    "as_of", "due_date", "days_past_due", "reason", "dedupe_key",
+)  # fmt: skip
+_STAGE = "strategy_action_stage"
+
+
+def _insert_actions(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], int]:
+    """Insert new actions (a dedupe key already there is skipped) and a pending recommendation
+    for each credit-hold or agency action; returns the actions created per kind and the number
+    of recommendations."""
+    if not rows:
+        return Counter(), 0
+    if connection.vendor == "postgresql":
+        return _insert_actions_pg(rows)
+    actions = [Action(**dict(zip(ACTION_COLUMNS, row, strict=True))) for row in rows]
+    Action.objects.bulk_create(actions, batch_size=2000, ignore_conflicts=True)
+    wanted = [a for a in actions if a.kind in RECOMMENDATION_KINDS]
     ids = dict(
-        Action.objects.filter(dedupe_key__in=[a.dedupe_key for a in actions]).values_list(
+        Action.objects.filter(dedupe_key__in=[a.dedupe_key for a in wanted]).values_list(
             "dedupe_key", "id"
         )
     )
-    rows = [
+    recommendations = [
         Recommendation(
             customer_id=a.customer_id,
             action_id=ids[a.dedupe_key],
             kind=a.kind,
-            as_of=as_of,
+            as_of=a.as_of,
             reason=a.reason,
         )
-        for a in actions
+        for a in wanted
         if a.dedupe_key in ids
     ]
-    Recommendation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    return len(rows)
+    Recommendation.objects.bulk_create(recommendations, batch_size=2000, ignore_conflicts=True)
+    return Counter(a.kind for a in actions), len(recommendations)
+
+
+def _insert_actions_pg(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], int]:
+    # COPY into a temporary table, then one statement inserts the actions (skipping dedupe keys
+    # already there) and the recommendations of those it inserted: the ORM's INSERT of 100k
+    # model instances takes most of the engine's time otherwise.
+    cols = ", ".join(ACTION_COLUMNS)
+    kinds = ", ".join(f"'{k}'" for k in RECOMMENDATION_KINDS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_STAGE}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {_STAGE} (customer_id bigint, strategy_id bigint, "
+            "step_id bigint, kind text, owner_role text, assigned_to_id bigint, status text, "
+            "as_of date, due_date date, days_past_due integer, reason text, dedupe_key text) "
+            "ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(f"COPY {_STAGE} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"""
+            WITH ins AS (
+                INSERT INTO strategy_action ({cols}, outcome, created_at)
+                SELECT {cols}, '', now() FROM {_STAGE}
+                ON CONFLICT (dedupe_key) DO NOTHING
+                RETURNING id, customer_id, kind, as_of, reason
+            ), rec AS (
+                INSERT INTO credit_recommendation
+                    (customer_id, action_id, kind, status, as_of, reason, note, created_at)
+                SELECT customer_id, id, kind, %s, as_of, reason, '', now()
+                FROM ins WHERE kind IN ({kinds})
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+            )
+            SELECT kind, count(*), (SELECT count(*) FROM rec) FROM ins GROUP BY kind
+            """,
+            [RecommendationStatus.PENDING.value],
+        )
+        result = cursor.fetchall()
+        cursor.execute(f"DROP TABLE {_STAGE}")
+    created = Counter({kind: n for kind, n, _ in result})
+    return created, result[0][2] if result else 0
 
 
 # --- definitions -------------------------------------------------------------------------------

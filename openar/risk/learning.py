@@ -273,15 +273,21 @@ def reason_contributions(bundle: dict[str, Any], X: np.ndarray) -> dict[str, np.
     codes = list(MODEL_REASON_GROUPS)
     if len(X) == 0:
         return {code: np.zeros(0) for code in codes}
-    blocks = [X]
-    for code in codes:
-        changed = X.copy()
-        for name in MODEL_REASON_GROUPS[code]:
-            col = FEATURES.index(name)
-            changed[:, col] = bundle["reference"][col]
-        blocks.append(changed)
-    p = late_probability(bundle, np.vstack(blocks)).reshape(len(blocks), len(X))
-    return {code: p[0] - p[k + 1] for k, code in enumerate(codes)}
+    out = {code: np.zeros(len(X)) for code in codes}
+    chunk = 20_000  # bounds memory: each chunk is copied once per reason group
+    for start in range(0, len(X), chunk):
+        part = X[start : start + chunk]
+        blocks = [part]
+        for code in codes:
+            changed = part.copy()
+            for name in MODEL_REASON_GROUPS[code]:
+                col = FEATURES.index(name)
+                changed[:, col] = bundle["reference"][col]
+            blocks.append(changed)
+        p = late_probability(bundle, np.vstack(blocks)).reshape(len(blocks), len(part))
+        for k, code in enumerate(codes):
+            out[code][start : start + len(part)] = p[0] - p[k + 1]
+    return out
 
 
 # ---------------------------------------------------------------------------- model files

@@ -72,18 +72,26 @@ def _num_sql(column: str) -> str:
     return f"CAST({column} AS REAL)"
 
 
-def _fetch_columns(sql: str, params: list[Any], ncols: int) -> list[list[Any]]:
-    """Rows of ``sql`` as columns, fetched in chunks (a few million rows stay small)."""
-    columns: list[list[Any]] = [[] for _ in range(ncols)]
+def _fetch_matrix(sql: str, params: list[Any], ncols: int) -> np.ndarray:
+    """The numeric rows of ``sql`` as one float64 matrix, fetched in chunks so a few million
+    rows never exist as Python objects all at once."""
+    blocks = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while True:
-            chunk = cursor.fetchmany(200_000)
+            chunk = cursor.fetchmany(100_000)
             if not chunk:
                 break
-            for i, col in enumerate(zip(*chunk, strict=True)):
-                columns[i].extend(col)
-    return columns
+            blocks.append(np.array(chunk, dtype=np.float64).reshape(len(chunk), ncols))
+    return np.vstack(blocks) if blocks else np.zeros((0, ncols))
+
+
+def _case_sql(column: str, codes: dict[str, int]) -> str:
+    """Map text values to integer codes in SQL (the values are our own vocabulary, quoted)."""
+    whens = " ".join(
+        f"WHEN '{value.replace(chr(39), chr(39) * 2)}' THEN {code}" for value, code in codes.items()
+    )
+    return f"CASE {column} {whens} ELSE -1 END" if whens else "-1"
 
 
 def load_history(
@@ -125,27 +133,31 @@ def load_history(
         where.append("c.entity_id = %s")
         params.append(entity_id)
     cond = " AND ".join(where)
+    doc_currencies = set(
+        Document.objects.filter(document_date__lte=as_of).values_list("currency", flat=True)
+        .distinct().order_by()
+    )  # fmt: skip
+    currencies = sorted({reporting, *{r[2] for r in cust_rows}, *doc_currencies})
+    cur_index = {c: i for i, c in enumerate(currencies)}
+    cust_pos = {cid: i for i, cid in enumerate(cust_id.tolist())}
     doc_sql = (
-        f"SELECT d.id, d.customer_id, d.document_type, {_day_sql('d.document_date')}, "
+        f"SELECT d.id, d.customer_id, {_case_sql('d.document_type', DOC_TYPE_CODES)}, "
+        f"{_day_sql('d.document_date')}, "
         f"{_day_sql('d.due_date')}, COALESCE({_day_sql('d.cleared_date')}, {NO_DATE}), "
-        f"{_num_sql('d.amount')}, {_num_sql('d.open_amount')}, d.currency, d.disputed "
+        f"{_num_sql('d.amount')}, {_num_sql('d.open_amount')}, "
+        f"{_case_sql('d.currency', cur_index)}, CASE WHEN d.disputed THEN 1 ELSE 0 END "
         f"FROM ledger_document d JOIN ledger_customer c ON c.id = d.customer_id "
         f"WHERE {cond} ORDER BY d.id"
     )
-    cols = _fetch_columns(doc_sql, params, 10)
-    doc_id = np.array(cols[0], dtype=np.int64)
-    currencies = sorted(
-        {reporting, *{r[2] for r in cust_rows}, *set(cols[8])}
-    )
-    cur_index = {c: i for i, c in enumerate(currencies)}
-    cust_pos = {cid: i for i, cid in enumerate(cust_id.tolist())}
+    docs = _fetch_matrix(doc_sql, params, 10)
+    doc_id = docs[:, 0].astype(np.int64)
     app_sql = (
         f"SELECT a.document_id, {_day_sql('a.applied_date')}, {_num_sql('a.amount')} "
         f"FROM ledger_application a JOIN ledger_document d ON d.id = a.document_id "
         f"JOIN ledger_customer c ON c.id = d.customer_id WHERE {cond}"
     )
-    acols = _fetch_columns(app_sql, params, 3)
-    app_doc_id = np.array(acols[0], dtype=np.int64)
+    apps = _fetch_matrix(app_sql, params, 3)
+    app_doc_id = apps[:, 0].astype(np.int64)
     app_doc = np.searchsorted(doc_id, app_doc_id)
 
     first_qs = Document.objects.filter(document_date__lte=as_of)
@@ -178,18 +190,18 @@ def load_history(
     ]
     return History(
         doc_id=doc_id,
-        doc_cust=np.array([cust_pos[c] for c in cols[1]], dtype=np.int64),
-        doc_type=np.array([DOC_TYPE_CODES.get(t, 0) for t in cols[2]], dtype=np.int8),
-        doc_date=np.array(cols[3], dtype=np.int64),
-        due=np.array(cols[4], dtype=np.int64),
-        cleared=np.array(cols[5], dtype=np.int64),
-        amount=np.array(cols[6], dtype=np.float64),
-        open_now=np.array(cols[7], dtype=np.float64),
-        doc_currency=np.array([cur_index[c] for c in cols[8]], dtype=np.int64),
-        disputed=np.array(cols[9], dtype=bool),
+        doc_cust=np.searchsorted(cust_id, docs[:, 1].astype(np.int64)),
+        doc_type=np.maximum(docs[:, 2], 0).astype(np.int8),
+        doc_date=docs[:, 3].astype(np.int64),
+        due=docs[:, 4].astype(np.int64),
+        cleared=docs[:, 5].astype(np.int64),
+        amount=docs[:, 6].copy(),
+        open_now=docs[:, 7].copy(),
+        doc_currency=docs[:, 8].astype(np.int64),
+        disputed=docs[:, 9] > 0,
         app_doc=app_doc.astype(np.int64),
-        app_date=np.array(acols[1], dtype=np.int64),
-        app_amount=np.array(acols[2], dtype=np.float64),
+        app_date=apps[:, 1].astype(np.int64),
+        app_amount=apps[:, 2].copy(),
         cust_id=cust_id,
         cust_entity=np.array([ent_index[r[1]] for r in cust_rows], dtype=np.int64),
         cust_currency=np.array([cur_index[r[2]] for r in cust_rows], dtype=np.int64),

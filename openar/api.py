@@ -86,10 +86,12 @@ def _add_routers() -> None:
     from openar.ingest.api import router as ingest_router
     from openar.ledger.api import router as ledger_router
     from openar.risk.api import router as risk_router
+    from openar.worklist.api import router as worklist_router
 
     api.add_router("", ledger_router)
     api.add_router("", ingest_router)
     api.add_router("", risk_router)
+    api.add_router("", worklist_router)
 
 
 _add_routers()

@@ -44,14 +44,14 @@ def _ensure_history(as_of: dt.date) -> dict[str, Any]:
             cleared_date, reference, po_number, disputed, attributes, source, external_ref,
             created_at, updated_at)
         SELECT c.entity_id, c.id, 'H' || c.id || '-' || g.n, 'invoice', x.doc_date,
-            x.doc_date + c.payment_terms_days, c.currency, x.amount, 0, e.currency,
-            x.doc_date + c.payment_terms_days + x.late, '', '', false, '{{}}',
+            x.doc_date + c.payment_terms_days::int, c.currency, x.amount, 0, e.currency,
+            x.doc_date + c.payment_terms_days::int + x.late, '', '', false, '{{}}',
             '{HISTORY_SOURCE}', '', now(), now()
         FROM ledger_customer c
         JOIN ledger_entity e ON e.id = c.entity_id
         CROSS JOIN generate_series(1, {PER_CUSTOMER}) AS g(n)
         CROSS JOIN LATERAL (
-            SELECT (%(as_of)s::date - 720 + g.n * 30 + (c.id %% 29)) AS doc_date,
+            SELECT (%(as_of)s::date - 720 + (g.n * 30 + c.id %% 29)::int) AS doc_date,
                    round((100 + ((c.id * 7919 + g.n * 104729) %% 5000))::numeric, 2) AS amount,
                    ((c.id * 2654435761 + g.n * 40503) %% 1000) / 1000.0 AS u
         ) r0
@@ -66,7 +66,7 @@ def _ensure_history(as_of: dt.date) -> dict[str, Any]:
                           THEN floor(30 + 40 * r0.u) ELSE floor(6 * r0.u) END
               END::int AS late
         ) x
-        WHERE x.doc_date + c.payment_terms_days + x.late <= %(as_of)s::date
+        WHERE x.doc_date + c.payment_terms_days::int + x.late <= %(as_of)s::date
     """
     receipts_sql = f"""
         INSERT INTO ledger_receipt (entity_id, receipt_ref, customer_id, receipt_date, currency,

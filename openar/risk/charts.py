@@ -25,7 +25,8 @@ def score_trend_svg(
         return pad_t + h * (1 - score / 1000)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="risk-trend" viewBox="0 0 {width} {height}" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="risk-trend" '
+        f'viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
     ]
     if title:
@@ -58,7 +59,8 @@ def score_trend_svg(
                 f"<title>{d.isoformat()}: {s} ({escape(cls)})</title></circle>"
             )
         parts.append(
-            f'<text x="{pad_l}" y="{height - 4}" font-size="9" fill="#57606a">{first.isoformat()}</text>'
+            f'<text x="{pad_l}" y="{height - 4}" font-size="9" fill="#57606a">'
+            f"{first.isoformat()}</text>"
         )
         if len(points) > 1:
             parts.append(
@@ -69,14 +71,17 @@ def score_trend_svg(
     return "".join(parts)
 
 
-def class_bars_svg(counts: dict[str, int], *, width: int = 420, height: int = 160, title: str = "") -> str:
+def class_bars_svg(
+    counts: dict[str, int], *, width: int = 420, height: int = 160, title: str = ""
+) -> str:
     """Customers per class, one bar per class A-E."""
     pad_b, pad_t = 22, 16
     total_h = height - pad_b - pad_t
     top = max(counts.values(), default=0) or 1
     bar_w = width / 5
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="risk-classes" viewBox="0 0 {width} {height}" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="risk-classes" '
+        f'viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
     ]
     if title:
@@ -95,7 +100,8 @@ def class_bars_svg(counts: dict[str, int], *, width: int = 420, height: int = 16
             f'fill="#24292f">{n}</text>'
         )
         parts.append(
-            f'<text x="{x + bar_w * 0.35:.1f}" y="{height - 6}" font-size="11" text-anchor="middle" '
+            f'<text x="{x + bar_w * 0.35:.1f}" y="{height - 6}" font-size="11" '
+            'text-anchor="middle" '
             f'font-weight="600" fill="#24292f">{cls}</text>'
         )
     parts.append("</svg>")

@@ -148,16 +148,14 @@ def _show(args: argparse.Namespace) -> int:
         print(f"{customer.customer_ref}: not scored yet (run 'openar score refresh')")
         return 1
     s = history[-1]
-    data = {
+    data: dict[str, Any] = {
         "customer_ref": customer.customer_ref,
         "as_of": s.as_of.isoformat(),
         "score": s.score,
         "risk_class": s.risk_class,
         "engine": s.engine,
         "model_version": s.model_version,
-        "reasons": [
-            {**r, "text": reason_text(r, language=args.language)} for r in s.reasons
-        ],
+        "reasons": [{**r, "text": reason_text(r, language=args.language)} for r in s.reasons],
         "currency": s.currency,
         "expected_7d_amount": str(s.expected_7d_amount),
         "expected_30d_amount": str(s.expected_30d_amount),

@@ -143,9 +143,7 @@ def open_as_of(h: History, day: int, applied: np.ndarray | None = None) -> np.nd
         applied, _ = applied_through(h, day)
     applied_total = np.bincount(h.app_doc, weights=h.app_amount, minlength=h.n_docs)
     cleared_later = h.cleared < NO_DATE
-    value = np.where(
-        cleared_later, h.amount - applied, h.open_now + (applied_total - applied)
-    )
+    value = np.where(cleared_later, h.amount - applied, h.open_now + (applied_total - applied))
     exists = (h.doc_date <= day) & (h.cleared > day)
     return np.where(exists, value, 0.0)
 
@@ -497,7 +495,7 @@ def score_from_probability(p: np.ndarray) -> np.ndarray:
 
 def _r(value: float, digits: int = 0) -> float | int:
     if digits == 0:
-        return int(round(value))
+        return round(value)
     return round(float(value), digits)
 
 
@@ -508,7 +506,9 @@ def reason_params(code: str, feats: dict[str, np.ndarray], i: int, extra: dict[s
         return float(feats[name][i])
 
     if code in ("late_avg", "late_weighted", "late_trend"):
-        params: dict[str, Any] = {"days": _r(f("mean_late" if code != "late_weighted" else "wavg_late"))}
+        params: dict[str, Any] = {
+            "days": _r(f("mean_late" if code != "late_weighted" else "wavg_late"))
+        }
         trend = f("late_trend")
         if not math.isnan(trend):
             params["trend"] = _r(trend)
@@ -570,7 +570,8 @@ def top_reasons(
     return [
         {
             "code": code,
-            "params": reason_params(code, feats, i, extra) | {"direction": "up" if v > 0 else "down"},
+            "params": reason_params(code, feats, i, extra)
+            | {"direction": "up" if v > 0 else "down"},
             "weight": round(v, 4),
         }
         for code, v in chosen

@@ -308,7 +308,7 @@ def load_bundle(path: Path | str) -> dict[str, Any]:
         raise ModelFileError(f"model file {path} is missing; run 'openar score train'")
     try:
         with open(path, "rb") as fh:
-            bundle = pickle.load(fh)  # noqa: S301 - our own file under var/, written by save_bundle
+            bundle = pickle.load(fh)
     except Exception as exc:  # a truncated file or one pickled by an incompatible library
         raise ModelFileError(
             f"model file {path} cannot be read ({exc.__class__.__name__}); "
@@ -349,4 +349,3 @@ def auc_score(y: np.ndarray, p: np.ndarray) -> float | None:
     from sklearn.metrics import roc_auc_score
 
     return float(roc_auc_score(y, p))
-

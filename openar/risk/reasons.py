@@ -48,7 +48,9 @@ def _text(code: str, p: dict[str, Any]) -> str:
     if code == "late_avg":
         return _late_avg(p)
     if code == "late_weighted":
-        return _("pays %(days)d days beyond terms, weighted by amount") % {"days": _count(p, "days")}
+        return _("pays %(days)d days beyond terms, weighted by amount") % {
+            "days": _count(p, "days")
+        }
     if code == "late_trend":
         trend = int(p.get("trend", 0))
         if trend > 0:
@@ -82,7 +84,9 @@ def _text(code: str, p: dict[str, Any]) -> str:
         if days <= 0:
             return _("nothing past due")
         return ngettext(
-            "oldest open item %(days)d day past due", "oldest open item %(days)d days past due", days
+            "oldest open item %(days)d day past due",
+            "oldest open item %(days)d days past due",
+            days,
         ) % {"days": days}
     if code == "disputes_open":
         count = _count(p)

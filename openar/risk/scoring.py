@@ -174,15 +174,17 @@ def score_portfolio(
         )
         if engine[i] == "model":
             # The model's reasons first; the scorecard's fill in when the model has fewer.
-            chosen = list(model_reasons[i])
-            codes = {r["code"] for r in chosen}
-            chosen += [r | {"weight": 0} for r in own if r["code"] not in codes]
-            reasons.append(chosen[:3])
+            picked: list[dict[str, Any]] = list(model_reasons[i])
+            codes = {r["code"] for r in picked}
+            picked += [r | {"weight": 0} for r in own if r["code"] not in codes]
+            reasons.append(picked[:3])
             continue
         ent = int(h.cust_entity[i])
         if n_paid[i] == 0:
             lead.append({"code": "no_history", "params": {}, "weight": 0})
-        elif config.bundles.get(ent) is not None and config.policies.get(ent, "auto") != "scorecard":
+        elif (
+            config.bundles.get(ent) is not None and config.policies.get(ent, "auto") != "scorecard"
+        ):
             lead.append(
                 {"code": "thin_history",
                  "params": {"count": int(n_paid[i]), "needed": config.min_history}, "weight": 0}

@@ -124,7 +124,7 @@ def load_history(
     entities = sorted({r[1] for r in cust_rows})
     ent_index = {code: i for i, code in enumerate(entities)}
 
-    where = [f"d.document_date <= %s"]
+    where = ["d.document_date <= %s"]
     params: list[Any] = [as_of]
     if since is not None:
         where.append("(d.cleared_date IS NULL OR d.cleared_date > %s)")
@@ -164,9 +164,9 @@ def load_history(
     if entity_id is not None:
         first_qs = first_qs.filter(customer__entity_id=entity_id)
     first = dict(
-        first_qs.values("customer_id").annotate(first=Min("document_date")).values_list(
-            "customer_id", "first"
-        )
+        first_qs.values("customer_id")
+        .annotate(first=Min("document_date"))
+        .values_list("customer_id", "first")
     )
     roots = customer_roots()
     n = len(cust_id)
@@ -217,7 +217,7 @@ def load_history(
         currencies=currencies,
         entities=entities,
         promise_cust=np.array([cust_pos[p[0]] for p in promises], dtype=np.int64),
-        promise_day=np.array([to_day(p[1]) for p in promises], dtype=np.int64),
+        promise_day=np.array([to_day(p[1]) for p in promises if p[1]], dtype=np.int64),
         promise_kept=np.array([1 if p[2] == "kept" else 0 for p in promises], dtype=np.int64),
         rating_cust=np.array([cust_pos[r[0]] for r in ratings], dtype=np.int64),
         rating_day=np.array([to_day(r[1]) for r in ratings], dtype=np.int64),
@@ -268,9 +268,9 @@ def customer_score_history(
 ) -> list[CustomerScore]:
     """The customer's scores up to ``as_of``, oldest first (the newest ``limit``)."""
     rows = list(
-        CustomerScore.objects.filter(customer_id=customer_id, as_of__lte=as_of).order_by(
-            "-as_of"
-        )[:limit]
+        CustomerScore.objects.filter(customer_id=customer_id, as_of__lte=as_of).order_by("-as_of")[
+            :limit
+        ]
     )
     rows.reverse()
     return rows

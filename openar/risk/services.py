@@ -110,7 +110,9 @@ class BandInput:
 
 def _check_cutoffs(cutoffs: list[int]) -> list[int]:
     if len(cutoffs) != 4:
-        raise ValidationError("give four cut-offs: the lowest score of A, B, C and D", field="class_cutoffs")
+        raise ValidationError(
+            "give four cut-offs: the lowest score of A, B, C and D", field="class_cutoffs"
+        )
     if any(not 0 <= c <= 1000 for c in cutoffs) or cutoffs != sorted(cutoffs, reverse=True):
         raise ValidationError(
             "cut-offs must run from high to low, each between 0 and 1000", field="class_cutoffs"
@@ -136,11 +138,13 @@ def scorecard_update(
     for n, band in enumerate(rows, start=1):
         if band.feature not in SCORECARD_FEATURES:
             raise ValidationError(f"band {n}: unknown feature {band.feature!r}", field="feature")
-        if not band.missing and band.low is not None and band.high is not None:
-            if band.low >= band.high:
-                raise ValidationError(f"band {n}: 'from' must be below 'to'", field="low")
+        bounded = not band.missing and band.low is not None and band.high is not None
+        if bounded and band.low >= band.high:  # type: ignore[operator]
+            raise ValidationError(f"band {n}: 'from' must be below 'to'", field="low")
         if not -1000 <= band.points <= 1000:
-            raise ValidationError(f"band {n}: points must be between -1000 and 1000", field="points")
+            raise ValidationError(
+                f"band {n}: points must be between -1000 and 1000", field="points"
+            )
     if not 0 <= base_points <= 1000:
         raise ValidationError("base points must be between 0 and 1000", field="base_points")
     before = {"base_points": card.base_points, "bands": [str(b) for b in card.bands.all()]}
@@ -299,8 +303,13 @@ def model_train(
                 path=str(path), status="failed", trained_as_of=as_of, n_train=n_train,
                 error=message[:2000],
             )  # fmt: skip
-            audit_record(actor=actor, action="risk.model_train_failed", object_type="risk.RiskModel",
-                         object_id=failed.pk, summary=f"training {scope} failed: {message}"[:500])  # fmt: skip
+            audit_record(
+                actor=actor,
+                action="risk.model_train_failed",
+                object_type="risk.RiskModel",
+                object_id=failed.pk,
+                summary=f"training {scope} failed: {message}"[:500],
+            )
         return TrainResult(None, n_train, time.perf_counter() - started, error=message)
     with transaction.atomic():
         RiskModel.objects.filter(scope=scope, status="active").update(status="retired")
@@ -396,9 +405,7 @@ def _copy_predictions(rows: list[tuple[Any, ...]]) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             raw = cursor.cursor
-            with raw.copy(
-                f"COPY risk_itemprediction ({', '.join(columns)}) FROM STDIN"
-            ) as copy:
+            with raw.copy(f"COPY risk_itemprediction ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         return
@@ -616,7 +623,9 @@ def rating_score(rating: str) -> int | None:
         base = text.rstrip("+-")
         if base not in _LETTER_SCORES:
             return None
-        score = _LETTER_SCORES[base] + (3 if text.endswith("+") else -3 if text.endswith("-") else 0)
+        score = _LETTER_SCORES[base] + (
+            3 if text.endswith("+") else -3 if text.endswith("-") else 0
+        )
         return max(0, min(100, score))
     if 0 <= value <= 10:
         return round(value * 10)
@@ -637,7 +646,9 @@ class RatingImportResult:
                 "rejected": len(self.errors), "errors": self.errors}  # fmt: skip
 
 
-def ratings_import(*, path: str | Path | None = None, data: bytes | None = None, actor: Any) -> RatingImportResult:
+def ratings_import(
+    *, path: str | Path | None = None, data: bytes | None = None, actor: Any
+) -> RatingImportResult:
     """Load bureau / credit-insurer ratings (CSV: customer_ref, provider, rating, limit, date).
     Every bad row is reported with its line and field, and then nothing is written."""
     if data is None:

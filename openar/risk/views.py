@@ -107,7 +107,9 @@ def _int(text: str, field: str, label: str) -> int:
     try:
         return int(text.strip())
     except (ValueError, AttributeError):
-        raise ValidationError(_("%(label)s must be a whole number") % {"label": label}, field=field) from None
+        raise ValidationError(
+            _("%(label)s must be a whole number") % {"label": label}, field=field
+        ) from None
 
 
 def _bands_from_post(post: Any) -> list[BandInput]:
@@ -119,7 +121,9 @@ def _bands_from_post(post: Any) -> list[BandInput]:
             continue
         points_text = post.get(f"points_{n}", "").strip()
         if not points_text:
-            raise ValidationError(_("band %(n)d: points are required") % {"n": n + 1}, field="points")
+            raise ValidationError(
+                _("band %(n)d: points are required") % {"n": n + 1}, field="points"
+            )
         bands.append(
             BandInput(
                 feature=feature,
@@ -142,17 +146,19 @@ def scorecard_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not _can_edit(request):
             return render(request, "risk/forbidden.html", status=403)
+        post = request.POST
         try:
             cutoffs = [
-                _int(request.POST.get(f"cutoff_{c}", ""), f"cutoff_{c}", _("cut-off")) for c in "ABCD"
+                _int(request.POST.get(f"cutoff_{c}", ""), f"cutoff_{c}", _("cut-off"))
+                for c in "ABCD"
             ]
             scorecard_update(
                 actor=request.user,
-                base_points=_int(request.POST.get("base_points", ""), "base_points", _("base points")),
+                base_points=_int(post.get("base_points", ""), "base_points", _("base points")),
                 bands=_bands_from_post(request.POST),
                 class_cutoffs=cutoffs,
-                late_days=_int(request.POST.get("late_days", ""), "late_days", _("late threshold")),
-                min_history=_int(request.POST.get("min_history", ""), "min_history", _("history needed")),
+                late_days=_int(post.get("late_days", ""), "late_days", _("late threshold")),
+                min_history=_int(post.get("min_history", ""), "min_history", _("history needed")),
                 engines={e.code: request.POST.get(f"engine_{e.code}", "auto") for e in entities},
             )  # fmt: skip
         except OpenARError as exc:
@@ -161,7 +167,13 @@ def scorecard_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Scorecard saved. It applies from the next score refresh."))
             return redirect("risk:scorecard")
     bands = [
-        {"feature": b.feature, "low": b.low, "high": b.high, "points": b.points, "missing": b.missing}
+        {
+            "feature": b.feature,
+            "low": b.low,
+            "high": b.high,
+            "points": b.points,
+            "missing": b.missing,
+        }
         for b in scorecard_bands(card)
     ] + [{"feature": "", "low": None, "high": None, "points": "", "missing": False}] * EXTRA_BANDS
     return render(

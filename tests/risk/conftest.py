@@ -42,7 +42,9 @@ class HistoryBuilder:
             due_date=due,
             currency=currency or customer.currency,
             amount=value,
-            open_amount=value if paid_on is None or paid_on > AS_OF + dt.timedelta(days=3650) else 0,
+            open_amount=value
+            if paid_on is None or paid_on > AS_OF + dt.timedelta(days=3650)
+            else 0,
             functional_currency=customer.entity.currency,
             cleared_date=paid_on,
             disputed=disputed,

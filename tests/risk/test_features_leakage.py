@@ -21,8 +21,7 @@ def _features(as_of: dt.date) -> dict[str, list[float | None]]:
     feats = customer_features(h, day, fx_factors(h, day)[0])
     order = np.argsort(h.cust_id)
     return {
-        k: [None if np.isnan(x) else round(float(x), 9) for x in v[order]]
-        for k, v in feats.items()
+        k: [None if np.isnan(x) else round(float(x), 9) for x in v[order]] for k, v in feats.items()
     }
 
 

@@ -32,9 +32,11 @@ def _client(*roles: str) -> Client:
 
 
 def test_customer_page_shows_score_class_trend_reasons_and_rating(scored):
-    html = _client("collector").get(
-        f"/customers/{scored.customer_ref}/?as_of={AS_OF.isoformat()}"
-    ).content.decode()
+    html = (
+        _client("collector")
+        .get(f"/customers/{scored.customer_ref}/?as_of={AS_OF.isoformat()}")
+        .content.decode()
+    )
     assert 'id="risk-panel"' in html
     score = scored.risk_scores.get(as_of=AS_OF)
     assert f'id="risk-score">{score.score}<' in html
@@ -63,7 +65,8 @@ def test_panel_before_any_score_says_so(customer):
 def test_risk_page_shows_distribution_and_backtests(scored):
     Backtest.objects.create(train_until=dt.date(2026, 1, 31), test_until=AS_OF, engine="model",
                             n_train=10, n_test=5, mae_days=4.5, auc=0.81, precision=0.7,
-                            recall=0.6, baseline_terms_mae=9.0, baseline_customer_mae=6.0)  # fmt: skip
+                            recall=0.6, baseline_terms_mae=9.0,
+                            baseline_customer_mae=6.0)  # fmt: skip
     response = _client("collector").get(f"/risk/?as_of={AS_OF.isoformat()}")
     html = response.content.decode()
     assert response.status_code == 200

@@ -544,6 +544,7 @@ class AccountFacts:
     disputed: bool
     promise_active: bool
     plan_active: bool = False
+    collector_id: int | None = None
     # trigger -> (event id, occurred_on) of the first such event in the run's window
     events: Mapping[str, tuple[int, dt.date]] = field(default_factory=dict)
 
@@ -608,42 +609,60 @@ def skip_reason(step: StepDef, facts: AccountFacts) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class CompiledStrategy:
+    """A strategy ready for the per-account loop: days-past-due steps with their windows, and
+    event steps."""
+
+    strategy: StrategyDef
+    dpd: tuple[tuple[int, int | None, StepDef], ...]
+    events: tuple[StepDef, ...]
+
+
+def compile_strategy(strategy: StrategyDef) -> CompiledStrategy:
+    windows = effective_windows(strategy.steps)
+    return CompiledStrategy(
+        strategy=strategy,
+        dpd=tuple((*windows[s.code], s) for s in strategy.steps if s.code in windows),
+        events=tuple(s for s in strategy.steps if s.trigger != StepTrigger.DAYS_PAST_DUE),
+    )
+
+
 def due_steps(
-    strategy: StrategyDef,
-    windows: Mapping[str, tuple[int, int | None]],
-    facts: AccountFacts,
-    as_of: dt.date,
-    skipped: dict[str, int],
+    compiled: CompiledStrategy, facts: AccountFacts, as_of: dt.date, skipped: dict[str, int]
 ) -> list[DueStep]:
-    """The steps of ``strategy`` due for this account on ``as_of``; counts skips in ``skipped``.
+    """The steps due for this account on ``as_of``; counts skipped steps in ``skipped``.
 
     Days-past-due steps fire once per episode (the oldest item's due date) and again every
     ``wait_days`` while the account stays in the step's window; event steps fire once per event."""
     due: list[DueStep] = []
-    dpd = (as_of - facts.oldest_due).days if facts.oldest_due is not None else None
     cid = facts.customer_id
-    for step in strategy.steps:
-        if step.trigger == "dpd":
-            if dpd is None or facts.balance <= 0:
-                continue
-            start, end = windows[step.code]
+    oldest = facts.oldest_due
+    dpd = (as_of - oldest).days if oldest is not None else None
+    if dpd is not None and oldest is not None and facts.balance > 0:
+        episode = ""
+        for start, end, step in compiled.dpd:
             if dpd < start or (end is not None and dpd > end):
                 continue
+            reason = skip_reason(step, facts) if step.conditions else None
+            if reason is not None:
+                skipped[reason] = skipped.get(reason, 0) + 1
+                continue
             period = (dpd - start) // step.wait_days if step.wait_days else 0
-            assert facts.oldest_due is not None
-            key = f"s{step.id}:c{cid}:d{facts.oldest_due:%Y%m%d}:p{period}"
-            event = None
-        else:
+            episode = episode or oldest.strftime("%Y%m%d")
+            key = f"s{step.id}:c{cid}:d{episode}:p{period}"
+            due.append(DueStep(step, compiled.strategy, key, dpd, None))
+    if facts.events:
+        for step in compiled.events:
             found = facts.events.get(step.trigger)
             if found is None:
                 continue
+            reason = skip_reason(step, facts) if step.conditions else None
+            if reason is not None:
+                skipped[reason] = skipped.get(reason, 0) + 1
+                continue
             key = f"s{step.id}:c{cid}:e{found[0]}"
-            event = found
-        reason = skip_reason(step, facts)
-        if reason is not None:
-            skipped[reason] = skipped.get(reason, 0) + 1
-            continue
-        due.append(DueStep(step, strategy, key, dpd, event))
+            due.append(DueStep(step, compiled.strategy, key, dpd, found))
     return due
 
 

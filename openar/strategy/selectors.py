@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, Count, F, Min, Q, QuerySet, Sum, When
 
 from openar.activity.choices import PromiseStatus
@@ -30,8 +31,8 @@ from openar.strategy.domain import (
     DueStep,
     StepDef,
     StrategyDef,
+    compile_strategy,
     due_steps,
-    effective_windows,
     order_for_matching,
     pick_strategy,
 )
@@ -114,6 +115,18 @@ def event_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
     return start, as_of
 
 
+def _fetch(qs: QuerySet) -> Any:
+    """Rows of a values_list query; on PostgreSQL straight from the driver (its dates and
+    decimals are already Python objects, Django's per-row converters cost seconds at 100k)."""
+    if connection.vendor == "postgresql":
+        sql, params = qs.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            yield from cursor.fetchall()
+        return
+    yield from qs.iterator(chunk_size=10000)
+
+
 def _balances(as_of: dt.date, currency: str) -> dict[int, list[Any]]:
     """Per customer: [balance in ``currency``, oldest open debit due date, has disputed item]."""
     open_now = Case(When(cleared_date__isnull=True, then=F("open_amount")), default=F("amount"))
@@ -132,7 +145,7 @@ def _balances(as_of: dt.date, currency: str) -> dict[int, list[Any]]:
     rates = latest_rates(as_of)
     facts: dict[int, list[Any]] = {}
     converters: dict[str, Decimal | None] = {}
-    for cid, cur, balance, oldest, disputed in rows.iterator(chunk_size=10000):
+    for cid, cur, balance, oldest, disputed in _fetch(rows):
         if cur not in converters:
             rate = cross_rate(cur, currency, rates)
             converters[cur] = rate.rate if rate is not None else None
@@ -189,7 +202,7 @@ def account_facts(
         scores = latest_scores(as_of=as_of)
     entities = dict(Entity.objects.values_list("id", "code"))
     wanted = set(balances) | set(events)
-    fields = ["id", "entity_id", "segment", "country", "language"]
+    fields = ["id", "entity_id", "segment", "country", "language", "collector_id"]
     if need_attributes:
         fields.append("attributes")
     facts: dict[int, AccountFacts] = {}
@@ -205,7 +218,7 @@ def account_facts(
             segment=row[2],
             country=row[3],
             language=row[4],
-            attributes=(row[5] or {}) if need_attributes else {},
+            attributes=(row[6] or {}) if need_attributes else {},
             risk_class=snapshot.risk_class if snapshot is not None else None,
             balance=balance,
             oldest_due=oldest,
@@ -213,6 +226,7 @@ def account_facts(
             promise_active=cid in promised,
             plan_active=False,  # no payment plans yet: the condition never skips (docs)
             events=events.get(cid, {}),
+            collector_id=row[5],
         )
     return facts, window
 
@@ -244,7 +258,7 @@ def plan_actions(
     strategy code (the simulation)."""
     ordered = order_for_matching(strategies)
     facts, window = account_facts(as_of=as_of, strategies=ordered)
-    windows = {s.code: effective_windows(s.steps) for s in ordered}
+    compiled = {s.code: compile_strategy(s) for s in ordered}
     plan = Plan(as_of=as_of, event_window=window)
     total = len(facts)
     plan.customers_evaluated = total
@@ -255,9 +269,7 @@ def plan_actions(
         else:
             plan.customers_matched[strategy.code] += 1
             if only is None or strategy.code == only:
-                for due in due_steps(
-                    strategy, windows[strategy.code], account, as_of, plan.skipped
-                ):
+                for due in due_steps(compiled[strategy.code], account, as_of, plan.skipped):
                     plan.due.append((due, account))
         if progress is not None and done % 10000 == 0:
             progress(done, total)
@@ -267,6 +279,16 @@ def plan_actions(
 
 
 def existing_keys(keys: list[str], chunk: int = 5000) -> set[str]:
+    """The dedupe keys among ``keys`` that actions already have."""
+    if not keys:
+        return set()
+    if connection.vendor == "postgresql":
+        # One array parameter instead of thousands of placeholders.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT dedupe_key FROM strategy_action WHERE dedupe_key = ANY(%s)", [keys]
+            )
+            return {row[0] for row in cursor.fetchall()}
     found: set[str] = set()
     for start in range(0, len(keys), chunk):
         found.update(

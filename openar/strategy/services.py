@@ -91,7 +91,6 @@ def strategies_evaluate(
     keys = [due.dedupe_key for due, _ in plan.due]
     existing = existing_keys(keys)
     waiting = recent_event_actions(as_of=as_of, plan=plan)
-    collectors = _collectors({facts.customer_id for _, facts in plan.due})
     labels = {t.value: str(t.label) for t in StepTrigger}
     skipped = dict(plan.skipped)
     rows: list[tuple[Any, ...]] = []
@@ -112,7 +111,7 @@ def strategies_evaluate(
                 due.step.id,
                 due.step.kind,
                 owner,
-                collectors.get(facts.customer_id) if owner == Role.COLLECTOR else None,
+                facts.collector_id if owner == Role.COLLECTOR else None,
                 ActionStatus.OPEN.value,
                 as_of,
                 as_of,
@@ -161,19 +160,6 @@ def strategies_evaluate(
         after={"by_kind": result.by_kind, "skipped": result.skipped},
     )
     return result
-
-
-def _collectors(customer_ids: set[int]) -> dict[int, int]:
-    from openar.ledger.models import Customer
-
-    if not customer_ids:
-        return {}
-    found: dict[int, int] = {}
-    rows = Customer.objects.filter(collector__isnull=False).values_list("id", "collector_id")
-    for cid, collector in rows.iterator(chunk_size=10000):
-        if cid in customer_ids:
-            found[cid] = collector
-    return found
 
 
 ACTION_COLUMNS = (

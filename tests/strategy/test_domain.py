@@ -9,6 +9,7 @@ from openar.strategy.domain import (
     AccountFacts,
     StepDef,
     StrategyDef,
+    compile_strategy,
     criteria_match,
     due_steps,
     effective_windows,
@@ -200,15 +201,15 @@ def test_due_steps_keys_follow_episode_and_wait():
     call = StepDef(code="c", name="c", kind="call", owner_role="collector", days_from=15,
                    wait_days=7, id=7)  # fmt: skip
     strategy = StrategyDef(code="s", name="S", steps=(call,))
-    windows = effective_windows(strategy.steps)
+    compiled = compile_strategy(strategy)
     skipped: dict[str, int] = {}
     oldest = AS_OF - dt.timedelta(days=20)
     keys = [
-        due_steps(strategy, windows, _facts(oldest_due=oldest), AS_OF + dt.timedelta(days=d),
+        due_steps(compiled, _facts(oldest_due=oldest), AS_OF + dt.timedelta(days=d),
                   skipped)[0].dedupe_key
         for d in (0, 1, 2, 3)
     ]  # fmt: skip
     # Days past due 20, 21 share the period 15..21; 22 starts the next one.
     assert keys[0] == keys[1] != keys[2] == keys[3]
-    assert due_steps(strategy, windows, _facts(balance=Decimal("-5")), AS_OF, skipped) == []
-    assert due_steps(strategy, windows, _facts(oldest_due=AS_OF), AS_OF, skipped) == []
+    assert due_steps(compiled, _facts(balance=Decimal("-5")), AS_OF, skipped) == []
+    assert due_steps(compiled, _facts(oldest_due=AS_OF), AS_OF, skipped) == []

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -83,9 +84,13 @@ _DIGITISH = frozenset("0123456789OQDILSB")
 
 
 # --------------------------------------------------------------------------- references
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+_CLEAN_REF = re.compile(r"[A-Z]*([0-9]+)")
+
+
 def norm_ref(text: str) -> str:
     """Upper-case letters and digits only: 'inv-0012 34' -> 'INV001234'."""
-    return "".join(ch for ch in text.upper() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.upper())
 
 
 def _split_ref(ref: str) -> tuple[str, str]:
@@ -220,6 +225,7 @@ class Item:
     open: Decimal  # current open amount; lowered in memory as lines apply to it
     due: dt.date
     doc_date: dt.date
+    number: str = ""  # numeric core of the reference (set by the index)
 
 
 def _put(table: dict[str, Item | tuple[Item, ...]], key: str, item: Item) -> None:
@@ -237,19 +243,6 @@ def _get(table: dict[str, Item | tuple[Item, ...]], key: str) -> tuple[Item, ...
     if found is None:
         return ()
     return (found,) if isinstance(found, Item) else found
-
-
-_TRAILING_DIGITS = re.compile(r"(\d+)$")
-
-
-def _fast_number(ref: str) -> str:
-    """``ref_number`` for a normalized ERP reference; a regex for the common case."""
-    m = _TRAILING_DIGITS.search(ref)
-    if m is None:
-        return ref_number(ref)
-    if any(ch.isdigit() for ch in ref[: m.start()]):
-        return ref_number(ref)  # letters inside the number (OCR look-alikes): the slow path
-    return m.group(1).lstrip("0")
 
 
 @dataclass(slots=True)
@@ -283,12 +276,65 @@ class MatchIndex:
 
     def add_item(self, item: Item) -> None:
         ref = item.ref
-        key = ref if ref.isalnum() and ref.isupper() else norm_ref(ref)
+        clean = _CLEAN_REF.fullmatch(ref)  # 'INVUS00001234': the common case, one regex
+        if clean is not None:
+            key, number = ref, clean.group(1).lstrip("0")
+        else:
+            key = norm_ref(ref)
+            number = ref_number(key)
+        item.number = number
         _put(self.items_by_ref, key, item)
-        number = _fast_number(key)
         if number:
             _put(self.items_by_number, number, item)
         self.items_by_customer[item.customer_id].append(item)
+
+    def add_rows(self, rows: Iterable[tuple[Any, ...]]) -> int:
+        """``add_item`` for many (id, customer_id, ref, doc_type, currency, open, due, issued)
+        rows, inlined: a million open items load in seconds. Dates and codes are shared."""
+        by_ref, by_number, by_customer = (
+            self.items_by_ref,
+            self.items_by_number,
+            self.items_by_customer,
+        )
+        clean = _CLEAN_REF.fullmatch
+        shared: dict[Any, Any] = {}
+        keep = shared.setdefault
+        new = Item
+        n = 0
+        for pk, cid, ref, doc_type, currency, open_amount, due, issued in rows:
+            m = clean(ref)
+            if m is not None:
+                key, number = ref, m.group(1).lstrip("0")
+            else:
+                key = norm_ref(ref)
+                number = ref_number(key)
+            it = new(
+                pk,
+                cid,
+                ref,
+                keep(doc_type, doc_type),
+                keep(currency, currency),
+                open_amount,
+                keep(due, due),
+                keep(issued, issued),
+                number,
+            )
+            if key in by_ref:
+                _put(by_ref, key, it)
+            else:
+                by_ref[key] = it
+            if number:
+                if number in by_number:
+                    _put(by_number, number, it)
+                else:
+                    by_number[number] = it
+            listed = by_customer.get(cid)
+            if listed is None:
+                by_customer[cid] = [it]
+            else:
+                listed.append(it)
+            n += 1
+        return n
 
     def add_customer(self, info: CustomerInfo) -> None:
         self.customers[info.id] = info
@@ -479,7 +525,7 @@ def _typo_items(candidates: Sequence[Item], tokens: Sequence[RefToken]) -> list[
         if len(tok.number) < 5:
             continue
         for it in candidates:
-            number = ref_number(it.ref)
+            number = it.number
             if abs(len(number) - len(tok.number)) <= 1 and (
                 Levenshtein.distance(number, tok.number, score_cutoff=1) <= 1
             ):
@@ -639,6 +685,9 @@ def _settle(
     if paid > due:
         over = paid - due
         conf = min(confidence, CONFIDENCE["ref_overpaid"] if base == "ref" else confidence)
+        if over > due:
+            # More left over than applied: the reference more likely names the wrong item.
+            conf = min(conf, CONFIDENCE["ref_partial"])
         return Proposal(
             customer_id,
             _full(items),
@@ -972,10 +1021,11 @@ def propose(
             light = len(weak) > 5
             found: list[Proposal] = []
             for cid, evidence in weak[:200]:
-                typo = _typo_proposal(index, line, cfg, cid, evidence, tokens, ref_ids, places)
-                if typo is not None:
-                    found.append(typo)
-                    continue
+                if not light:
+                    typo = _typo_proposal(index, line, cfg, cid, evidence, tokens, ref_ids, places)
+                    if typo is not None:
+                        found.append(typo)
+                        continue
                 found.extend(
                     p
                     for p in _by_amount(index, line, cfg, cid, evidence, places, light=light)

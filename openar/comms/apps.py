@@ -7,14 +7,14 @@ class CommsConfig(AppConfig):
     verbose_name = "Communications"
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
+        from django.utils.translation import pgettext_lazy
 
         from openar.core.nav import register_nav
         from openar.core.roles import Role
 
         register_nav(
             key="outbox",
-            label=_("Outbox"),
+            label=pgettext_lazy("navigation", "Outbox"),
             url_name="comms:outbox",
             prefix="/outbox/",
             order=70,

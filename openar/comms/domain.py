@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "es")
+SENDERS = {"en": "Accounts Receivable", "es": "Cuentas por Cobrar"}
 
 REMINDER = "reminder"
 PAST_DUE_NOTICE = "past_due_notice"
@@ -120,7 +121,7 @@ class MessageContext:
     past_due: str
     days_past_due: int
     as_of: dt.date
-    sender: str = "Accounts Receivable"
+    sender: str = ""  # empty: the accounts-receivable department, in the message language
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def render_message(code: str, language: str, ctx: MessageContext) -> RenderedMes
         "past_due": ctx.past_due,
         "days_past_due": ctx.days_past_due,
         "date": ctx.as_of.isoformat(),
-        "sender": ctx.sender,
+        "sender": ctx.sender or SENDERS[lang],
     }
     return RenderedMessage(
         code,

@@ -71,6 +71,7 @@ def test_actions_become_messages_in_the_customer_language_once():
     assert m_es.subject.startswith("Segundo aviso")
     assert "80.50 USD vencidos" in m_es.body
     assert m_es.to_address.startswith("Ferretería Sol")
+    assert m_es.body.endswith("Atentamente,\nCuentas por Cobrar")
 
 
 def test_email_without_address_is_kept_as_failed():

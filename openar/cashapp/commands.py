@@ -1,7 +1,10 @@
 """`openar statement parse FILE`: read a bank statement file and print it, importing nothing.
+`openar cashapp account add|list` (our bank accounts), `openar cashapp match` (apply bank lines to
+open items) and `import_statement` behind `openar import statement FILE`.
 
-Exit status: 0 parsed, 1 the file was refused (the reason, with its position, on stderr),
-2 usage error. The ``--json`` output is a contract for scripts: see docs/bank-statements.md."""
+Exit status: 0 done, 1 the file was refused (the reason, with its position, on stderr),
+2 usage error. The ``--json`` outputs are contracts for scripts: see docs/bank-statements.md and
+docs/cash-application.md."""
 
 from __future__ import annotations
 

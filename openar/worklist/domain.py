@@ -338,19 +338,26 @@ def _loads_of(units: Iterable[Unit], assignment: Mapping[int, int | None]) -> di
     return loads
 
 
+def _scatter(key: int) -> int:
+    """A fixed shuffle of ids (Knuth's multiplicative hash): the same order on every run."""
+    return (key * 2654435761) % 4294967296
+
+
 def balance_portfolios(
     units: Sequence[Unit],
     collector_ids: Sequence[int],
     *,
     weights: Mapping[str, float] | None = None,
-    stickiness: float = 0.02,
+    tolerance: float = 0.03,
 ) -> BalancePlan:
     """Split ``units`` over ``collector_ids`` so every collector carries a similar share of
-    accounts, past-due amount and expected calls.
+    accounts, past-due amount and expected calls, moving as few accounts as it can.
 
-    Greedy, largest unit first: each unit goes to the collector whose heaviest normalised
-    measure stays lowest after taking it; the unit's current collector keeps it when that costs
-    no more than ``stickiness`` over the best choice, so rebalancing moves few accounts."""
+    First every collector keeps their own units while each measure stays within ``tolerance``
+    of an even share, taking them in a fixed pseudo-random order so what they keep has the mix
+    of their whole portfolio (largest first would keep the account-heavy groups and leave the
+    past-due ones to others); then the units left over go, largest first, to the collector
+    whose heaviest (normalised) measure stays lowest after taking them."""
     if not collector_ids:
         raise ValueError("balancing needs at least one collector")
     collectors = list(dict.fromkeys(collector_ids))
@@ -369,23 +376,33 @@ def balance_portfolios(
 
     state = {c: dict.fromkeys(MEASURES, 0.0) for c in collectors}
 
+    def take(collector: int, unit: Unit) -> None:
+        assignment[unit.key] = collector
+        for m in MEASURES:
+            state[collector][m] += float(getattr(unit, m))
+
     def cost(collector: int, unit: Unit) -> float:
         load = state[collector]
         return max(
             (load[m] + float(getattr(unit, m))) / targets[m] * shares[m] for m in active
         ) + 1e-9 * sum(load[m] / targets[m] for m in active)
 
+    def fits(collector: int, unit: Unit) -> bool:
+        load = state[collector]
+        return all(
+            load[m] + float(getattr(unit, m)) <= targets[m] * (1 + tolerance) for m in active
+        )
+
     assignment: dict[int, int] = {}
-    order = sorted(units, key=lambda u: (-size(u), u.key))
-    for unit in order:
-        best = min(collectors, key=lambda c: (cost(c, unit), collectors.index(c)))
-        choice = best
+    left = []
+    for unit in sorted(units, key=lambda u: (_scatter(u.key), u.key)):
         owner = unit.owner_id
-        if owner in state and owner != best and cost(owner, unit) <= cost(best, unit) + stickiness:
-            choice = owner
-        assignment[unit.key] = choice
-        for m in MEASURES:
-            state[choice][m] += float(getattr(unit, m))
+        if owner is not None and owner in state and fits(owner, unit):
+            take(owner, unit)
+        else:
+            left.append(unit)
+    for unit in sorted(left, key=lambda u: (-size(u), u.key)):
+        take(min(collectors, key=lambda c: (cost(c, unit), collectors.index(c))), unit)
 
     before = _loads_of(units, {u.key: u.owner_id for u in units})
     after = _loads_of(units, assignment)

@@ -383,7 +383,7 @@ def _record_class_drop(customer_id: int, as_of: dt.date, before: str, after: str
         record = None
     if record is not None:
         record(
-            customer=Customer(id=customer_id), kind="class_dropped", occurred_on=as_of, ref=ref,
+            customer=customer_id, kind="class_dropped", occurred_on=as_of, ref=ref,
             details=details, source="risk",
         )  # fmt: skip
         return

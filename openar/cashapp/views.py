@@ -170,13 +170,15 @@ def _upload(request: HttpRequest, form: StatementUploadForm) -> HttpResponse | N
 # -- the review workbench ------------------------------------------------------------------------
 
 
-def _queue(queue: str, statement_id: str | None) -> QuerySet[StatementLine]:
-    qs = StatementLine.objects.filter(
-        status__in=QUEUE_STATUSES[queue], amount__gt=0, receipt__isnull=False
-    )
+def _queue(queue: str, statement_id: str | None, search: str) -> QuerySet[StatementLine]:
+    """The engine's queue (oldest first), credits only, narrowed to one statement file."""
+    from openar.cashapp import selectors
+
+    select = selectors.unidentified_queue if queue == "unidentified" else selectors.review_queue
+    qs = select(search=search).filter(amount__gt=0)
     if statement_id and statement_id.isdigit():
         qs = qs.filter(statement_id=int(statement_id))
-    return qs.order_by("booking_date", "id")
+    return qs
 
 
 @login_required
@@ -203,16 +205,11 @@ def line_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _workbench(request: HttpRequest, *, queue: str, line_id: int | None = None) -> HttpResponse:
     _require_cash_role(request)
     statement_id = request.GET.get("statement") or None
-    qs = _queue(queue, statement_id)
+    search = (request.GET.get("q") or "").strip()[:100]
+    qs = _queue(queue, statement_id, search)
     total = qs.count()
     amounts = list(qs.values("currency").annotate(total=Sum("amount")).order_by("currency")[:6])
-    listed = list(
-        qs.select_related("receipt__customer")
-        .only(
-            "id", "booking_date", "amount", "currency", "counterparty_name", "remittance",
-            "status", "receipt__customer__name", "receipt__customer__customer_ref",
-        )[:QUEUE_LIST_SIZE]
-    )  # fmt: skip
+    listed = list(qs.prefetch_related(None)[:QUEUE_LIST_SIZE])
     ids = [line.pk for line in listed]
     wanted = line_id or _int(request.GET.get("line"))
     selected_id = wanted if wanted else (ids[0] if ids else None)
@@ -234,7 +231,11 @@ def _workbench(request: HttpRequest, *, queue: str, line_id: int | None = None) 
     def url(pk: int | None) -> str:
         if pk is None:
             return ""
-        params = {"line": pk, **({"statement": statement_id} if statement_id else {})}
+        params: dict[str, Any] = {"line": pk}
+        if statement_id:
+            params["statement"] = statement_id
+        if search:
+            params["q"] = search
         return f"{base}?{urlencode(params)}"
 
     prev_id = ids[position - 1] if position is not None and position > 0 else None
@@ -259,6 +260,7 @@ def _workbench(request: HttpRequest, *, queue: str, line_id: int | None = None) 
             "after_url": url(next_id) or url(prev_id) or base,
             "statement_id": statement_id,
             "statement": _statement(statement_id),
+            "search": search,
         },
     )
 
@@ -290,19 +292,29 @@ def _group_ids(customer: Customer) -> list[int]:
 
 
 def _detail(request: HttpRequest, line: StatementLine) -> dict[str, Any]:
+    from openar.cashapp.selectors import line_detail
+
     receipt = line.receipt
-    proposals = list(
-        MatchProposal.objects.filter(line=line).select_related("customer").order_by("rank")
-    )
+    found = line_detail(line, limit=OPEN_ITEMS_SHOWN)
+    proposals = found.proposals
     suggestions = [_suggestion(proposal, line) for proposal in proposals[:SUGGESTIONS_SHOWN]]
-    customer = None
+    customer = found.customer
+    documents: list[Document] = list(found.open_items)
     chosen = (request.GET.get("customer") or "").strip()
-    if chosen:
-        customer = Customer.objects.filter(customer_ref=chosen).first()
-    if customer is None and receipt is not None and receipt.customer_id:
-        customer = receipt.customer
-    if customer is None and proposals and proposals[0].customer_id:
-        customer = proposals[0].customer
+    if chosen and (customer is None or customer.customer_ref != chosen):
+        other = Customer.objects.filter(customer_ref=chosen).first()
+        if other is not None:  # the reviewer looks at another customer's items
+            customer = other
+            documents = list(
+                Document.objects.filter(
+                    customer_id__in=_group_ids(other),
+                    currency=line.currency,
+                    entity_id=line.statement.bank_account.entity_id,
+                )
+                .exclude(open_amount=0)
+                .select_related("customer")
+                .order_by("due_date", "document_ref")[:OPEN_ITEMS_SHOWN]
+            )
     applied = list(
         CashApplication.objects.filter(line=line)
         .select_related("application__document__customer", "created_by")
@@ -319,16 +331,6 @@ def _detail(request: HttpRequest, line: StatementLine) -> dict[str, Any]:
                 doc_id = _int(allocation.get("document_id"))
                 if doc_id is not None:
                     prefill[doc_id] = Decimal(str(allocation.get("amount") or 0))
-        documents = (
-            Document.objects.filter(
-                customer_id__in=_group_ids(customer),
-                currency=line.currency,
-                entity_id=line.statement.bank_account.entity_id,
-            )
-            .exclude(open_amount=0)
-            .select_related("customer")
-            .order_by("due_date", "document_ref")[:OPEN_ITEMS_SHOWN]
-        )
         as_of = line.booking_date or today()
         for doc in documents:
             items.append(
@@ -360,6 +362,14 @@ def _detail(request: HttpRequest, line: StatementLine) -> dict[str, Any]:
         "can_apply_more": line.status == LineStatus.ON_ACCOUNT and unapplied > 0,
         "modes": sorted({ca.mode for ca in applied}),
     }
+
+
+def _shown(amount: Decimal, currency: str) -> str:
+    """An amount for a message, with the currency's decimals and the user's grouping."""
+    from django.utils.formats import number_format
+
+    places = minor_units(currency) if is_currency(currency) else 2
+    return number_format(_q(amount, currency), places, use_l10n=True, force_grouping=True)
 
 
 def _q(amount: Decimal, currency: str) -> Decimal:
@@ -486,7 +496,7 @@ def line_apply(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _("Line %(no)s applied: %(amount)s %(currency)s.")
-        % {"no": line.pk, "amount": line.amount, "currency": line.currency},
+        % {"no": line.pk, "amount": _shown(line.amount, line.currency), "currency": line.currency},
     )
     return _back(request, line)
 

@@ -418,3 +418,22 @@ def test_layout_editor_names_a_bad_field(client, data, specialist) -> None:
 )  # fmt: skip
 def test_highlight(text, refs, expected) -> None:
     assert str(highlight(text, refs)) == expected
+
+
+def test_queue_search_narrows_the_list(client, data, specialist) -> None:
+    make_line(data, amount="10.00", name="Acme", remittance="INV-1001")
+    other = make_line(data, amount="20.00", name="Nordic Factoring", remittance="batch 7")
+    page = client.get(reverse("cashapp:review") + "?q=nordic").content.decode()
+    assert page.count('<li class="selected" data-line=') == 1
+    assert f'data-line="{other.pk}"' in page and "INV-1001" not in page.split("line-detail")[0]
+
+
+def test_customer_only_suggestion_assigns_the_payer(client, data, specialist) -> None:
+    line = make_line(
+        data, amount="42.00", name="Acme", remittance="",
+        proposals=[proposal(data["acme"], [], "0.5880", method="customer_only",
+                            explanation="payer by name; no item matches")],
+    )  # fmt: skip
+    page = client.get(reverse("cashapp:line", args=[line.pk])).content.decode()
+    form = page.split('id="apply-proposal-1"')[0].rsplit("<form", 1)[1]
+    assert f'action="/cash/lines/{line.pk}/assign/"' in form

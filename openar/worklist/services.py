@@ -49,6 +49,7 @@ from openar.worklist.selectors import (
 )
 
 Progress = Callable[[int, int], None]
+ANALYZE_ROWS = 10_000
 MAX_WEIGHT = 100
 
 
@@ -138,6 +139,11 @@ def queues_rebuild(
             Q(collector_id=target_id) | Q(action_id__in=[a.action_id for a in actions])
         ).delete()
     _insert_rows(rows)
+    if target_id is None and len(rows) >= ANALYZE_ROWS and connection.vendor == "postgresql":
+        # Fresh planner statistics for the one-collector rebuilds that follow (the project's
+        # rule after any load of 10,000 rows; autovacuum would get there, later).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(WorkItem._meta.db_table)}")
     if progress:
         progress(len(actions), len(actions))
     audit_record(

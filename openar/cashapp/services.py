@@ -1164,6 +1164,17 @@ def line_apply(
             )
         plan_allocations.append((doc_id, amount))
         total += amount
+    already = set(
+        receipt.applications.filter(document_id__in=[d for d, _ in plan_allocations]).values_list(
+            "document__document_ref", flat=True
+        )
+    )
+    if already:
+        raise Conflict(
+            f"this payment is already applied to {', '.join(sorted(already))}",
+            code="already_applied",
+            field="allocations",
+        )
     left = _unapplied(receipt)
     if total > left:
         raise ValidationError(

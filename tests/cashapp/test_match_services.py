@@ -185,6 +185,8 @@ def test_manual_split_and_errors(ledger) -> None:
     assert row.status == LineStatus.ON_ACCOUNT  # 50.00 left on account
     assert {a.mode for a in CashApplication.objects.filter(line=row)} == {ApplicationMode.MANUAL}
     assert Document.objects.get(document_ref="INVUS00000102").open_amount == 0
+    with pytest.raises(Conflict, match="already applied to INVUS00000101"):
+        line_apply(line=row, allocations=[(docs["INVUS00000101"], D("1.00"))], actor="test")
     row = line_apply(line=row, allocations=[(docs["INVUS00000103"], D("50.00"))], actor="test")
     assert row.status == LineStatus.APPLIED
     with pytest.raises(Conflict, match="already"):

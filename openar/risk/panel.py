@@ -50,6 +50,8 @@ def render_panel(request: HttpRequest, customer: Any, as_of: dt.date) -> str:
                 [(s.as_of, s.score, s.risk_class) for s in history],
                 cutoffs=cutoffs,
                 title=_("Risk score over time"),
+                width=520,
+                height=130,
             )
         )
     return render_to_string(

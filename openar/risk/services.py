@@ -95,7 +95,7 @@ def scorecard_default() -> Scorecard:
 def scorecard_bands(card: Scorecard) -> list[Band]:
     return [
         Band(b.feature, b.low, b.high, b.points, b.missing)
-        for b in card.bands.order_by("feature", "order", "id")
+        for b in card.bands.order_by("order", "id")
     ]
 
 

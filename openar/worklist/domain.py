@@ -116,7 +116,10 @@ def item_factors(facts: ItemFacts, as_of: dt.date) -> dict[str, float]:
 
 def priority_of(factors: Mapping[str, float], shares: Mapping[str, float]) -> int:
     """The weighted sum of the factors on a 0..1000 scale."""
-    return round(1000 * sum(shares[name] * factors[name] for name in FACTORS))
+    total = 0.0
+    for name in FACTORS:
+        total += shares[name] * factors[name]
+    return round(1000 * total)
 
 
 def item_reasons(facts: ItemFacts, as_of: dt.date) -> list[dict[str, Any]]:
@@ -173,7 +176,7 @@ def rank_items(
             Ranked(
                 facts=facts,
                 priority=priority_of(factors, shares),
-                factors={k: round(v, 4) for k, v in factors.items()},
+                factors={k: int(v * 1000 + 0.5) for k, v in factors.items()},
                 reasons=item_reasons(facts, as_of),
             )
         )

@@ -85,7 +85,7 @@ class WorkItem(models.Model):
     risk_class = models.CharField(max_length=1, blank=True)
     # [{"code": "past_due", "params": {...}}, ...] most important first; see worklist.reasons.
     reasons = models.JSONField(default=list)
-    factors = models.JSONField(default=dict)  # the 0..1 factor values behind ``priority``
+    factors = models.JSONField(default=dict)  # the factors behind ``priority``, 0..1000 each
     built_at = models.DateTimeField()
 
     class Meta:

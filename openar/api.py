@@ -83,15 +83,19 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 def _add_routers() -> None:
+    from openar.credit.api import router as credit_router
     from openar.ingest.api import router as ingest_router
     from openar.ledger.api import router as ledger_router
     from openar.risk.api import router as risk_router
+    from openar.strategy.api import router as strategy_router
     from openar.worklist.api import router as worklist_router
 
     api.add_router("", ledger_router)
     api.add_router("", ingest_router)
     api.add_router("", risk_router)
     api.add_router("", worklist_router)
+    api.add_router("", strategy_router)
+    api.add_router("", credit_router)
 
 
 _add_routers()

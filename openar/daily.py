@@ -11,9 +11,13 @@ earlier steps done and the rerun finishes the rest.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+from django.db import connection, connections
 
 from openar.core.audit import audit_record
 
@@ -33,6 +37,13 @@ JSON_KEYS = (
 )
 
 STEPS = ("aging", "promises", "scores", "strategies", "outbox", "queues")
+
+# The first steps form two independent chains: the aging snapshot, and promises then scores (the
+# risk model reads promise outcomes; neither reads the snapshot). On PostgreSQL they run side by
+# side, each in its own connection, so the database works on both cores; the strategies wait for
+# both. Elsewhere, or inside a caller's transaction (whose rows other connections cannot see),
+# the steps run one after the other.
+PARALLEL_CHAINS: tuple[tuple[str, ...], ...] = (("aging",), ("promises", "scores"))
 
 
 def _step_aging(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
@@ -88,9 +99,18 @@ _RUNNERS: dict[str, Callable[[dt.date, Any, dict[str, Any]], None]] = {
 }
 
 
-def run_daily(*, as_of: dt.date, actor: Any, progress: Progress | None = None) -> dict[str, Any]:
+def run_daily(
+    *,
+    as_of: dt.date,
+    actor: Any,
+    progress: Progress | None = None,
+    parallel: bool | None = None,
+) -> dict[str, Any]:
     """Run the daily cycle for ``as_of``; returns the figures of ``JSON_KEYS`` plus
-    ``messages_queued``, ``customers_aged`` and per-step ``step_seconds``."""
+    ``messages_queued``, ``customers_aged`` and per-step ``step_seconds``.
+
+    ``parallel`` (default: on PostgreSQL outside a transaction) runs ``PARALLEL_CHAINS`` side
+    by side."""
     started = time.perf_counter()
     out: dict[str, Any] = {
         "as_of": as_of.isoformat(),
@@ -105,12 +125,31 @@ def run_daily(*, as_of: dt.date, actor: Any, progress: Progress | None = None) -
         "step_seconds": {},
     }
     total = len(STEPS)
-    for done, name in enumerate(STEPS):
+    done = 0
+    lock = threading.Lock()
+
+    def run_step(name: str) -> None:
+        nonlocal done
         if progress:
-            progress(done, total, name)
+            with lock:
+                progress(done, total, name)
         step_started = time.perf_counter()
         _RUNNERS[name](as_of, actor, out)
-        out["step_seconds"][name] = round(time.perf_counter() - step_started, 3)
+        with lock:
+            out["step_seconds"][name] = round(time.perf_counter() - step_started, 3)
+            done += 1
+
+    if parallel is None:
+        parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+    first = [name for chain in PARALLEL_CHAINS for name in chain]
+    if parallel:
+        _run_chains(PARALLEL_CHAINS, run_step)
+    else:
+        for name in first:
+            run_step(name)
+    for name in STEPS:
+        if name not in first:
+            run_step(name)
     out["seconds"] = round(time.perf_counter() - started, 2)
     if progress:
         progress(total, total, "done")
@@ -128,6 +167,22 @@ def run_daily(*, as_of: dt.date, actor: Any, progress: Progress | None = None) -
         after={k: out[k] for k in JSON_KEYS},
     )
     return out
+
+
+def _run_chains(chains: Sequence[Sequence[str]], run_step: Callable[[str], None]) -> None:
+    """Run each chain's steps in order, the chains side by side; re-raise the first failure."""
+
+    def run_chain(chain: Sequence[str]) -> None:
+        try:
+            for name in chain:
+                run_step(name)
+        finally:
+            connections.close_all()  # this thread's connections
+
+    with ThreadPoolExecutor(max_workers=len(chains), thread_name_prefix="daily") as pool:
+        futures = [pool.submit(run_chain, chain) for chain in chains]
+        for future in futures:
+            future.result()
 
 
 def json_summary(result: dict[str, Any]) -> dict[str, Any]:

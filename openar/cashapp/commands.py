@@ -36,6 +36,7 @@ def register(sub: Any) -> None:
     p.add_argument("file")
     p.add_argument("--format", choices=["auto", *formats()], default="auto")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--layout", metavar="CODE", help="saved CSV/XLSX layout (implies csv)")
     p.set_defaults(handler=_parse)
     register_cashapp(sub)
 
@@ -46,7 +47,12 @@ def _parse(args: argparse.Namespace) -> int:
         raise UsageError(f"no such file: {args.file}")
     try:
         try:
-            statements = parse_file(path, fmt=args.format)
+            layout = None
+            if getattr(args, "layout", None):
+                from openar.cashapp.layouts import layout_get
+
+                layout = layout_get(args.layout)
+            statements = parse_file(path, fmt=args.format, layout=layout)
         except zipfile.BadZipFile as exc:
             raise StatementError(f"{path.name}: damaged zip archive: {exc}") from None
     except StatementError as exc:

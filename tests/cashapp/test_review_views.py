@@ -437,3 +437,17 @@ def test_customer_only_suggestion_assigns_the_payer(client, data, specialist) ->
     page = client.get(reverse("cashapp:line", args=[line.pk])).content.decode()
     form = page.split('id="apply-proposal-1"')[0].rsplit("<form", 1)[1]
     assert f'action="/cash/lines/{line.pk}/assign/"' in form
+
+
+def test_customer_only_suggestion_of_the_assigned_payer_puts_on_account(
+    client, data, specialist
+) -> None:
+    line = make_line(
+        data, amount="42.00", name="Acme", remittance="",
+        proposals=[proposal(data["acme"], [], "0.5880", method="customer_only",
+                            explanation="payer by name; no item matches")],
+    )  # fmt: skip
+    Receipt.objects.filter(pk=line.receipt_id).update(customer=data["acme"])
+    page = client.get(reverse("cashapp:line", args=[line.pk])).content.decode()
+    form = page.split('id="apply-proposal-1"')[0].rsplit("<form", 1)[1]
+    assert f'action="/cash/lines/{line.pk}/on-account/"' in form

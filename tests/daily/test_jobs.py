@@ -85,3 +85,11 @@ def test_bad_date_shows_a_message(manager_client):
     response = manager_client.post(reverse("jobs:start"), {"as_of": "30/06/2026"}, follow=True)
     assert b"YYYY-MM-DD" in response.content
     assert JobRun.objects.count() == 0
+
+
+def test_job_list_query_count(manager_client, django_assert_max_num_queries):
+    for day in range(1, 21):
+        JobRun.objects.create(kind="daily", as_of=BASE_DATE.replace(day=day), status="done")
+    with django_assert_max_num_queries(8):
+        page = manager_client.get(reverse("jobs:list"))
+    assert page.content.count(b'class="job-row"') == 20

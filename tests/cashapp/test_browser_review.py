@@ -122,6 +122,11 @@ def test_cash_review_journey(live_server, monkeypatch, tmp_path, settings):
             expect(page.locator("#applied-lines")).to_contain_text("manual")
             page.screenshot(path=str(SCREENSHOTS / "cash-06-applied.png"), full_page=True)
 
+            page.click("#tab-statements")
+            expect(page.locator("#kpi-auto")).to_contain_text("1")
+            expect(page.locator("#statement-table")).to_contain_text("june-portal.csv")
+            page.screenshot(path=str(SCREENSHOTS / "cash-06b-statements.png"), full_page=True)
+
             # The layout editor previews the file with the saved mapping.
             page.click("#tab-layouts")
             page.click("#layout-table >> text=portal-usd")

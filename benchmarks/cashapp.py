@@ -11,6 +11,7 @@ rate (share of lines applied with no human touch) and its precision against the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 import time
@@ -18,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 LINES = int(os.environ.get("OPENAR_BENCH_CASH_LINES", "20000"))
+SEED = int(os.environ.get("OPENAR_BENCH_CASH_SEED", "42"))
 
 
-def cashapp_match(*, as_of: dt.date, lines: int = LINES, seed: int = 42) -> dict[str, Any]:
+def cashapp_match(*, as_of: dt.date, lines: int = LINES, seed: int = SEED) -> dict[str, Any]:
     from openar.cashapp import generator
     from openar.cashapp.services import lines_match, statement_import
     from openar.core.errors import Conflict
@@ -46,7 +48,7 @@ def cashapp_match(*, as_of: dt.date, lines: int = LINES, seed: int = 42) -> dict
     summary = lines_match(as_of=as_of, actor="benchmark")
     seconds = time.perf_counter() - started
     quality = generator.evaluate(result)
-    return {
+    outcome = {
         "rows": summary.lines,
         "seconds": seconds,
         "open_items": open_items,
@@ -65,3 +67,10 @@ def cashapp_match(*, as_of: dt.date, lines: int = LINES, seed: int = 42) -> dict
         "by_scenario": quality["by_scenario"],
         "wrong": quality["wrong"][:5],
     }
+    # The runner prints one line; the details (phases, quality by scenario) go beside the data.
+    from django.conf import settings
+
+    report = Path(settings.VAR_DIR) / "bench" / "cashapp-last.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(outcome, indent=1, default=str))
+    return outcome

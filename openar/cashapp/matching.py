@@ -1005,6 +1005,21 @@ def propose(
                 cap = Decimal("0.93") if prop.difference == 0 else Decimal("0.75")
                 prop.confidence = min(prop.confidence, cap)
             proposals.append(prop)
+            if prop.difference != 0 and prop.customer_id is not None:
+                # A named item that does not add up, beside one a digit away that does to the
+                # cent: the text most likely mistyped the reference.
+                typo = _typo_proposal(
+                    index,
+                    line,
+                    cfg,
+                    prop.customer_id,
+                    "reference",
+                    tokens,
+                    {it.id for it in ref_items},
+                    places,
+                )
+                if typo is not None:
+                    proposals.append(typo)
     if not proposals or proposals[0].confidence < cfg.threshold:
         strong = [(c, e) for c, e in candidates if e not in ("name_shared", "name_fuzzy")]
         weak = [(c, e) for c, e in candidates if e in ("name_shared", "name_fuzzy")]

@@ -543,10 +543,20 @@ def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]
         yield values[i : i + size]
 
 
-def _write_plans(plans: list[_Plan], *, as_of: dt.date, actor: Any) -> dict[str, int]:
+def _write_plans(
+    plans: list[_Plan], *, as_of: dt.date, actor: Any, timings: dict[str, float] | None = None
+) -> dict[str, int]:
     """Write the plans in bulk: applications, open amounts, receipts, lines, deductions,
     events, learnt payer accounts and one audit event per line. Documents are locked in id
     order and re-checked, so cash is never applied beyond what is open."""
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        if timings is not None:
+            timings[f"write_{name}"] = now - clock[0]
+        clock[0] = now
+
     from openar.activity.models import AccountEvent
     from openar.disputes.models import Deduction
     from openar.ingest.bulk import Stage, execute
@@ -609,6 +619,7 @@ def _write_plans(plans: list[_Plan], *, as_of: dt.date, actor: Any) -> dict[str,
                 )
             )
             owners.append(plan)
+    lap("lock_documents")
     created = Application.objects.bulk_create(applications, batch_size=CHUNK)
     CashApplication.objects.bulk_create(
         [
@@ -623,6 +634,7 @@ def _write_plans(plans: list[_Plan], *, as_of: dt.date, actor: Any) -> dict[str,
         ],
         batch_size=CHUNK,
     )
+    lap("applications")
     if changed:
         stage = Stage(
             "openar_stage_cash_docs",
@@ -645,15 +657,28 @@ def _write_plans(plans: list[_Plan], *, as_of: dt.date, actor: Any) -> dict[str,
             [now],
         )
         stage.drop()
-    # Receipts learn their customer; lines their status.
+    lap("documents")
+    # Receipts learn their customer (through a staged UPDATE: bulk_update's CASE is slow).
     receipts = []
     for plan in plans:
         receipt = plan.line.receipt
         if receipt is not None and plan.customer_id != receipt.customer_id:
             receipt.customer_id = plan.customer_id
-            receipt.updated_at = now
-            receipts.append(receipt)
-    Receipt.objects.bulk_update(receipts, ["customer", "updated_at"], batch_size=1000)
+            receipts.append((receipt.pk, plan.customer_id))
+    if receipts:
+        stage = Stage("openar_stage_cash_receipts", [("id", "int"), ("customer_id", "int")])
+        stage.create()
+        with stage.writer() as write:
+            for row in receipts:
+                write(row)
+        stage.index("id")
+        execute(
+            "UPDATE ledger_receipt AS t SET customer_id = s.customer_id, updated_at = %s "
+            "FROM openar_stage_cash_receipts s WHERE t.id = s.id",
+            [now],
+        )
+        stage.drop()
+    lap("receipts")
     by_status: dict[str, list[int]] = defaultdict(list)
     for plan in plans:
         by_status[plan.status].append(plan.line.pk)
@@ -666,6 +691,7 @@ def _write_plans(plans: list[_Plan], *, as_of: dt.date, actor: Any) -> dict[str,
                 matched_at=now if settled else None,
                 matched_by=user if settled else None,
             )
+    lap("lines")
     deductions = []
     events = []
     for plan in plans:
@@ -703,7 +729,9 @@ def _write_plans(plans: list[_Plan], *, as_of: dt.date, actor: Any) -> dict[str,
             )
     Deduction.objects.bulk_create(deductions, batch_size=CHUNK)
     AccountEvent.objects.bulk_create(events, batch_size=CHUNK, ignore_conflicts=True)
+    lap("deductions")
     _learn_payers(plans, as_of=as_of)
+    lap("payers")
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
@@ -725,6 +753,7 @@ def _write_plans(plans: list[_Plan], *, as_of: dt.date, actor: Any) -> dict[str,
         ],
         batch_size=CHUNK,
     )
+    lap("audit")
     return {"applications": len(created), "deductions": len(deductions)}
 
 
@@ -994,7 +1023,8 @@ def lines_match(
     for chunk in _chunks(todo_ids):
         MatchProposal.objects.filter(line_id__in=chunk).delete()
     MatchProposal.objects.bulk_create(proposal_rows, batch_size=CHUNK)
-    written = _write_plans(plans, as_of=as_of, actor=actor)
+    lap("proposals")
+    written = _write_plans(plans, as_of=as_of, actor=actor, timings=summary.timings)
     summary.applications = written["applications"]
     summary.deductions = written["deductions"]
     lap("write")

@@ -130,6 +130,7 @@ def scorecard_update(
     late_days: int | None = None,
     min_history: int | None = None,
     engines: dict[str, str] | None = None,
+    late_probability_threshold: float | None = None,
 ) -> Scorecard:
     """Replace the active scorecard's points table (and, when given, the class cut-offs, the late
     threshold, the history the model needs and the engine of each entity)."""
@@ -165,6 +166,12 @@ def scorecard_update(
         conf.late_days = late_days
     if min_history is not None:
         conf.min_history = min_history
+    if late_probability_threshold is not None:
+        if not 0 < late_probability_threshold < 1:
+            raise ValidationError(
+                "the late flag probability must be between 0 and 1", field="late_probability"
+            )
+        conf.late_probability_threshold = late_probability_threshold
     conf.save()
     for code, engine in (engines or {}).items():
         entity = Entity.objects.filter(code=code).first()

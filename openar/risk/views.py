@@ -98,9 +98,11 @@ def _float(text: str, field: str, line: int) -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise ValidationError(
-            _("band %(n)d: %(value)r is not a number") % {"n": line, "value": text}, field=field
-        ) from None
+        if not line:
+            message = _("%(value)r is not a number") % {"value": text}
+        else:
+            message = _("band %(n)d: %(value)r is not a number") % {"n": line, "value": text}
+        raise ValidationError(message, field=field) from None
 
 
 def _int(text: str, field: str, label: str) -> int:
@@ -160,6 +162,9 @@ def scorecard_view(request: HttpRequest) -> HttpResponse:
                 late_days=_int(post.get("late_days", ""), "late_days", _("late threshold")),
                 min_history=_int(post.get("min_history", ""), "min_history", _("history needed")),
                 engines={e.code: request.POST.get(f"engine_{e.code}", "auto") for e in entities},
+                late_probability_threshold=_float(
+                    post.get("late_probability", ""), "late_probability", 0
+                ),
             )  # fmt: skip
         except OpenARError as exc:
             error = exc

@@ -83,6 +83,7 @@ def test_manager_edits_the_scorecard(db):
     data = {
         "base_points": "500", "cutoff_A": "850", "cutoff_B": "700", "cutoff_C": "550",
         "cutoff_D": "400", "late_days": "45", "min_history": "5", "band_count": "2",
+        "late_probability": "0.4",
         "feature_0": "mean_late", "low_0": "10", "high_0": "", "points_0": "-120",
         "feature_1": "util", "missing_1": "on", "points_1": "-10",
     }  # fmt: skip
@@ -99,6 +100,7 @@ def test_manager_edits_the_scorecard(db):
 
     conf = risk_settings()
     assert conf.class_cutoffs == [850, 700, 550, 400] and conf.late_days == 45
+    assert conf.late_probability_threshold == 0.4
 
 
 def test_bad_scorecard_input_is_shown_and_changes_nothing(db):

@@ -1387,3 +1387,24 @@ def demo_statements_load(
             continue  # loaded by an earlier demo run
     summary = lines_match(as_of=as_of, actor=actor)
     return {"files": imported, "match": summary.as_dict()}
+
+
+@transaction.atomic
+def cashapp_data_reset(*, actor: Any) -> int:
+    """Delete every cash-application row (deductions, applications' links, proposals, lines,
+    statement files, learnt payers and aliases, layouts and bank accounts) so the ledger under
+    them can be reset (``demo-data --reset``); returns the number of statement lines removed."""
+    from openar.disputes.models import Deduction
+
+    lines = StatementLine.objects.count()
+    Deduction.objects.all().delete()
+    CashApplication.objects.all().delete()
+    MatchProposal.objects.all().delete()
+    StatementLine.objects.all().delete()
+    StatementFile.objects.all().delete()
+    PayerAccount.objects.all().delete()
+    CustomerAlias.objects.all().delete()
+    BankLayout.objects.all().delete()
+    BankAccount.objects.all().delete()
+    audit_record(actor=actor, action="cashapp.reset", summary=f"{lines} statement lines removed")
+    return lines

@@ -243,3 +243,15 @@ def test_export_applications_for_the_erp(ledger, tmp_path) -> None:
         ("INVUS00000102", "250.00", "auto", "C0000001"),
     }
     assert all(r["bank_reference"].startswith("BR") for r in rows)
+
+
+def test_reset_clears_cash_rows_so_the_ledger_can_be_reset(ledger) -> None:
+    from openar.cashapp.services import cashapp_data_reset
+    from openar.ledger.models import Receipt
+
+    load(("900.00", "APEX FOODS", "ACC-9", "INVUS00000101"))
+    lines_match(as_of=DAY, actor="test")
+    assert cashapp_data_reset(actor="test") == 1
+    assert not StatementLine.objects.exists() and not Deduction.objects.exists()
+    Application.objects.all().delete()
+    Receipt.objects.all().delete()  # nothing PROTECTs them any more

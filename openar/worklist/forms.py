@@ -46,6 +46,20 @@ class LogCallForm(_Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.TextInput()
     )
+    # With the outcome "promise taken": what was promised, in the customer's currency.
+    promise_amount = forms.DecimalField(label=_("Amount promised"), required=False, min_value=0)
+    promise_date = forms.DateField(
+        label=_("Promised date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == ContactOutcome.PROMISE_TAKEN:
+            if not data.get("promise_amount"):
+                self.add_error("promise_amount", _("A promise needs an amount."))
+            if not data.get("promise_date"):
+                self.add_error("promise_date", _("A promise needs a date."))
+        return data
 
 
 class WeightsForm(forms.ModelForm):

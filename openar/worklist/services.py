@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -14,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from openar.core.audit import audit_record
+from openar.core.dates import today
 from openar.core.errors import Conflict, NotFound, ValidationError
 from openar.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 from openar.ledger.models import Customer, Entity
@@ -532,6 +534,7 @@ class LoggedCall:
     contact: Any
     queue_items: int
     seconds: float
+    promise: Any = None
 
 
 @transaction.atomic
@@ -543,18 +546,34 @@ def work_item_log_call(
     as_of: dt.date,
     actor: Any,
     note: str = "",
+    promise_amount: Decimal | str | None = None,
+    promise_date: dt.date | None = None,
+    taken_on: dt.date | None = None,
 ) -> LoggedCall:
-    """Log the call made for a work item (the activity contact log), close its action, and
-    re-rank the collector's queue."""
+    """Log the call made for a work item (the activity contact log), with the promise to pay
+    it obtained if any, close its action, and re-rank the collector's queue."""
     import time
 
-    from openar.activity.services import contact_record
+    from openar.activity.services import contact_record, promise_record
     from openar.strategy.models import Action
 
     started = time.perf_counter()
     action = Action.objects.select_for_update().select_related("customer").get(pk=item.action_id)
     if action.status != "open":
         raise Conflict("this task is already closed", field="outcome")
+    promise = None
+    if outcome == "promise_taken":
+        if promise_amount in (None, "") or promise_date is None:
+            raise ValidationError("a promise needs an amount and a date", field="promise_amount")
+        promise = promise_record(
+            customer=action.customer,
+            amount=promise_amount,
+            currency=action.customer.currency,
+            promised_date=promise_date,
+            taken_on=taken_on or today(),
+            actor=user if getattr(user, "pk", None) else actor,
+            note=note,
+        )
     contact = contact_record(
         customer=action.customer,
         user=user,
@@ -562,6 +581,7 @@ def work_item_log_call(
         outcome=outcome,
         note=note,
         action_id=action.pk,
+        promise=promise,
         actor=actor,
     )
     action.status = "done"
@@ -578,4 +598,6 @@ def work_item_log_call(
     )
     worker = item.collector or user
     n = queues_rebuild(as_of=as_of, actor=actor, collector=worker)
-    return LoggedCall(contact=contact, queue_items=n, seconds=time.perf_counter() - started)
+    return LoggedCall(
+        contact=contact, queue_items=n, seconds=time.perf_counter() - started, promise=promise
+    )

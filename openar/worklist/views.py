@@ -131,6 +131,8 @@ def log_call_view(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
+                promise_amount=form.cleaned_data.get("promise_amount"),
+                promise_date=form.cleaned_data.get("promise_date"),
                 as_of=item.as_of,
                 actor=request.user,
             )
@@ -148,6 +150,10 @@ def log_call_view(request: HttpRequest, pk: int) -> HttpResponse:
                     url += f"?collector={collector.get_username()}"
                 return redirect(url)
             form = LogCallForm()
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{item.customer.name}: {error}")
     return _render_queue(request, collector, form)
 
 

@@ -3,12 +3,14 @@ Spanish, and the manager's balancing page. Debian's chromium through Playwright.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
 
 import pytest
 
+from openar.core import dates
 from openar.worklist.services import queues_rebuild
 from tests.factories import UserFactory
 from tests.worklist.conftest import AS_OF
@@ -79,7 +81,13 @@ def test_collector_works_the_queue_with_the_keyboard(live_server, monkeypatch, t
             form = page.locator("tr.log-row:not([hidden])")
             expect(form).to_have_count(1)
             expect(form.locator("select.log-outcome")).to_be_focused()
+            expect(form.locator(".promise-fields")).to_be_hidden()
             form.locator("select.log-outcome").select_option("promise_taken")
+            expect(form.locator(".promise-fields")).to_be_visible()
+            form.locator("input[name=promise_amount]").fill("20000")
+            # Promises are taken today (the real date), so the promised date follows it.
+            promised = (dates.today() + dt.timedelta(days=3)).isoformat()
+            form.locator("input[name=promise_date]").fill(promised)
             form.locator("input[name=note]").fill("will pay Friday")
             page.screenshot(path=str(SCREENSHOTS / "worklist-02-log-call.png"), full_page=True)
             form.locator("button[type=submit]").click()
@@ -89,6 +97,9 @@ def test_collector_works_the_queue_with_the_keyboard(live_server, monkeypatch, t
             expect(rows).to_have_count(2)
             expect(rows.nth(0)).to_contain_text("Gamma Parts")
             expect(page.locator("#kpi-today")).to_have_text("2")
+            from openar.activity.models import PromiseToPay
+
+            assert PromiseToPay.objects.get(customer__customer_ref="A1").amount == 20000
             page.screenshot(path=str(SCREENSHOTS / "worklist-03-reranked.png"), full_page=True)
 
             # Enter opens the selected customer, whose page lists its open work item.

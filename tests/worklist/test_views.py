@@ -211,3 +211,40 @@ def test_reason_text_in_both_languages():
         text = reasons_text(reasons)
     assert text.startswith("42") and "vencido" in text and "ayer" in text
     assert dt.date(2026, 6, 30) == AS_OF
+
+
+def test_log_call_with_a_promise_records_it_and_counts_in_productivity(built):
+    from decimal import Decimal
+
+    from openar.activity.models import PromiseToPay
+    from openar.core import dates
+    from openar.worklist.selectors import productivity
+
+    item = WorkItem.objects.get(customer__customer_ref="A3")
+    client = _client(built["ana"])
+    missing = client.post(f"/queue/items/{item.pk}/log/", {"outcome": "promise_taken"})
+    assert "A promise needs an amount." in missing.content.decode()
+    assert Action.objects.get(pk=item.action_id).status == "open"
+
+    promised_on = dates.today() + dt.timedelta(days=7)
+    response = client.post(
+        f"/queue/items/{item.pk}/log/",
+        {
+            "outcome": "promise_taken",
+            "promise_amount": "2500.00",
+            "promise_date": promised_on.isoformat(),
+            "note": "half now",
+        },
+    )
+    assert response.status_code == 302
+    promise = PromiseToPay.objects.get(customer__customer_ref="A3")
+    assert (promise.amount, promise.currency, promise.promised_date) == (
+        Decimal("2500.00"),
+        "USD",
+        promised_on,
+    )
+    assert promise.taken_by == built["ana"]
+    contact = ContactLog.objects.get(action_id=item.action_id)
+    assert contact.promise == promise and contact.outcome == "promise_taken"
+    row = next(r for r in productivity(day=dates.today()) if r.collector == built["ana"])
+    assert (row.calls, row.promises, row.promised_amount) == (1, 1, Decimal("2500.00"))

@@ -65,6 +65,13 @@
     if (clicked && !event.target.closest("a, button")) select(rows().indexOf(clicked), false);
   });
 
+  // "Promise taken" asks what was promised.
+  document.addEventListener("change", function (event) {
+    if (!event.target.classList || !event.target.classList.contains("log-outcome")) return;
+    var fields = event.target.closest("form").querySelector(".promise-fields");
+    if (fields) fields.hidden = event.target.value !== "promise_taken";
+  });
+
   document.addEventListener("DOMContentLoaded", function () { select(0, false); });
   document.addEventListener("htmx:afterSettle", function () { select(selected, false); });
 })();

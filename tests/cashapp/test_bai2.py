@@ -110,3 +110,25 @@ def test_unknown_currency_is_refused():
     data = (BAI2 / "citi_example.bai2").read_bytes().replace(b"77777777,GBP", b"77777777,XXQ")
     with pytest.raises(StatementError, match=r"unknown currency 'XXQ'.*line 3"):
         bai2.parse(data, name="x.bai2")
+
+
+def test_citi_payer_from_the_labelled_text() -> None:
+    path = BAI2 / "citi_example.bai2"
+    [statement] = bai2.parse(path.read_bytes(), name=path.name)
+    [line] = statement.lines
+    assert line.counterparty_name == "DOE JO"
+    assert line.counterparty_account == "11111111"
+    assert line.remittance.startswith("FR:FP SIP INCOMING ENDT:20150715")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("ORIG CO NAME:ACME CORP ORIG ID:1234567890 DESC DATE:220201 SEC:CCD", "ACME CORP"),
+        ("WIRE IN ORG=ACME INDUSTRIAL SUPPLY OBI=INV 1001 BNF=OUR CO", "ACME INDUSTRIAL SUPPLY"),
+        ("B/O: ACME CORP REF: 123", "ACME CORP"),
+        ("SOME PAYMENT ACH OFFSET", ""),
+    ],
+)
+def test_payer_labels(text: str, name: str) -> None:
+    assert bai2.text_parties(text)[0] == name

@@ -7,6 +7,7 @@ trailer total is read as the file means it (see ``_account_total``)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -228,6 +229,8 @@ def _line(detail: Any, currency: str, as_of: dt.date | None, position: int) -> S
     customer_reference = _text(detail.customer_reference)
     if customer_reference:
         extra["customer_reference"] = customer_reference
+    text = _text(detail.text)
+    name, account = text_parties(text)
     return StatementLine(
         booking_date=as_of,
         value_date=value_date,
@@ -235,7 +238,40 @@ def _line(detail: Any, currency: str, as_of: dt.date | None, position: int) -> S
         currency=currency,
         bank_reference=_text(detail.bank_reference),
         end_to_end_id=customer_reference,
-        remittance=_text(detail.text),
+        counterparty_name=name,
+        counterparty_account=account,
+        remittance=text,
         transaction_code=code,
         extra=extra,
     )
+
+
+# BAI2 has no payer fields; banks write the payer into the 16/88 text with their own labels.
+# Citi UK: "BO:11111111 BO1:DOE JO" (by order of: account, name); US ACH: "ORIG CO NAME:ACME
+# CORP ORIG ID:..."; Fedwire: "ORG=ACME CORP OBI=..."; JPMorgan: "B/O: ACME CORP".
+_NAME_LABELS = (
+    r"\bBO1:", r"\bORIG CO NAME:", r"\bORIGINATOR NAME:", r"\bORG=", r"\bB/O:", r"\bIND NAME:",
+)  # fmt: skip
+_ACCOUNT_LABELS = (r"\bBO:", r"\bORIG ACCT:", r"\bORIGINATOR ACCT:")
+_NEXT_LABEL = re.compile(
+    r"\s(?:ORIG ID|ORIG CO NAME|DESC DATE|CO ENTRY DESCR|ENTRY DESCR|IND ID|IND NAME|CO ID"
+    r"|[A-Z]{2,6}\d?|B/O|TRACE#):|\s[A-Z]{3}="
+)
+
+
+def text_parties(text: str) -> tuple[str, str]:
+    """The payer's name and account as labelled in a BAI2 detail text, or ("", "")."""
+    return _labelled(text, _NAME_LABELS), _labelled(text, _ACCOUNT_LABELS).replace(" ", "")
+
+
+def _labelled(text: str, labels: tuple[str, ...]) -> str:
+    for label in labels:
+        match = re.search(label, text)
+        if match is None:
+            continue
+        rest = text[match.end() :].lstrip()
+        end = _NEXT_LABEL.search(" " + rest)
+        value = (rest[: end.start()] if end else rest).strip(" /,")
+        if value:
+            return value[:200]
+    return ""

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openar.core.audit import audit_record
 from openar.core.errors import Conflict, PermissionDenied
@@ -23,10 +24,14 @@ def recommendation_decide(
     """Approve or reject a pending recommendation (credit analysts and managers); the action that
     raised it is marked done with the decision as its outcome."""
     if not has_role(actor, *DECIDER_ROLES):
-        raise PermissionDenied("only a credit analyst or a manager can decide recommendations")
+        raise PermissionDenied(_("only a credit analyst or a manager can decide recommendations"))
     rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if rec.status != RecommendationStatus.PENDING:
-        raise Conflict(f"the recommendation is already {rec.status}", field="status")
+        raise Conflict(
+            _("the recommendation is already %(status)s")
+            % {"status": str(rec.get_status_display()).lower()},
+            field="status",
+        )
     now = timezone.now()
     rec.status = RecommendationStatus.APPROVED if approve else RecommendationStatus.REJECTED
     rec.decided_by = actor

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from openar.core.roles import Role
 from openar.strategy.choices import StepKind, StepTrigger
 
@@ -30,6 +32,7 @@ RECOMMENDATION_KINDS = (StepKind.CREDIT_HOLD.value, StepKind.AGENCY.value)
 # Events older than this before the run date are not acted on, even after a long pause.
 EVENT_LOOKBACK_DAYS = 31
 MAX_DAYS = 3650
+SLUG_MESSAGE = "use letters, digits, '-' and '_' only (at most 40)"
 
 # Skip reasons (keys of the counts the engine and the simulation report).
 SKIP_DISPUTED = "disputed"
@@ -160,22 +163,30 @@ def _check_criteria(raw: Any, where: str, out: Validation) -> dict[str, Any]:
     if raw in (None, ""):
         return {}
     if not isinstance(raw, dict):
-        out.errors.append(Issue(where, "criteria must be a mapping"))
+        out.errors.append(Issue(where, _("criteria must be a mapping")))
         return {}
     criteria: dict[str, Any] = {}
     for key, value in raw.items():
         path = f"{where}.{key}"
         if key not in CRITERIA_KEYS:
             out.errors.append(
-                Issue(path, f"unknown criterion {key!r} (known: {', '.join(CRITERIA_KEYS)})")
+                Issue(
+                    path,
+                    _("unknown criterion %(key)r (known: %(known)s)")
+                    % {"key": key, "known": ", ".join(CRITERIA_KEYS)},
+                )
             )
         elif key in LIST_CRITERIA:
             values = _str_list(value)
             if values is None:
-                out.errors.append(Issue(path, "expected a list of values"))
+                out.errors.append(Issue(path, _("expected a list of values")))
             elif key == "risk_class" and (bad := [v for v in values if v not in RISK_CLASSES]):
                 out.errors.append(
-                    Issue(path, f"unknown risk class {bad[0]!r} (expected A, B, C, D or E)")
+                    Issue(
+                        path,
+                        _("unknown risk class %(value)r (expected A, B, C, D or E)")
+                        % {"value": bad[0]},
+                    )
                 )
             elif values:
                 criteria[key] = values
@@ -184,12 +195,12 @@ def _check_criteria(raw: Any, where: str, out: Validation) -> dict[str, Any]:
                 continue
             number = _decimal(value)
             if number is None:
-                out.errors.append(Issue(path, f"{value!r} is not an amount"))
+                out.errors.append(Issue(path, _("%(value)r is not an amount") % {"value": value}))
             else:
                 criteria[key] = str(number)
         elif key == "attributes":
             if not isinstance(value, dict):
-                out.errors.append(Issue(path, "expected a mapping of attribute to value(s)"))
+                out.errors.append(Issue(path, _("expected a mapping of attribute to value(s)")))
                 continue
             attrs: dict[str, Any] = {}
             for name, wanted in value.items():
@@ -198,12 +209,12 @@ def _check_criteria(raw: Any, where: str, out: Validation) -> dict[str, Any]:
                 elif isinstance(wanted, str | int | bool):
                     attrs[str(name)] = str(wanted)
                 else:
-                    out.errors.append(Issue(f"{path}.{name}", "expected a value or a list"))
+                    out.errors.append(Issue(f"{path}.{name}", _("expected a value or a list")))
             if attrs:
                 criteria[key] = attrs
     low, high = criteria.get("balance_min"), criteria.get("balance_max")
     if low is not None and high is not None and Decimal(low) > Decimal(high):
-        out.errors.append(Issue(f"{where}.balance_max", "balance_max is lower than balance_min"))
+        out.errors.append(Issue(f"{where}.balance_max", _("balance_max is lower than balance_min")))
     return criteria
 
 
@@ -211,25 +222,31 @@ def _check_conditions(raw: Any, where: str, out: Validation) -> dict[str, Any]:
     if raw in (None, ""):
         return {}
     if not isinstance(raw, dict):
-        out.errors.append(Issue(where, "conditions must be a mapping"))
+        out.errors.append(Issue(where, _("conditions must be a mapping")))
         return {}
     conditions: dict[str, Any] = {}
     for key, value in raw.items():
         path = f"{where}.{key}"
         if key not in CONDITION_KEYS:
             out.errors.append(
-                Issue(path, f"unknown condition {key!r} (known: {', '.join(CONDITION_KEYS)})")
+                Issue(
+                    path,
+                    _("unknown condition %(key)r (known: %(known)s)")
+                    % {"key": key, "known": ", ".join(CONDITION_KEYS)},
+                )
             )
         elif key in BOOL_CONDITIONS:
             flag = _bool(value)
             if flag is None:
-                out.errors.append(Issue(path, "expected true or false"))
+                out.errors.append(Issue(path, _("expected true or false")))
             elif flag:
                 conditions[key] = True
         elif value not in (None, ""):
             number = _decimal(value)
             if number is None or number < 0:
-                out.errors.append(Issue(path, f"{value!r} is not a positive amount"))
+                out.errors.append(
+                    Issue(path, _("%(value)r is not a positive amount") % {"value": value})
+                )
             else:
                 conditions[key] = str(number)
     return conditions
@@ -237,42 +254,48 @@ def _check_conditions(raw: Any, where: str, out: Validation) -> dict[str, Any]:
 
 def _check_step(raw: Any, where: str, out: Validation) -> StepDef | None:
     if not isinstance(raw, dict):
-        out.errors.append(Issue(where, "a step must be a mapping"))
+        out.errors.append(Issue(where, _("a step must be a mapping")))
         return None
     for key in raw:
         if key not in STEP_KEYS:
-            out.errors.append(Issue(f"{where}.{key}", f"unknown step field {key!r}"))
+            out.errors.append(
+                Issue(f"{where}.{key}", _("unknown step field %(key)r") % {"key": key})
+            )
     code = str(raw.get("code") or "").strip()
     if not code:
-        out.errors.append(Issue(f"{where}.code", "a step needs a code"))
+        out.errors.append(Issue(f"{where}.code", _("a step needs a code")))
     elif not _is_slug(code):
-        out.errors.append(
-            Issue(f"{where}.code", "use letters, digits, '-' and '_' only (at most 40)")
-        )
+        out.errors.append(Issue(f"{where}.code", _(SLUG_MESSAGE)))
     name = str(raw.get("name") or "").strip() or code
     trigger = str(raw.get("trigger") or StepTrigger.DAYS_PAST_DUE.value).strip()
     if trigger not in StepTrigger.values:
         out.errors.append(
             Issue(
                 f"{where}.trigger",
-                f"unknown trigger {trigger!r} (known: {', '.join(StepTrigger.values)})",
+                _("unknown trigger %(value)r (known: %(known)s)")
+                % {"value": trigger, "known": ", ".join(StepTrigger.values)},
             )
         )
     kind = str(raw.get("kind") or "").strip()
     if not kind:
-        out.errors.append(Issue(f"{where}.kind", "a step needs a kind"))
+        out.errors.append(Issue(f"{where}.kind", _("a step needs a kind")))
     elif kind not in StepKind.values:
         out.errors.append(
-            Issue(f"{where}.kind", f"unknown kind {kind!r} (known: {', '.join(StepKind.values)})")
+            Issue(
+                f"{where}.kind",
+                _("unknown kind %(value)r (known: %(known)s)")
+                % {"value": kind, "known": ", ".join(StepKind.values)},
+            )
         )
     owner = str(raw.get("owner_role") or "").strip()
     if not owner:
-        out.errors.append(Issue(f"{where}.owner_role", "a step needs an owner role"))
+        out.errors.append(Issue(f"{where}.owner_role", _("a step needs an owner role")))
     elif owner not in Role.values:
         out.errors.append(
             Issue(
                 f"{where}.owner_role",
-                f"unknown role {owner!r} (known: {', '.join(Role.values)})",
+                _("unknown role %(value)r (known: %(known)s)")
+                % {"value": owner, "known": ", ".join(Role.values)},
             )
         )
     days: dict[str, int | None] = {"days_from": None, "days_to": None}
@@ -282,12 +305,19 @@ def _check_step(raw: Any, where: str, out: Validation) -> StepDef | None:
             continue
         number = _int(value)
         if number is None or abs(number) > MAX_DAYS:
-            out.errors.append(Issue(f"{where}.{key}", f"{value!r} is not a whole number of days"))
+            out.errors.append(
+                Issue(
+                    f"{where}.{key}",
+                    _("%(value)r is not a whole number of days") % {"value": value},
+                )
+            )
         else:
             days[key] = number
     if trigger == StepTrigger.DAYS_PAST_DUE:
         if days["days_from"] is None and f"{where}.days_from" not in {i.field for i in out.errors}:
-            out.errors.append(Issue(f"{where}.days_from", "a days-past-due step needs days_from"))
+            out.errors.append(
+                Issue(f"{where}.days_from", _("a days-past-due step needs days_from"))
+            )
         if (
             days["days_from"] is not None
             and days["days_to"] is not None
@@ -296,19 +326,24 @@ def _check_step(raw: Any, where: str, out: Validation) -> StepDef | None:
             out.errors.append(
                 Issue(
                     f"{where}.days_to",
-                    f"days out of order: days_to {days['days_to']} is before "
-                    f"days_from {days['days_from']}",
+                    _("days out of order: days_to %(to)s is before days_from %(from)s")
+                    % {"to": days["days_to"], "from": days["days_from"]},
                 )
             )
     elif days["days_from"] is not None or days["days_to"] is not None:
         out.warnings.append(
-            Issue(f"{where}.days_from", "an event step ignores days_from and days_to")
+            Issue(f"{where}.days_from", _("an event step ignores days_from and days_to"))
         )
         days = {"days_from": None, "days_to": None}
     wait_raw = raw.get("wait_days", 0)
     wait = 0 if wait_raw in (None, "") else _int(wait_raw)
     if wait is None or wait < 0 or wait > MAX_DAYS:
-        out.errors.append(Issue(f"{where}.wait_days", f"{wait_raw!r} is not a number of days ≥ 0"))
+        out.errors.append(
+            Issue(
+                f"{where}.wait_days",
+                _("%(value)r is not a number of days ≥ 0") % {"value": wait_raw},
+            )
+        )
         wait = 0
     conditions = _check_conditions(raw.get("conditions"), f"{where}.conditions", out)
     template = str(raw.get("template") or "").strip()
@@ -364,7 +399,10 @@ def _check_step_set(
         path = f"{where}steps[{index}]"
         if step.code and step.code in seen:
             out.errors.append(
-                Issue(f"{path}.code", f"step code {step.code!r} is used twice in this strategy")
+                Issue(
+                    f"{path}.code",
+                    _("step code %(code)r is used twice in this strategy") % {"code": step.code},
+                )
             )
         seen[step.code] = index
         if step.trigger == "dpd" and step.days_from is not None:
@@ -372,14 +410,26 @@ def _check_step_set(
                 out.errors.append(
                     Issue(
                         f"{path}.days_from",
-                        f"days out of order: step {step.code!r} starts at {step.days_from} "
-                        f"after step {last_from[1]!r} at {last_from[0]}",
+                        _(
+                            "days out of order: step %(code)r starts at %(days)s after step "
+                            "%(other)r at %(other_days)s"
+                        )
+                        % {
+                            "code": step.code,
+                            "days": step.days_from,
+                            "other": last_from[1],
+                            "other_days": last_from[0],
+                        },
                     )
                 )
             last_from = (step.days_from, step.code)
         if step.kind in (StepKind.EMAIL, StepKind.LETTER) and not step.template:
             out.warnings.append(
-                Issue(f"{path}.template", f"{step.kind} step {step.code!r} has no template")
+                Issue(
+                    f"{path}.template",
+                    _("%(kind)s step %(code)r has no template")
+                    % {"kind": step.kind, "code": step.code},
+                )
             )
         under = step.conditions.get("skip_if_balance_under")
         high = criteria.get("balance_max")
@@ -387,8 +437,11 @@ def _check_step_set(
             out.warnings.append(
                 Issue(
                     f"{path}.conditions.skip_if_balance_under",
-                    f"contradictory: step {step.code!r} skips balances under {under} but the "
-                    f"strategy only takes balances up to {high}, so it never fires",
+                    _(
+                        "contradictory: step %(code)r skips balances under %(under)s but the "
+                        "strategy only takes balances up to %(high)s, so it never fires"
+                    )
+                    % {"code": step.code, "under": under, "high": high},
                 )
             )
     windows = effective_windows(steps)
@@ -399,8 +452,11 @@ def _check_step_set(
                 out.warnings.append(
                     Issue(
                         f"{where}steps[{seen[second.code]}].days_from",
-                        f"overlapping steps: {first.code!r} and {second.code!r} are both "
-                        f"{first.kind} steps for the same days past due",
+                        _(
+                            "overlapping steps: %(first)r and %(second)r are both %(kind)s steps "
+                            "for the same days past due"
+                        )
+                        % {"first": first.code, "second": second.code, "kind": first.kind},
                     )
                 )
     events = [s for s in steps if s.trigger != "dpd"]
@@ -410,8 +466,16 @@ def _check_step_set(
                 out.warnings.append(
                     Issue(
                         f"{where}steps[{seen[second.code]}].trigger",
-                        f"overlapping steps: {first.code!r} and {second.code!r} both create a "
-                        f"{first.kind} on {first.trigger}",
+                        _(
+                            "overlapping steps: %(first)r and %(second)r both create a %(kind)s "
+                            "on %(trigger)s"
+                        )
+                        % {
+                            "first": first.code,
+                            "second": second.code,
+                            "kind": first.kind,
+                            "trigger": first.trigger,
+                        },
                     )
                 )
     holds = [s for s in dpd_steps if s.kind in RECOMMENDATION_KINDS]
@@ -421,8 +485,8 @@ def _check_step_set(
             out.warnings.append(
                 Issue(
                     f"{where}steps[{seen[step.code]}].days_from",
-                    f"contradictory: step {step.code!r} recommends {step.kind} before the "
-                    "items are due",
+                    _("contradictory: step %(code)r recommends %(kind)s before the items are due")
+                    % {"code": step.code, "kind": step.kind},
                 )
             )
 
@@ -432,42 +496,46 @@ def validate_strategy(raw: Any, where: str = "", out: Validation | None = None) 
     out = out if out is not None else Validation()
     prefix = f"{where}." if where else ""
     if not isinstance(raw, dict):
-        out.errors.append(Issue(where, "a strategy must be a mapping"))
+        out.errors.append(Issue(where, _("a strategy must be a mapping")))
         return out
     before = len(out.errors)
     for key in raw:
         if key not in STRATEGY_KEYS:
-            out.errors.append(Issue(f"{prefix}{key}", f"unknown strategy field {key!r}"))
+            out.errors.append(
+                Issue(f"{prefix}{key}", _("unknown strategy field %(key)r") % {"key": key})
+            )
     code = str(raw.get("code") or "").strip()
     if not code:
-        out.errors.append(Issue(f"{prefix}code", "a strategy needs a code"))
+        out.errors.append(Issue(f"{prefix}code", _("a strategy needs a code")))
     elif not _is_slug(code):
-        out.errors.append(
-            Issue(f"{prefix}code", "use letters, digits, '-' and '_' only (at most 40)")
-        )
+        out.errors.append(Issue(f"{prefix}code", _(SLUG_MESSAGE)))
     name = str(raw.get("name") or "").strip()
     if not name:
-        out.errors.append(Issue(f"{prefix}name", "a strategy needs a name"))
+        out.errors.append(Issue(f"{prefix}name", _("a strategy needs a name")))
     priority_raw = raw.get("priority", 100)
     priority = _int(priority_raw) if priority_raw not in (None, "") else 100
     if priority is None or priority < 0:
-        out.errors.append(Issue(f"{prefix}priority", f"{priority_raw!r} is not a number ≥ 0"))
+        out.errors.append(
+            Issue(f"{prefix}priority", _("%(value)r is not a number ≥ 0") % {"value": priority_raw})
+        )
         priority = 100
     flags: dict[str, bool] = {}
     for key in ("is_default", "active"):
         flag = _bool(raw.get(key, False))
         if flag is None:
-            out.errors.append(Issue(f"{prefix}{key}", "expected true or false"))
+            out.errors.append(Issue(f"{prefix}{key}", _("expected true or false")))
         flags[key] = bool(flag)
     criteria = _check_criteria(raw.get("criteria"), f"{prefix}criteria", out)
     if flags["is_default"] and criteria:
         out.warnings.append(
-            Issue(f"{prefix}criteria", "the default strategy takes every account: criteria ignored")
+            Issue(
+                f"{prefix}criteria", _("the default strategy takes every account: criteria ignored")
+            )
         )
     raw_steps = raw.get("steps") or []
     numbered: list[tuple[int, StepDef]] = []
     if not isinstance(raw_steps, list):
-        out.errors.append(Issue(f"{prefix}steps", "steps must be a list"))
+        out.errors.append(Issue(f"{prefix}steps", _("steps must be a list")))
         raw_steps = []
     for index, raw_step in enumerate(raw_steps):
         step = _check_step(raw_step, f"{prefix}steps[{index}]", out)
@@ -475,7 +543,7 @@ def validate_strategy(raw: Any, where: str = "", out: Validation | None = None) 
             numbered.append((index, step))
     steps = [step for _, step in numbered]
     if not raw_steps:
-        out.warnings.append(Issue(f"{prefix}steps", "the strategy has no steps"))
+        out.warnings.append(Issue(f"{prefix}steps", _("the strategy has no steps")))
     _check_step_set(numbered, criteria, prefix, out)
     if len(out.errors) == before:
         out.strategies.append(
@@ -499,14 +567,16 @@ def validate_document(data: Any) -> Validation:
     if isinstance(data, list):
         data = {"strategies": data}
     if not isinstance(data, dict):
-        out.errors.append(Issue("", "the file must hold a mapping with a 'strategies' list"))
+        out.errors.append(Issue("", _("the file must hold a mapping with a 'strategies' list")))
         return out
     version = data.get("version", SPEC_VERSION)
     if version != SPEC_VERSION:
-        out.errors.append(Issue("version", f"unsupported version {version!r} (expected 1)"))
+        out.errors.append(
+            Issue("version", _("unsupported version %(value)r (expected 1)") % {"value": version})
+        )
     strategies = data.get("strategies")
     if not isinstance(strategies, list) or not strategies:
-        out.errors.append(Issue("strategies", "expected a non-empty list of strategies"))
+        out.errors.append(Issue("strategies", _("expected a non-empty list of strategies")))
         return out
     codes: dict[str, int] = {}
     for index, raw in enumerate(strategies):
@@ -514,13 +584,20 @@ def validate_document(data: Any) -> Validation:
         code = raw.get("code") if isinstance(raw, dict) else None
         if code in codes:
             out.errors.append(
-                Issue(f"strategies[{index}].code", f"strategy code {code!r} appears twice")
+                Issue(
+                    f"strategies[{index}].code",
+                    _("strategy code %(code)r appears twice") % {"code": code},
+                )
             )
         codes[str(code)] = index
     defaults = [s.code for s in out.strategies if s.is_default]
     if len(defaults) > 1:
         out.errors.append(
-            Issue("strategies", f"only one default strategy allowed, found {', '.join(defaults)}")
+            Issue(
+                "strategies",
+                _("only one default strategy allowed, found %(codes)s")
+                % {"codes": ", ".join(defaults)},
+            )
         )
     return out
 

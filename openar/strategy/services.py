@@ -15,6 +15,7 @@ import yaml
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openar.core.audit import audit_record
 from openar.core.errors import ValidationError
@@ -302,7 +303,9 @@ def strategy_save(
     if existing is not None:
         clash = clash.exclude(pk=existing.pk)
     if code and clash.exists():
-        checked.errors.append(Issue("code", f"a strategy with code {code!r} already exists"))
+        checked.errors.append(
+            Issue("code", _("a strategy with code %(code)r already exists") % {"code": code})
+        )
     if checked.errors:
         raise StrategyInvalid(checked)
     definition = checked.strategies[0]
@@ -326,7 +329,9 @@ class StrategyInvalid(ValidationError):
     def __init__(self, validation: Validation) -> None:
         first = validation.errors[0]
         more = len(validation.errors) - 1
-        message = first.message + (f" (and {more} more problems)" if more else "")
+        message = first.message
+        if more:
+            message += " " + _("(and %(n)s more problems)") % {"n": more}
         super().__init__(message, field=first.field or None)
         self.validation = validation
 
@@ -383,14 +388,14 @@ def parse_document(text: str | bytes) -> tuple[Any, list[Issue]]:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return None, [Issue("", "the file is not UTF-8 text")]
+            return None, [Issue("", _("the file is not UTF-8 text"))]
     try:
         return yaml.safe_load(text), []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
+        where = _("line %(n)s") % {"n": mark.line + 1} if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Issue(where, f"not valid YAML or JSON: {problem}")]
+        return None, [Issue(where, _("not valid YAML or JSON: %(problem)s") % {"problem": problem})]
 
 
 @transaction.atomic
@@ -411,7 +416,11 @@ def strategies_import(*, data: Any, actor: Any, dry_run: bool = False) -> Import
                 and code not in {d.code for d in checked.strategies}
             ):
                 report.warnings.append(
-                    Issue("", f"{incoming_default!r} becomes the default instead of {code!r}")
+                    Issue(
+                        "",
+                        _("%(new)r becomes the default instead of %(old)r")
+                        % {"new": incoming_default, "old": code},
+                    )
                 )
     for definition in checked.strategies:
         current = existing.get(definition.code)

@@ -208,3 +208,13 @@ def test_customer_page_lists_open_actions(manager):
     body = manager.get(f"/customers/C9/?as_of={AS_OF}").content.decode()
     assert 'id="strategy-actions"' in body and "oldest item 20 days past due" in body
     assert 'id="strategy-actions"' not in manager.get("/customers/C8/").content.decode()
+
+
+def test_validation_messages_in_spanish(manager):
+    response = manager.post(
+        "/strategies/new/",
+        {"code": "s1", "name": "S1", "op": "save", "step_count": "1", "step-0-code": "a",
+         "step-0-trigger": "dpd", "step-0-days_from": "3", "step-0-kind": "call"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )  # fmt: skip
+    assert _errors(response) == ["un paso necesita un rol responsable"]

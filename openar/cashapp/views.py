@@ -453,8 +453,12 @@ def _money(text: str) -> Decimal | None:
     text = (text or "").strip().replace(" ", "").replace("\u00a0", "")
     if not text:
         return None
-    # a lone comma is a decimal comma (typed in Spanish); with a point it groups thousands
-    text = text.replace(",", ".") if "," in text and "." not in text else text.replace(",", "")
+    # the last of the two marks is the decimal one: "1.234,56" (Spanish) and "1,234.56" both
+    # read 1234.56; a lone comma is a decimal comma
+    if text.rfind(",") > text.rfind("."):
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", "")
     try:
         return Decimal(text)
     except InvalidOperation:

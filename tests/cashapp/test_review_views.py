@@ -451,3 +451,13 @@ def test_customer_only_suggestion_of_the_assigned_payer_puts_on_account(
     page = client.get(reverse("cashapp:line", args=[line.pk])).content.decode()
     form = page.split('id="apply-proposal-1"')[0].rsplit("<form", 1)[1]
     assert f'action="/cash/lines/{line.pk}/on-account/"' in form
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [("1.234,56", "1234.56"), ("1,234.56", "1234.56"), ("12,5", "12.5"), (" 7 ", "7"), ("", None)],
+)
+def test_typed_amounts(typed, amount) -> None:
+    from openar.cashapp.views import _money
+
+    assert _money(typed) == (Decimal(amount) if amount else None)

@@ -13,7 +13,9 @@
   function parseAmount(text) {
     var raw = String(text || "").replace(/[\s\u00a0']/g, "");
     if (!raw) return 0;
-    if (raw.indexOf(",") >= 0 && raw.indexOf(".") < 0) raw = raw.replace(",", ".");
+    var comma = raw.lastIndexOf(","), point = raw.lastIndexOf(".");
+    // the last of the two marks is the decimal one: 1.234,56 and 1,234.56 both read 1234.56
+    if (comma > point) raw = raw.replace(/\./g, "").replace(",", ".");
     else raw = raw.replace(/,/g, "");
     var value = Number(raw);
     return isNaN(value) ? NaN : value;
@@ -29,8 +31,12 @@
     var hint = document.getElementById("split-hint");
     var submit = document.getElementById("apply-split");
 
+    var lang = document.documentElement.lang || undefined;
+    var display = new Intl.NumberFormat(lang, { minimumFractionDigits: places, maximumFractionDigits: places });
+    var leftCents = 0;
     function cents(value) { return Math.round(value * scale); }
-    function show(value) { return (value / scale).toFixed(places); }
+    function plain(value) { return (value / scale).toFixed(places); }  // for inputs
+    function show(value) { return display.format(value / scale); }  // for reading
 
     function recompute() {
       var sum = 0, bad = false, filled = 0;
@@ -44,6 +50,7 @@
         sum += cents(value);
       });
       var left = cents(total) - sum;
+      leftCents = left;
       allocated.textContent = show(sum);
       remaining.textContent = show(left);
       remaining.classList.toggle("neg", left < 0);
@@ -66,10 +73,9 @@
         var input = button.parentNode.querySelector("input.alloc");
         input.value = "";
         recompute();
-        var left = cents(parseAmount(remaining.textContent));
         var open = cents(Number(button.dataset.open));
-        var value = Math.max(0, Math.min(left, open));
-        input.value = value ? show(value) : "";
+        var value = Math.max(0, Math.min(leftCents, open));
+        input.value = value ? plain(value) : "";
         recompute();
         input.focus();
       });

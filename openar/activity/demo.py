@@ -30,6 +30,8 @@ BROKEN_SHARE = 0.08
 CALLED_SHARE = 0.45
 # Share of recently paying accounts whose payment followed a promise.
 KEPT_SHARE = 0.08
+# Smallest past-due amount (customer currency) anyone takes a promise for.
+MIN_PROMISE = Decimal(100)
 
 _CALL_OUTCOMES = [
     (ContactOutcome.NO_ANSWER, 30),
@@ -131,23 +133,25 @@ def demo_activity(*, as_of: dt.date, seed: int) -> dict[str, Any]:
         if rng.random() >= KEPT_SHARE:
             continue
         day, amount = recent_payers[cid][-1]
+        if amount < MIN_PROMISE:
+            continue
         taken = day - dt.timedelta(days=rng.randint(3, 12))
         promised = day + dt.timedelta(days=rng.randint(-1, 1))
         share = Decimal(rng.choice([100, 100, 90, 75])) / 100
         add_promise(cid, amount * share, taken, max(promised, taken), "Promised on the phone.")
 
-    paid_recently = {
-        cid for cid, rows in recent_payers.items() if rows[-1][0] >= as_of - dt.timedelta(days=25)
-    }
     for cid in sorted(past_due):
         roll = rng.random()
         amount = past_due[cid]
+        if amount < MIN_PROMISE:
+            roll = 1.0  # nobody promises pocket change; the account may still get calls
         if roll < OPEN_SHARE:
             taken = as_of - dt.timedelta(days=rng.randint(0, 6))
             promised = as_of + dt.timedelta(days=rng.randint(1, 14))
             share = Decimal(rng.choice([30, 50, 50, 75, 100])) / 100
             add_promise(cid, amount * share, taken, promised, "Will pay after the next check run.")
-        elif roll < OPEN_SHARE + BROKEN_SHARE and cid not in paid_recently:
+        elif roll < OPEN_SHARE + BROKEN_SHARE:
+            # Judged by promises_check: broken unless the customer's cash happened to cover it.
             # Some break on the run date itself (two grace days), so the cycle reacts today.
             promised = as_of - dt.timedelta(days=rng.randint(3, 10))
             taken = promised - dt.timedelta(days=rng.randint(3, 10))

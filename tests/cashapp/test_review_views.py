@@ -461,3 +461,28 @@ def test_typed_amounts(typed, amount) -> None:
     from openar.cashapp.views import _money
 
     assert _money(typed) == (Decimal(amount) if amount else None)
+
+
+def test_xlsx_upload_with_a_layout(client, data, specialist) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Date", "Amount", "Payer", "Payer IBAN", "Details", "Reference"])
+    sheet.append(
+        [dt.datetime(2026, 6, 30), 1500, "Acme Industrial Supply", "US12", "INV-1001", "X1"]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = SimpleUploadedFile("june.xlsx", buffer.getvalue())
+    response = client.post(
+        reverse("cashapp:statements"), {"file": upload, "fmt": "auto", "layout": "portal-usd"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    line = StatementLine.objects.get()
+    assert line.amount == Decimal("1500") and line.status == LineStatus.NEW
+    assert line.statement.file_format == "csv"

@@ -233,12 +233,17 @@ def _no_prefix(ref: str, rng: random.Random) -> str:
     return digits.lstrip("0") if rng.random() < 0.5 else digits
 
 
-def _typo(ref: str, rng: random.Random) -> str:
+def _typo(ref: str, rng: random.Random, taken: set[str] | None = None) -> str:
     digits = [i for i, ch in enumerate(ref) if ch.isdigit()]
     # Change a digit among the last four (the first ones are mostly zeros).
-    i = rng.choice(digits[-4:])
-    new = str((int(ref[i]) + rng.randint(1, 9)) % 10)
-    return ref[:i] + new + ref[i + 1 :]
+    for _ in range(10):
+        i = rng.choice(digits[-4:])
+        new = str((int(ref[i]) + rng.randint(1, 9)) % 10)
+        wrong = ref[:i] + new + ref[i + 1 :]
+        # Not another of the customer's own invoices: that would be a right reference.
+        if not taken or wrong not in taken:
+            return wrong
+    return wrong
 
 
 def _payer_name(cust: _Cust, rng: random.Random) -> str:
@@ -419,7 +424,8 @@ def _scenario(
         line.remittance = ""
         return {one.ref: one.open}, one.open, cust.ref, False
     if scenario == "typo":
-        line.remittance = _refs_text([_typo(one.ref, rng)], rng, language)
+        taken = {d.ref for d in cust.invoices + cust.credits}
+        line.remittance = _refs_text([_typo(one.ref, rng, taken)], rng, language)
         line.counterparty_account = payer_account(cust.id, cust.entity_code)
         return {one.ref: one.open}, one.open, cust.ref, True
     if scenario == "account_only":
@@ -461,7 +467,7 @@ def _scenario(
         k = min(len(invoices), rng.randint(1, 3))
         picked = invoices[:k]
         due = sum((d.open for d in picked), ZERO)
-        if fee >= due * Decimal("0.1"):
+        if fee >= due * Decimal("0.1") or fee >= picked[-1].open:
             return None
         line.remittance = _refs_text([d.ref for d in picked], rng, language)
         docs = {d.ref: d.open for d in picked}

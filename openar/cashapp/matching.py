@@ -922,9 +922,15 @@ def _typo_proposal(
     if not tokens:
         return None
     candidates = [i for i in index.items_by_customer.get(cid, ()) if _fits(i, line)]
-    typo = [it for it in _typo_items(candidates, tokens) if it.id not in ref_ids]
-    if not typo:
+    near = [it for it in _typo_items(candidates, tokens) if it.id not in ref_ids]
+    if not near:
         return None
+    # A customer's invoices often carry consecutive numbers, so several are a digit away:
+    # keep the one combination of them that pays the amount exactly.
+    solutions = subset_sums(near, line.amount, limit=2)
+    if len(solutions) != 1:
+        return None
+    typo = solutions[0]
     why = f"a reference one character off {_refs_text(typo)} for a known payer"
     prop = _settle(
         typo,

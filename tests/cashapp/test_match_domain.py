@@ -241,3 +241,17 @@ def test_subset_sums_are_bounded_and_find_combinations() -> None:
     assert [10, 50] in [[int(x.open) for x in s] for s in found]
     assert all(sum(x.open for x in s) == D("60") for s in found)
     assert m.subset_sums(items, D("0.01")) == []
+
+
+def test_mistyped_reference_among_consecutive_invoices() -> None:
+    # The text names INVMX00730477 (open 925.48) but pays 1,672.54: exactly the open amount of
+    # INVMX00730472, one digit away; INVMX00730471..79 are all the same customer's.
+    items = [item(1, "INVMX00730477", "925.48")] + [
+        item(10 + k, f"INVMX0073047{k}", str(100 + k)) for k in (0, 1, 3, 4, 5, 6, 8, 9)
+    ]
+    items.append(item(2, "INVMX00730472", "1672.54"))
+    index = build(items)
+    index.payer_accounts["ACC1"] = 1
+    p = top(index, facts("1672.54", remittance="FACT INVMX00730477", counterparty_account="ACC1"))
+    assert refs(p) == {"INVMX00730472": D("1672.54")}
+    assert p.confidence >= CFG.threshold

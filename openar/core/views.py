@@ -58,7 +58,7 @@ def job_start_view(request: HttpRequest) -> HttpResponse:
 
     try:
         as_of = dates.parse_iso_date(request.POST.get("as_of", ""), field="as_of")
-        job = daily_job_start(as_of=as_of, actor=request.user)
+        daily_job_start(as_of=as_of, actor=request.user)
     except OpenARError as exc:
         messages.error(request, exc.message)
         return redirect("jobs:list")

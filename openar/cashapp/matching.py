@@ -417,6 +417,7 @@ class LineFacts:
     remittance: str = ""
     creditor_reference: str = ""
     end_to_end_id: str = ""
+    customer_id: int | None = None  # a payer a person already named: only its group counts
 
 
 @dataclass
@@ -537,6 +538,8 @@ def _customer_candidates(
     index: MatchIndex, line: LineFacts, tokens: Sequence[RefToken]
 ) -> list[tuple[int, str]]:
     """(customer id, evidence) pairs, strongest evidence first; several for a shared name."""
+    if line.customer_id is not None and line.customer_id in index.customers:
+        return [(line.customer_id, "assigned")]
     found: list[tuple[int, str]] = []
     seen: set[int] = set()
 
@@ -963,6 +966,8 @@ def propose(
         for cid, its in by_customer.items():
             groups[index.group_top(cid)].extend(its)
         named = {c for c, _ in candidates}
+        if line.customer_id is not None:
+            groups = {t: its for t, its in groups.items() if t == index.group_top(line.customer_id)}
         for top, its in groups.items():
             payer = max(
                 {it.customer_id for it in its},

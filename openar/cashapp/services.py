@@ -974,6 +974,7 @@ def lines_match(
             remittance=line.remittance,
             creditor_reference=line.creditor_reference,
             end_to_end_id=line.end_to_end_id,
+            customer_id=receipt.customer_id,
         )
         proposals = matching.propose(index, facts, cfg, places=places)
         top = proposals[0] if proposals else None

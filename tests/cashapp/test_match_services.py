@@ -212,6 +212,11 @@ def test_assigning_a_customer_is_learnt(ledger) -> None:
     assert CustomerAlias.objects.get(customer=ledger["apex"]).alias == "APEX TREASURY CENTER"
     best = MatchProposal.objects.filter(line=line).first()
     assert best is not None and best.customer == ledger["apex"]
+    # Matching again keeps to the named payer: its single 250.00 item.
+    lines_match(as_of=DAY, actor="test", line_ids=[line.pk])
+    line = fresh(line)
+    assert line.status == LineStatus.AUTO_APPLIED
+    assert line.receipt.applications.get().document.document_ref == "INVUS00000102"
     # Next time the same payer pays, by account alone, it goes straight through.
     (second,) = load(("400.00", "APEX TREASURY CENTER", "DE-ACC-77", ""))
     lines_match(as_of=DAY, actor="test", line_ids=[second.pk])

@@ -232,6 +232,7 @@ def promise_record(
         promised_date=promised_date,
         taken_on=taken_on,
         taken_by=user,
+        received_amount=ZERO,
         note=note.strip(),
     )
     if docs:

@@ -1,0 +1,214 @@
+"""Promise and contact-log REST endpoints (a CRM or dialer records promises and calls here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from openar.activity.choices import ContactDirection
+from openar.activity.models import ContactLog, PromiseToPay
+from openar.activity.selectors import promise_list
+from openar.activity.services import contact_record, promise_cancel, promise_record
+from openar.api_auth.schemas import DEFAULT_LIMIT, ERRORS, MAX_LIMIT
+from openar.core.dates import today
+from openar.core.errors import NotFound, PermissionDenied
+from openar.core.money import format_amount
+from openar.core.roles import Role, has_role
+from openar.ledger.models import Customer, Document
+
+router = Router(tags=["promises and contacts"])
+WRITE_ROLES = (Role.COLLECTOR, Role.MANAGER, Role.CREDIT)
+
+
+def _writer(request: HttpRequest) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    if not has_role(user, *WRITE_ROLES):
+        raise PermissionDenied("recording promises and contacts needs a collector or manager role")
+    return user
+
+
+def _customer(ref: str) -> Customer:
+    customer = Customer.objects.filter(customer_ref=ref).first()
+    if customer is None:
+        raise NotFound(f"no customer {ref!r}", field="customer_ref")
+    return customer
+
+
+class PromiseOut(Schema):
+    id: int
+    customer_ref: str
+    amount: str
+    currency: str
+    promised_date: dt.date
+    taken_on: dt.date
+    taken_by: str | None
+    status: str
+    received_amount: str
+    checked_as_of: dt.date | None
+    resolved_on: dt.date | None
+    documents: list[str]
+    note: str
+
+
+def _promise(p: PromiseToPay) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "customer_ref": p.customer.customer_ref,
+        "amount": format_amount(p.amount, p.currency),
+        "currency": p.currency,
+        "promised_date": p.promised_date,
+        "taken_on": p.taken_on,
+        "taken_by": p.taken_by.username if p.taken_by else None,
+        "status": p.status,
+        "received_amount": format_amount(p.received_amount, p.currency),
+        "checked_as_of": p.checked_as_of,
+        "resolved_on": p.resolved_on,
+        "documents": [d.document_ref for d in p.documents.all()],
+        "note": p.note,
+    }
+
+
+class PromiseFilters(Schema):
+    status: str | None = Field(None, description="open, kept, broken or cancelled")
+    customer_ref: str | None = None
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class PromisePageOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PromiseOut]
+
+
+@router.get("/promises", response={200: PromisePageOut, **ERRORS}, summary="List promises")
+def promises_list(request: HttpRequest, filters: Query[PromiseFilters]) -> dict[str, Any]:
+    """Promises to pay, latest promised date first."""
+    qs = promise_list(status=filters.status or "")
+    if filters.customer_ref:
+        qs = qs.filter(customer__customer_ref=filters.customer_ref)
+    page = qs.prefetch_related("documents")[filters.offset : filters.offset + filters.limit]
+    return {
+        "count": qs.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [_promise(p) for p in page],
+    }
+
+
+class PromiseIn(Schema):
+    customer_ref: str
+    amount: str = Field(description="decimal string, e.g. '1250.00'")
+    currency: str
+    promised_date: dt.date
+    taken_on: dt.date | None = Field(None, description="default: today")
+    document_refs: list[str] = Field(default_factory=list, description="documents it covers")
+    note: str = ""
+    channel: str | None = Field(None, description="log the contact that took it (e.g. 'call')")
+
+
+@router.post("/promises", response={201: PromiseOut, **ERRORS}, summary="Record a promise")
+def promises_create(request: HttpRequest, payload: PromiseIn) -> Status[dict[str, Any]]:
+    """Record a promise to pay; a bad amount, date or currency is refused naming the field."""
+    user = _writer(request)
+    customer = _customer(payload.customer_ref)
+    docs = list(Document.objects.filter(customer=customer, document_ref__in=payload.document_refs))
+    missing = set(payload.document_refs) - {d.document_ref for d in docs}
+    if missing:
+        raise NotFound(f"no document {sorted(missing)[0]!r} for this customer", field="documents")
+    promise = promise_record(
+        customer=customer,
+        amount=payload.amount,
+        currency=payload.currency,
+        promised_date=payload.promised_date,
+        taken_on=payload.taken_on or today(),
+        documents=docs,
+        note=payload.note,
+        channel=payload.channel,
+        actor=user,
+    )
+    return Status(201, _promise(promise))
+
+
+@router.post(
+    "/promises/{promise_id}/cancel", response={200: PromiseOut, **ERRORS}, summary="Cancel"
+)
+def promises_cancel(request: HttpRequest, promise_id: int) -> dict[str, Any]:
+    """Cancel an open promise."""
+    user = _writer(request)
+    promise = PromiseToPay.objects.select_related("customer").filter(pk=promise_id).first()
+    if promise is None:
+        raise NotFound(f"no promise {promise_id}", field="promise_id")
+    return _promise(promise_cancel(promise=promise, actor=user))
+
+
+class ContactIn(Schema):
+    customer_ref: str
+    channel: str = Field(description="call, email, letter, visit or note")
+    outcome: str = Field(description="reached, left_message, no_answer, promise_taken, ...")
+    direction: str = ContactDirection.OUTBOUND.value
+    note: str = ""
+    action_id: int | None = None
+    contacted_at: dt.datetime | None = Field(None, description="with a time zone; default now")
+
+
+class ContactOut(Schema):
+    id: int
+    customer_ref: str
+    user: str | None
+    channel: str
+    direction: str
+    outcome: str
+    contacted_at: dt.datetime
+    note: str
+    action_id: int | None
+
+
+def _contact(c: ContactLog, customer: Customer) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "customer_ref": customer.customer_ref,
+        "user": c.user.username if c.user else None,
+        "channel": c.channel,
+        "direction": c.direction,
+        "outcome": c.outcome,
+        "contacted_at": c.contacted_at,
+        "note": c.note,
+        "action_id": c.action_id,
+    }
+
+
+@router.post("/contacts", response={201: ContactOut, **ERRORS}, summary="Log a contact")
+def contacts_create(request: HttpRequest, payload: ContactIn) -> Status[dict[str, Any]]:
+    """Log a call (with its outcome), email, letter, visit or note for a customer."""
+    user = _writer(request)
+    customer = _customer(payload.customer_ref)
+    contact = contact_record(
+        customer=customer,
+        user=user,
+        channel=payload.channel,
+        outcome=payload.outcome,
+        direction=payload.direction,
+        note=payload.note,
+        action_id=payload.action_id,
+        contacted_at=payload.contacted_at,
+        actor=user,
+    )
+    return Status(201, _contact(contact, customer))
+
+
+@router.get(
+    "/customers/{customer_ref}/contacts",
+    response={200: list[ContactOut], **ERRORS},
+    summary="A customer's contacts",
+)
+def contacts_list(request: HttpRequest, customer_ref: str, limit: int = 50) -> list[dict]:
+    """The customer's contact log, latest first."""
+    customer = _customer(customer_ref)
+    rows = ContactLog.objects.filter(customer=customer).select_related("user")
+    return [_contact(c, customer) for c in rows.order_by("-contacted_at", "-id")[: min(limit, 500)]]

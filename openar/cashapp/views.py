@@ -242,11 +242,12 @@ def _workbench(request: HttpRequest, *, queue: str, line_id: int | None = None) 
     next_id = ids[position + 1] if position is not None and position + 1 < len(ids) else None
     if position is None and ids and selected_id != ids[0]:
         next_id = ids[0]
+    settled = detail is not None and detail["line"].status in SETTLED_STATUSES
     return render(
         request,
         "cashapp/workbench.html",
         {
-            "tab": queue,
+            "tab": "applied" if settled and line_id else queue,
             "queue": queue,
             "lines": listed,
             "total": total,

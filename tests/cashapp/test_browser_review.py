@@ -141,6 +141,11 @@ def test_cash_review_journey(live_server, monkeypatch, tmp_path, settings):
             page.click("#tab-applied")
             expect(page.locator("h1")).to_have_text(re.compile("Cobros aplicados"))
             page.screenshot(path=str(SCREENSHOTS / "cash-08-applied-es.png"), full_page=True)
+            split_line = StatementLine.objects.get(bank_reference="B-3")
+            page.goto(f"{base}/cash/lines/{split_line.pk}/")
+            expect(page.locator("#applied-table")).to_contain_text("INV-1002")
+            expect(page.locator("#line-status")).to_have_text("Aplicada por una persona")
+            page.screenshot(path=str(SCREENSHOTS / "cash-09-line-es.png"), full_page=True)
         finally:
             browser.close()
 

@@ -93,3 +93,28 @@ def test_job_list_query_count(manager_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         page = manager_client.get(reverse("jobs:list"))
     assert page.content.count(b'class="job-row"') == 20
+
+
+def test_api_starts_and_reports_a_daily_run(
+    portfolio, manager_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(
+            "/api/jobs/daily", {"as_of": "2026-06-30"}, content_type="application/json"
+        )
+    assert response.status_code == 202
+    job_id = response.json()["id"]
+    again = manager_client.post(
+        "/api/jobs/daily", {"as_of": "2026-06-30"}, content_type="application/json"
+    )
+    assert (again.status_code, again.json()["code"]) == (409, "job_running")
+    run_daily_job.call(job_id)
+    body = manager_client.get(f"/api/jobs/{job_id}").json()
+    assert body["status"] == "done"
+    assert body["result"]["actions_created"] > 0
+
+
+def test_api_jobs_need_a_manager(client):
+    client.force_login(UserFactory(username="c", roles=["collector"]))
+    response = client.post("/api/jobs/daily", {}, content_type="application/json")
+    assert response.status_code == 403

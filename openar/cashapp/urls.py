@@ -13,6 +13,7 @@ urlpatterns = [
     path("lines/<int:pk>/assign/", views.line_assign, name="line_assign"),
     path("lines/<int:pk>/on-account/", views.line_on_account, name="line_on_account"),
     path("lines/<int:pk>/unidentified/", views.line_unidentified, name="line_unidentified"),
+    path("lines/<int:pk>/match/", views.line_match, name="line_match"),
     path("customers/search/", views.customer_search, name="customer_search"),
     path("layouts/", views.layout_list, name="layouts"),
     path("layouts/new/", views.layout_edit, name="layout_new"),

@@ -576,6 +576,26 @@ def line_unidentified(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def line_match(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run matching for one line (a line imported without matching, or after new invoices)."""
+    from openar.cashapp import services
+
+    line = _action_line(request, pk)
+    try:
+        summary = services.lines_match(as_of=today(), actor=request.user, line_ids=[line.pk])
+    except OpenARError as exc:
+        messages.error(request, exc.message)
+        return _back(request, line, stay=True)
+    line.refresh_from_db()
+    if summary.auto_applied:
+        messages.success(request, _("Line %(no)s was applied automatically.") % {"no": pk})
+        return _back(request, line)
+    messages.info(request, _("Matching done: %(status)s.") % {"status": line.get_status_display()})
+    return redirect(reverse("cashapp:line", args=[line.pk]))
+
+
+@login_required
 @require_GET
 def customer_search(request: HttpRequest) -> HttpResponse:
     """Options for the payer search box (a datalist, refreshed by htmx as the user types)."""

@@ -486,3 +486,17 @@ def test_xlsx_upload_with_a_layout(client, data, specialist) -> None:
     line = StatementLine.objects.get()
     assert line.amount == Decimal("1500") and line.status == LineStatus.NEW
     assert line.statement.file_format == "csv"
+
+
+def test_match_one_new_line(client, data, specialist) -> None:
+    line = make_line(
+        data, amount="1500.00", name="Acme Industrial Supply", account="US12ACME0001",
+        remittance="Payment INV-1001", status=LineStatus.NEW,
+    )  # fmt: skip
+    page = client.get(reverse("cashapp:line", args=[line.pk])).content.decode()
+    assert 'id="match-form"' in page
+    response = client.post(reverse("cashapp:line_match", args=[line.pk]), {"after": "/cash/"})
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert line.status != LineStatus.NEW
+    assert line.proposals.exists() or line.status == LineStatus.UNIDENTIFIED

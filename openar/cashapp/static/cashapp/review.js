@@ -1,6 +1,6 @@
 /* Cash review workbench: keyboard shortcuts and the running total of a split.
    j/k next/previous line · 1-3 apply suggestion N · s first split amount · a assign payer ·
-   o on account · u unidentified · ? help · Esc leaves a field or closes the help. */
+   o on account · u unidentified · m match · ? help · Esc leaves a field or closes the help. */
 (function () {
   "use strict";
 
@@ -128,6 +128,7 @@
         case "s": var first = document.querySelector("#split-form input.alloc"); if (first) { first.focus(); first.select(); } else handled = false; break;
         case "o": handled = submitForm("on-account-form"); break;
         case "u": handled = submitForm("unidentified-form"); break;
+        case "m": handled = submitForm("match-form"); break;
         case "?": flipHelp(); break;
         default: handled = false;
       }

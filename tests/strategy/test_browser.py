@@ -8,7 +8,7 @@ import os
 import pytest
 
 from openar.strategy.models import Action, Strategy
-from openar.strategy.services import strategies_load_defaults
+from openar.strategy.services import strategies_evaluate, strategies_load_defaults
 from tests.factories import UserFactory
 from tests.strategy.helpers import AS_OF, account
 from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
@@ -95,5 +95,20 @@ def test_editor_and_simulation(live_server, monkeypatch):
             page.click("form.langswitch button[value=es]")
             expect(page.locator("h1")).to_contain_text("Simulación")
             page.screenshot(path=str(SCREENSHOTS / "strategy-05-simulation-es.png"), full_page=True)
+            page.click("form.langswitch button[value=en]")
+
+            # Switched on and run, the engine does what the simulation showed.
+            page.goto(f"{base}/strategies/")
+            page.click("#strategy-table tr:has-text('key-pilot') button:has-text('Activate')")
+            expect(page.locator(".alert-success")).to_contain_text("key-pilot is active")
+            strategies_evaluate(as_of=AS_OF, actor="test")
+            page.goto(f"{base}/strategies/actions/?strategy=key-pilot")
+            expect(page.locator("#action-table tbody tr")).to_have_count(2)
+            page.screenshot(path=str(SCREENSHOTS / "strategy-06-actions.png"), full_page=True)
+            page.click("nav.mainnav >> text=Recommendations")
+            expect(page.locator("#recommendation-table")).to_contain_text("Kestrel Foods")
+            page.screenshot(
+                path=str(SCREENSHOTS / "strategy-07-recommendations.png"), full_page=True
+            )
         finally:
             browser.close()

@@ -5,6 +5,7 @@ No ORM and no I/O: the services feed these functions plain values and write what
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -325,6 +326,7 @@ def load_spread(values: Sequence[int | Decimal]) -> float:
 
 
 MEASURES = ("accounts", "past_due", "calls")
+BALANCE_CANDIDATES = 8  # the lightest collectors a leftover unit is weighed against
 
 
 def _loads_of(units: Iterable[Unit], assignment: Mapping[int, int | None]) -> dict[int, Load]:
@@ -374,29 +376,32 @@ def balance_portfolios(
     targets = {m: (totals[m] / n) or 1.0 for m in MEASURES}
     active = [m for m in MEASURES if totals[m] and shares[m] > 0] or ["accounts"]
 
-    def size(unit: Unit) -> float:
-        return sum(shares[m] * float(getattr(unit, m)) / targets[m] for m in active)
-
-    state = {c: dict.fromkeys(MEASURES, 0.0) for c in collectors}
+    # Each unit as a vector of its weighted shares of an even load: 1.0 = one collector's part.
+    scale = [shares[m] / targets[m] for m in active]
+    vectors = {
+        u.key: [float(getattr(u, m)) * f for m, f in zip(active, scale, strict=True)] for u in units
+    }
+    limits = [shares[m] * (1 + tolerance) for m in active]
+    state = {c: [0.0] * len(active) for c in collectors}
+    assignment: dict[int, int] = {}
 
     def take(collector: int, unit: Unit) -> None:
         assignment[unit.key] = collector
-        for m in MEASURES:
-            state[collector][m] += float(getattr(unit, m))
+        load = state[collector]
+        for i, value in enumerate(vectors[unit.key]):
+            load[i] += value
 
     def cost(collector: int, unit: Unit) -> float:
         load = state[collector]
-        return max(
-            (load[m] + float(getattr(unit, m))) / targets[m] * shares[m] for m in active
-        ) + 1e-9 * sum(load[m] / targets[m] for m in active)
+        after = [a + b for a, b in zip(load, vectors[unit.key], strict=True)]
+        return max(after) + 1e-9 * sum(load)
 
     def fits(collector: int, unit: Unit) -> bool:
         load = state[collector]
         return all(
-            load[m] + float(getattr(unit, m)) <= targets[m] * (1 + tolerance) for m in active
+            a + b <= limit for a, b, limit in zip(load, vectors[unit.key], limits, strict=True)
         )
 
-    assignment: dict[int, int] = {}
     left = []
     for unit in sorted(units, key=lambda u: (_scatter(u.key), u.key)):
         owner = unit.owner_id
@@ -404,8 +409,20 @@ def balance_portfolios(
             take(owner, unit)
         else:
             left.append(unit)
-    for unit in sorted(left, key=lambda u: (-size(u), u.key)):
-        take(min(collectors, key=lambda c: (cost(c, unit), collectors.index(c))), unit)
+
+    # The least loaded collectors sit at the top of a heap; the unit goes to whichever of the
+    # few lightest costs least once it is added (checking every collector for every unit is
+    # quadratic: minutes for 100k unassigned accounts).
+    heap = [(max(state[c]), i, c) for i, c in enumerate(collectors)]
+    heapq.heapify(heap)
+    for unit in sorted(left, key=lambda u: (-sum(vectors[u.key]), u.key)):
+        candidates = [heapq.heappop(heap) for _ in range(min(BALANCE_CANDIDATES, len(heap)))]
+        best = min(candidates, key=lambda entry: (cost(entry[2], unit), entry[1]))
+        take(best[2], unit)
+        for entry in candidates:
+            if entry is best:
+                entry = (max(state[best[2]]), best[1], best[2])
+            heapq.heappush(heap, entry)
 
     before = _loads_of(units, {u.key: u.owner_id for u in units})
     after = _loads_of(units, assignment)

@@ -50,6 +50,8 @@ DEFAULTS_FILE = Path(__file__).resolve().parent / "defaults.yaml"
 
 @dataclass
 class StrategyRunResult:
+    """What one evaluation did; ``as_dict()`` is the JSON of ``openar strategy evaluate``."""
+
     as_of: dt.date
     actions_created: int = 0
     customers_evaluated: int = 0
@@ -239,7 +241,7 @@ def _insert_actions_pg(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], int]:
         )
         result = cursor.fetchall()
         cursor.execute(f"DROP TABLE {_STAGE}")
-    created = Counter({kind: n for kind, n, _ in result})
+    created = Counter({kind: n for kind, n, _total in result})
     return created, result[0][2] if result else 0
 
 

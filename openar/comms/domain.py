@@ -117,7 +117,7 @@ class MessageContext:
     customer_name: str
     customer_ref: str
     currency: str
-    balance: str  # already formatted in the currency
+    balance: str  # plain decimal strings with the currency's decimals ('1234.50')
     past_due: str
     days_past_due: int
     as_of: dt.date
@@ -148,6 +148,23 @@ def template_for(*, kind: str, step_template: str, days_past_due: int | None) ->
     return PAST_DUE_NOTICE if (days_past_due or 0) > 0 else REMINDER
 
 
+# Thousands and decimal separators of amounts in a message, by language.
+_SEPARATORS = {"en": (",", "."), "es": (".", ",")}
+
+
+def amount_text(plain: str, language: str) -> str:
+    """A plain decimal string ('-12345.60') written the language's way ('-12.345,60' in es)."""
+    group, point = _SEPARATORS.get(language, _SEPARATORS[DEFAULT_LANGUAGE])
+    sign = "-" if plain.startswith("-") else ""
+    whole, _, fraction = plain.lstrip("-").partition(".")
+    groups = []
+    while len(whole) > 3:
+        whole, tail = whole[:-3], whole[-3:]
+        groups.insert(0, tail)
+    text = group.join([whole, *groups])
+    return f"{sign}{text}{point}{fraction}" if fraction else f"{sign}{text}"
+
+
 def render_message(code: str, language: str, ctx: MessageContext) -> RenderedMessage:
     template = TEMPLATES[code]
     lang = language if language in template.body else DEFAULT_LANGUAGE
@@ -155,8 +172,8 @@ def render_message(code: str, language: str, ctx: MessageContext) -> RenderedMes
         "customer_name": ctx.customer_name,
         "customer_ref": ctx.customer_ref,
         "currency": ctx.currency,
-        "balance": ctx.balance,
-        "past_due": ctx.past_due,
+        "balance": amount_text(ctx.balance, lang),
+        "past_due": amount_text(ctx.past_due, lang),
         "days_past_due": ctx.days_past_due,
         "date": ctx.as_of.isoformat(),
         "sender": ctx.sender or SENDERS[lang],

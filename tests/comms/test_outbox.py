@@ -9,6 +9,7 @@ import pytest
 from openar.comms.domain import (
     TEMPLATES,
     MessageContext,
+    amount_text,
     message_language,
     render_message,
     template_for,
@@ -65,11 +66,11 @@ def test_actions_become_messages_in_the_customer_language_once():
         "queued",
     )
     assert m_en.to_address == "ap@acme.example"
-    assert "1200.00 USD past due" in m_en.body
+    assert "1,200.00 USD past due" in m_en.body
     m_es = OutboxMessage.objects.get(action=letter)
     assert (m_es.channel, m_es.template_code, m_es.language) == ("letter", "second_notice", "es")
     assert m_es.subject.startswith("Segundo aviso")
-    assert "80.50 USD vencidos" in m_es.body
+    assert "80,50 USD vencidos" in m_es.body
     assert m_es.to_address.startswith("Ferretería Sol")
     assert m_es.body.endswith("Atentamente,\nCuentas por Cobrar")
 
@@ -101,6 +102,9 @@ def test_templates_render_in_both_languages():
             assert "C1" in rendered.subject
             assert "{" not in rendered.body
     assert message_language("pt") == "en"
+    assert amount_text("1234567.5", "es") == "1.234.567,5"
+    assert amount_text("-1234.50", "en") == "-1,234.50"
+    assert amount_text("999", "en") == "999"
     assert template_for(kind="email", step_template="second_notice", days_past_due=1) == (
         "second_notice"
     )

@@ -134,7 +134,21 @@ def test_collector_works_the_queue_with_the_keyboard(live_server, monkeypatch, t
             expect(page.locator("#loads-table")).to_contain_text("cy")
             page.goto(f"{base}/queue/weights/")
             page.screenshot(path=str(SCREENSHOTS / "worklist-08-weights.png"), full_page=True)
-            page.goto(f"{base}/queue/productivity/?date=2026-06-30")
+            # Today: ana made one call and took a promise of 20,000 from the queue.
+            page.goto(f"{base}/queue/productivity/")
+            ana_row = page.locator("#productivity-table tr", has_text="Ana Rojas")
+            expect(ana_row).to_contain_text("20,000.00")
+            expect(ana_row.locator("td").nth(1)).to_have_text("1")
             page.screenshot(path=str(SCREENSHOTS / "worklist-09-productivity.png"), full_page=True)
+
+            page.goto(f"{base}/queue/cover/")
+            page.select_option("#id_absence-collector", "ana")
+            page.select_option("#id_absence-cover", "cy")
+            page.fill("#id_absence-start_date", dates.today().isoformat())
+            page.fill("#id_absence-end_date", (dates.today() + dt.timedelta(days=4)).isoformat())
+            page.click("#absence-save")
+            expect(page.locator("#absences-table")).to_contain_text("Ana Rojas")
+            expect(page.locator("#absences-table")).to_contain_text("away now")
+            page.screenshot(path=str(SCREENSHOTS / "worklist-10-cover.png"), full_page=True)
         finally:
             browser.close()

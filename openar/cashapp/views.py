@@ -672,8 +672,18 @@ def _sample_folder() -> Path:
 
 
 def _stash_sample(upload: Any) -> str:
+    """Keep an uploaded sample for the next previews of the form (samples older than a day are
+    removed on the way)."""
+    import shutil
+    import time
+
+    root = _sample_folder()
+    if root.is_dir():
+        for old in root.iterdir():
+            if old.is_dir() and time.time() - old.stat().st_mtime > 86400:
+                shutil.rmtree(old, ignore_errors=True)
     token = uuid.uuid4().hex
-    folder = _sample_folder() / token
+    folder = root / token
     folder.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(upload.name).name)[:120] or "sample"
     with (folder / name).open("wb") as out:

@@ -356,6 +356,22 @@ def strategy_set_active(*, strategy: Strategy, active: bool, actor: Any) -> Stra
     return strategy
 
 
+@transaction.atomic
+def strategy_delete(*, strategy: Strategy, actor: Any) -> None:
+    """Delete a strategy and its steps; the actions it created stay, without the link."""
+    before = _comparable(strategy_def(strategy))
+    code = strategy.code
+    strategy.delete()
+    audit_record(
+        actor=actor,
+        action="strategy.delete",
+        object_type="strategy",
+        object_id=code,
+        summary=f"strategy {code} deleted",
+        before=before,
+    )
+
+
 # --- import / export ---------------------------------------------------------------------------
 
 

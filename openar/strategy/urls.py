@@ -12,4 +12,5 @@ urlpatterns = [
     path("s/<slug:code>/", views.strategy_edit_view, name="edit"),
     path("s/<slug:code>/simulate/", views.strategy_simulate_view, name="simulate"),
     path("s/<slug:code>/active/", views.strategy_active_view, name="active"),
+    path("s/<slug:code>/delete/", views.strategy_delete_view, name="delete"),
 ]

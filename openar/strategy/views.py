@@ -34,6 +34,7 @@ from openar.strategy.services import (
     dump_document,
     parse_document,
     strategies_import,
+    strategy_delete,
     strategy_save,
     strategy_set_active,
 )
@@ -193,6 +194,16 @@ def strategy_active_view(request: HttpRequest, code: str) -> HttpResponse:
     target = request.POST.get("next", "")
     # Only back to a strategy page: never an address taken from the form elsewhere.
     return redirect(target if target.startswith("/strategies/") else "strategy:list")
+
+
+@login_required
+@require_POST
+def strategy_delete_view(request: HttpRequest, code: str) -> HttpResponse:
+    if not _can_edit(request):
+        return _forbidden(request)
+    strategy_delete(strategy=_get_strategy(code), actor=request.user)
+    messages.success(request, _("Strategy %(code)s deleted.") % {"code": code})
+    return redirect("strategy:list")
 
 
 @login_required

@@ -140,6 +140,7 @@ def test_collector_reads_but_cannot_change(collector):
     assert collector.get("/strategies/new/").status_code == 403
     assert collector.post("/strategies/s/s/active/", {"active": "1"}).status_code == 403
     assert _post_editor(collector, "/strategies/s/s/", [], code="s").status_code == 403
+    assert collector.post("/strategies/s/s/delete/").status_code == 403
     assert not Strategy.objects.get().active
 
 
@@ -218,3 +219,14 @@ def test_validation_messages_in_spanish(manager):
         HTTP_ACCEPT_LANGUAGE="es",
     )  # fmt: skip
     assert _errors(response) == ["un paso necesita un rol responsable"]
+
+
+def test_delete_keeps_the_actions(manager):
+    make_strategy("s", [step("call", "call", 15)], is_default=True)
+    account(days_past_due=20)
+    strategies_evaluate(as_of=AS_OF, actor="test")
+    response = manager.post("/strategies/s/s/delete/")
+    assert response.status_code == 302
+    assert not Strategy.objects.exists()
+    action = Action.objects.get()
+    assert action.strategy is None and action.step is None and action.reason

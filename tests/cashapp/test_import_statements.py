@@ -158,30 +158,63 @@ def test_debit_reversing_an_earlier_payment_is_a_bounce(entity) -> None:
     register(entity, "ES7621000418000000000001", "EUR")
     customer = CustomerFactory(entity=entity, currency="EUR", name="Acme Foods S.L.")
     DocumentFactory(
-        customer=customer, entity=entity, currency="EUR", amount=Decimal("250.00"),
+        customer=customer,
+        entity=entity,
+        currency="EUR",
+        amount=Decimal("250.00"),
         document_ref="INVES00000042",
-    )  # fmt: skip
+    )
     from openar.cashapp.generator import GeneratedStatement, Line, write_camt053
 
     day = dt.date(2026, 6, 29)
     first = GeneratedStatement(
-        account="ES7621000418000000000001", entity_code="EU01", currency="EUR",
-        statement_id="S1", opening_balance=Decimal("1000.00"), opening_date=day,
+        account="ES7621000418000000000001",
+        entity_code="EU01",
+        currency="EUR",
+        statement_id="S1",
+        opening_balance=Decimal("1000.00"),
+        opening_date=day,
         closing_date=day,
-        lines=[Line(Decimal("250.00"), "EUR", day, day, "BR1", "E2E-1", "ACME FOODS",
-                    "ES9100490001512345678901", "INVES00000042")],
-    )  # fmt: skip
+        lines=[
+            Line(
+                Decimal("250.00"),
+                "EUR",
+                day,
+                day,
+                "BR1",
+                "E2E-1",
+                "ACME FOODS",
+                "ES9100490001512345678901",
+                "INVES00000042",
+            )
+        ],
+    )
     statement_import(data=write_camt053(first), name="s1.xml", actor="test")
     lines_match(as_of=day, actor="test")
     assert StatementLine.objects.get(end_to_end_id="E2E-1").status == LineStatus.AUTO_APPLIED
     later = dt.date(2026, 6, 30)
     second = GeneratedStatement(
-        account="ES7621000418000000000001", entity_code="EU01", currency="EUR",
-        statement_id="S2", opening_balance=first.closing_balance, opening_date=later,
+        account="ES7621000418000000000001",
+        entity_code="EU01",
+        currency="EUR",
+        statement_id="S2",
+        opening_balance=first.closing_balance,
+        opening_date=later,
         closing_date=later,
-        lines=[Line(Decimal("-250.00"), "EUR", later, later, "BR2", "E2E-1", "ACME FOODS",
-                    "ES9100490001512345678901", "RETURNED AC04 ACCOUNT CLOSED")],
-    )  # fmt: skip
+        lines=[
+            Line(
+                Decimal("-250.00"),
+                "EUR",
+                later,
+                later,
+                "BR2",
+                "E2E-1",
+                "ACME FOODS",
+                "ES9100490001512345678901",
+                "RETURNED AC04 ACCOUNT CLOSED",
+            )
+        ],
+    )
     summary = statement_import(data=write_camt053(second), name="s2.xml", actor="test")
     assert summary.bounced == 1
     event = AccountEvent.objects.get(kind="payment_bounced")
@@ -189,3 +222,33 @@ def test_debit_reversing_an_earlier_payment_is_a_bounce(entity) -> None:
     debit = StatementLine.objects.get(bank_reference="BR2")
     assert debit.status == LineStatus.DEBIT
     assert debit.extra["reverses_line"] == StatementLine.objects.get(bank_reference="BR1").pk
+
+
+def test_csv_with_a_saved_layout_for_its_account(entity) -> None:
+    from openar.cashapp.layouts import layout_save
+
+    account = register(entity, "ES0000111122223333444455", "EUR")
+    layout_save(
+        code="santander",
+        name="Santander",
+        bank_account=account,
+        actor="test",
+        columns={
+            "booking_date": "Fecha",
+            "amount": "Importe",
+            "counterparty_name": "Ordenante",
+            "remittance": ["Concepto"],
+        },
+        options={"delimiter": ";", "date_format": "%d/%m/%Y", "decimal": ","},
+    )
+    data = (
+        b"Fecha;Importe;Ordenante;Concepto\n"
+        b"29/06/2026;1.250,00;ACME SL;FACTURA INVES00000101\n"
+        b"30/06/2026;-10,00;BANCO;COMISION\n"
+    )
+    summary = statement_import(data=data, name="santander.csv", layout="santander", actor="test")
+    assert (summary.lines, summary.credits, summary.debits) == (2, 1, 1)
+    receipt = Receipt.objects.get()
+    assert receipt.amount == Decimal("1250.00")
+    assert receipt.receipt_date == dt.date(2026, 6, 29)
+    assert receipt.remittance == "FACTURA INVES00000101"

@@ -124,6 +124,9 @@ def register_cashapp(sub: Any) -> None:
     match.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
     match.add_argument("--threshold", help="confidence needed to apply automatically (0..1)")
     match.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    match.add_argument(
+        "--no-refresh", action="store_true", help="skip refreshing the aging snapshot afterwards"
+    )
     match.set_defaults(handler=_match)
     from openar.cashapp import layout_commands  # cash-review: saved CSV/XLSX layouts
 
@@ -185,6 +188,11 @@ def _match(args: argparse.Namespace) -> int:
         if not 0 <= threshold <= 1:
             raise UsageError("--threshold must be between 0 and 1")
     summary = lines_match(as_of=as_of, actor="cli", threshold=threshold)
+    if summary.applications and not args.no_refresh:
+        # Open amounts changed: the customer list reads the aging snapshot (as imports do).
+        from openar.ledger.services import aging_refresh
+
+        aging_refresh(as_of=as_of, actor="cli")
     data = summary.as_dict()
     if args.json:
         print(json.dumps(data, indent=2))

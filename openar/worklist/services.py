@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -14,12 +15,14 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from openar.activity.services import contact_record, promise_record
 from openar.core.audit import audit_record
 from openar.core.dates import today
 from openar.core.errors import Conflict, NotFound, ValidationError
 from openar.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 from openar.ledger.models import Customer, Entity
 from openar.ledger.selectors import customer_roots
+from openar.strategy.models import Action
 from openar.worklist.choices import Slot
 from openar.worklist.domain import (
     FACTORS,
@@ -552,11 +555,6 @@ def work_item_log_call(
 ) -> LoggedCall:
     """Log the call made for a work item (the activity contact log), with the promise to pay
     it obtained if any, close its action, and re-rank the collector's queue."""
-    import time
-
-    from openar.activity.services import contact_record, promise_record
-    from openar.strategy.models import Action
-
     started = time.perf_counter()
     action = Action.objects.select_for_update().select_related("customer").get(pk=item.action_id)
     if action.status != "open":

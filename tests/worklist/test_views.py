@@ -248,3 +248,11 @@ def test_log_call_with_a_promise_records_it_and_counts_in_productivity(built):
     assert contact.promise == promise and contact.outcome == "promise_taken"
     row = next(r for r in productivity(day=dates.today()) if r.collector == built["ana"])
     assert (row.calls, row.promises, row.promised_amount) == (1, 1, Decimal("2500.00"))
+
+
+def test_tabs_follow_the_role(built):
+    collector_html = _client(built["ana"]).get("/queue/").content.decode()
+    assert "/queue/productivity/" in collector_html
+    assert "/queue/portfolios/" not in collector_html
+    manager_html = _client(built["manager"]).get("/queue/").content.decode()
+    assert "/queue/portfolios/" in manager_html and "/queue/weights/" in manager_html

@@ -906,7 +906,8 @@ def _proposal_rows(line: StatementLine, proposals: Sequence[matching.Proposal]) 
             confidence=p.confidence,
             method=p.method[:40],
             explanation=p.explanation,
-            difference_amount=line.amount - p.allocated,
+            # Paid minus the open amount of the items: < 0 short (what stays open), > 0 over.
+            difference_amount=p.difference if p.allocations else line.amount,
         )
         for rank, p in enumerate(proposals[:5], start=1)
     ]
@@ -1241,11 +1242,43 @@ def line_apply(
             f"{format_amount(left - total, receipt.currency)} {receipt.currency} on account"
         ),
     )
+    plan.deduction = _accepted_shortfall(row, plan_allocations)
     _write_plans([plan], as_of=as_of or receipt.receipt_date, actor=actor)
     MatchProposal.objects.filter(line=row).exclude(rank=1).delete()
     row.refresh_from_db()
     _promises_check(as_of=as_of or receipt.receipt_date, actor=actor, customer_ids=[payer.pk])
     return row
+
+
+_SHORTFALL_REASONS = {
+    "short": "short payment",
+    "charges": "bank charges / FX difference",
+    "discount": "early-payment discount taken",
+}
+
+
+def _accepted_shortfall(
+    line: StatementLine, allocations: Sequence[tuple[int, Decimal]]
+) -> tuple[int | None, Decimal, str] | None:
+    """When a person applies a stored proposal that pays short (a short payment, charges or a
+    discount), the shortfall becomes a deduction just as when it is applied automatically."""
+    wanted = sorted((d, a) for d, a in allocations)
+    for proposal in line.proposals.all():
+        kind = proposal.method.rsplit("_", 1)[-1]
+        if proposal.difference_amount >= 0 or kind not in _SHORTFALL_REASONS:
+            continue
+        offered = sorted(
+            (int(a["document_id"]), Decimal(str(a["amount"]))) for a in proposal.allocations
+        )
+        if offered != wanted:
+            continue
+        # The shortfall sits on the first item not paid in full.
+        open_amounts = dict(
+            Document.objects.filter(id__in=[d for d, _ in wanted]).values_list("id", "open_amount")
+        )
+        short_doc = next((d for d, a in wanted if a != open_amounts.get(d)), wanted[-1][0])
+        return short_doc, -proposal.difference_amount, _SHORTFALL_REASONS[kind]
+    return None
 
 
 @transaction.atomic

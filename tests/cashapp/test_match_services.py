@@ -260,3 +260,19 @@ def test_reset_clears_cash_rows_so_the_ledger_can_be_reset(ledger) -> None:
     assert not StatementLine.objects.exists() and not Deduction.objects.exists()
     Application.objects.all().delete()
     Receipt.objects.all().delete()  # nothing PROTECTs them any more
+
+
+def test_applying_a_short_proposal_by_hand_opens_the_deduction(ledger) -> None:
+    # Short over several items: below the threshold, so it waits for a person.
+    (line,) = load(("1100.00", "APEX FOODS", "", "INVUS00000101 INVUS00000102"))
+    lines_match(as_of=DAY, actor="test")
+    assert fresh(line).status == LineStatus.REVIEW
+    best = MatchProposal.objects.get(line=line, rank=1)
+    assert best.method == "ref_short" and best.difference_amount == D("-150.00")
+    allocations = [(a["document_id"], D(a["amount"])) for a in best.allocations]
+    row = line_apply(line=line, allocations=allocations, actor="test", customer=best.customer)
+    assert row.status == LineStatus.APPLIED
+    deduction = Deduction.objects.get()
+    assert deduction.amount == D("150.00") and deduction.reason == "short payment"
+    assert deduction.document == Document.objects.get(document_ref="INVUS00000102")
+    assert AccountEvent.objects.filter(kind="short_payment", customer=ledger["apex"]).exists()

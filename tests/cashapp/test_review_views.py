@@ -500,3 +500,31 @@ def test_match_one_new_line(client, data, specialist) -> None:
     line.refresh_from_db()
     assert line.status != LineStatus.NEW
     assert line.proposals.exists() or line.status == LineStatus.UNIDENTIFIED
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_statements_and_applied_lists_query_count_is_flat(client, data, specialist) -> None:
+    docs = data["docs"]
+    paid = proposal(data["acme"], [(docs["INV-1001"], "10.00")], "0.9")
+    first = make_line(data, amount="10.00", name="Acme", remittance="INV-1001", proposals=[paid])
+    client.post(reverse("cashapp:line_apply", args=[first.pk]), {"proposal": "1"})
+    client.get(reverse("cashapp:applied"))
+    few_applied = _queries(client, reverse("cashapp:applied"))
+    few_statements = _queries(client, reverse("cashapp:statements"))
+    for n in range(6):
+        line = make_line(data, amount="1.00", name=f"P{n}", remittance="INV-1002")
+        client.post(
+            reverse("cashapp:line_apply", args=[line.pk]),
+            {"customer_ref": "C10001", f"alloc-{docs['INV-1002'].pk}": "1.00"},
+        )
+        StatementFile.objects.create(
+            bank_account=data["account"], sha256=f"{n}" * 64, filename=f"f{n}.csv",
+            file_format="csv", currency="USD",
+        )  # fmt: skip
+    assert _queries(client, reverse("cashapp:applied")) == few_applied
+    assert _queries(client, reverse("cashapp:statements")) == few_statements

@@ -157,7 +157,7 @@ def amount_text(plain: str, language: str) -> str:
     group, point = _SEPARATORS.get(language, _SEPARATORS[DEFAULT_LANGUAGE])
     sign = "-" if plain.startswith("-") else ""
     whole, _, fraction = plain.lstrip("-").partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         whole, tail = whole[:-3], whole[-3:]
         groups.insert(0, tail)

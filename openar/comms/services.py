@@ -17,7 +17,7 @@ from openar.comms.models import OutboxMessage
 from openar.core.audit import audit_record
 from openar.core.errors import Conflict
 from openar.core.money import ZERO, format_amount
-from openar.ledger.models import Document
+from openar.ledger.models import Customer, Document
 from openar.strategy.choices import ActionStatus, StepKind
 from openar.strategy.models import Action
 
@@ -45,10 +45,10 @@ def _balances(customer_ids: list[int], as_of: dt.date) -> dict[int, dict[str, tu
     return out
 
 
-def _postal_block(customer: Any) -> str:
-    attrs = customer.attributes or {}
+def _postal_block(customer: dict[str, Any]) -> str:
+    attrs = customer["attributes"] or {}
     address = attrs.get("address") or attrs.get("postal_address") or ""
-    lines = [customer.name, str(address).strip(), customer.country]
+    lines = [customer["name"], str(address).strip(), customer["country"]]
     return "\n".join(line for line in lines if line)
 
 
@@ -70,66 +70,58 @@ def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
         .values_list("id", flat=True)
     )
     created = failed = 0
+    fields = ("id", "kind", "days_past_due", "customer_id", "step__template")
+    customer_fields = ("id", "customer_ref", "name", "currency", "language", "email", "country")
     for start in range(0, len(pending), _BATCH):
+        # Plain rows, not model instances: tens of thousands of actions on a busy day.
         actions = list(
-            Action.objects.filter(id__in=pending[start : start + _BATCH])
-            .select_related("customer", "step")
-            .only(
-                "id",
-                "kind",
-                "days_past_due",
-                "customer__id",
-                "customer__customer_ref",
-                "customer__name",
-                "customer__currency",
-                "customer__language",
-                "customer__email",
-                "customer__country",
-                "customer__attributes",
-                "step__template",
-            )
+            Action.objects.filter(id__in=pending[start : start + _BATCH]).values_list(*fields)
         )
-        balances = _balances(sorted({a.customer_id for a in actions}), as_of)
+        customer_ids = sorted({row[3] for row in actions})
+        customers = {
+            row["id"]: row
+            for row in Customer.objects.filter(id__in=customer_ids).values(
+                *customer_fields, "attributes"
+            )
+        }
+        balances = _balances(customer_ids, as_of)
         messages = []
-        for action in actions:
-            customer = action.customer
-            per_currency = balances.get(customer.pk, {})
-            currency = customer.currency
+        for action_id, kind, days_past_due, customer_id, step_template in actions:
+            customer = customers[customer_id]
+            per_currency = balances.get(customer_id, {})
+            currency = customer["currency"]
             if currency not in per_currency and per_currency:
                 currency = max(per_currency, key=lambda c: per_currency[c][1])
             balance, past_due = per_currency.get(currency, (ZERO, ZERO))
             code = template_for(
-                kind=action.kind,
-                step_template=action.step.template if action.step else "",
-                days_past_due=action.days_past_due,
+                kind=kind, step_template=step_template or "", days_past_due=days_past_due
             )
             rendered = render_message(
                 code,
-                message_language(customer.language),
+                message_language(customer["language"]),
                 MessageContext(
-                    customer_name=customer.name,
-                    customer_ref=customer.customer_ref,
+                    customer_name=customer["name"],
+                    customer_ref=customer["customer_ref"],
                     currency=currency,
                     balance=format_amount(balance, currency),
                     past_due=format_amount(past_due, currency),
-                    days_past_due=max(action.days_past_due or 0, 0),
+                    days_past_due=max(days_past_due or 0, 0),
                     as_of=as_of,
                 ),
             )
-            channel = (
-                MessageChannel.LETTER if action.kind == StepKind.LETTER else MessageChannel.EMAIL
-            )
-            to_address = customer.email if channel == MessageChannel.EMAIL else ""
+            channel = MessageChannel.LETTER if kind == StepKind.LETTER else MessageChannel.EMAIL
             if channel == MessageChannel.LETTER:
                 to_address = _postal_block(customer)
+            else:
+                to_address = customer["email"]
             status, error = MessageStatus.QUEUED, ""
             if channel == MessageChannel.EMAIL and not to_address:
                 status, error = MessageStatus.FAILED, "the customer has no email address"
                 failed += 1
             messages.append(
                 OutboxMessage(
-                    customer_id=customer.pk,
-                    action_id=action.pk,
+                    customer_id=customer_id,
+                    action_id=action_id,
                     channel=channel,
                     template_code=rendered.template_code,
                     language=rendered.language,

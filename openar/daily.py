@@ -38,12 +38,17 @@ JSON_KEYS = (
 
 STEPS = ("aging", "promises", "scores", "strategies", "outbox", "queues")
 
-# The first steps form two independent chains: the aging snapshot, and promises then scores (the
-# risk model reads promise outcomes; neither reads the snapshot). On PostgreSQL they run side by
-# side, each in its own connection, so the database works on both cores; the strategies wait for
-# both. Elsewhere, or inside a caller's transaction (whose rows other connections cannot see),
-# the steps run one after the other.
-PARALLEL_CHAINS: tuple[tuple[str, ...], ...] = (("aging",), ("promises", "scores"))
+# The steps in phases; a phase's chains are independent of each other. Aging, and promises then
+# scores (the risk model reads promise outcomes; neither reads the snapshot); then the strategies
+# (which read all three); then the outbox and the queues (both read only the actions). On
+# PostgreSQL a phase's chains run side by side, each in its own connection, so the database works
+# on both cores. Elsewhere, or inside a caller's transaction (whose rows other connections cannot
+# see), every step runs one after the other in ``STEPS`` order.
+PHASES: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("aging",), ("promises", "scores")),
+    (("strategies",),),
+    (("outbox",), ("queues",)),
+)
 
 
 def _step_aging(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
@@ -109,8 +114,8 @@ def run_daily(
     """Run the daily cycle for ``as_of``; returns the figures of ``JSON_KEYS`` plus
     ``messages_queued``, ``customers_aged`` and per-step ``step_seconds``.
 
-    ``parallel`` (default: on PostgreSQL outside a transaction) runs ``PARALLEL_CHAINS`` side
-    by side."""
+    ``parallel`` (default: on PostgreSQL outside a transaction) runs the chains of each of
+    ``PHASES`` side by side."""
     started = time.perf_counter()
     out: dict[str, Any] = {
         "as_of": as_of.isoformat(),
@@ -141,14 +146,15 @@ def run_daily(
 
     if parallel is None:
         parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
-    first = [name for chain in PARALLEL_CHAINS for name in chain]
     if parallel:
-        _run_chains(PARALLEL_CHAINS, run_step)
+        for chains in PHASES:
+            if len(chains) == 1:
+                for name in chains[0]:
+                    run_step(name)
+            else:
+                _run_chains(chains, run_step)
     else:
-        for name in first:
-            run_step(name)
-    for name in STEPS:
-        if name not in first:
+        for name in STEPS:
             run_step(name)
     out["seconds"] = round(time.perf_counter() - started, 2)
     if progress:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from openar.daily import run_daily
+from openar.daily import PHASES, STEPS, run_daily
 from openar.strategy.models import Action
 from tests.factories import BASE_DATE
 
@@ -25,9 +25,15 @@ def test_parallel_run_matches_the_sequential_contract(portfolio):
         "outbox",
         "queues",
     }
-    assert seen[-4:] == ["strategies", "outbox", "queues", "done"]
+    assert seen[-1] == "done"
+    assert seen.index("strategies") > max(seen.index(s) for s in ("aging", "promises", "scores"))
+    assert seen.index("strategies") < min(seen.index("outbox"), seen.index("queues"))
     assert (first["customers"], first["items_aged"], first["customers_scored"]) == (6, 6, 6)
     assert first["actions_created"] == Action.objects.count() > 0
     again = run_daily(as_of=BASE_DATE, actor="test", parallel=True)
     assert again["actions_created"] == 0
     assert again["queue_items"] == first["queue_items"]
+
+
+def test_phases_hold_every_step_once_in_order():
+    assert [name for phase in PHASES for chain in phase for name in chain] == list(STEPS)

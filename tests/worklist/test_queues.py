@@ -204,3 +204,14 @@ def test_unassigned_accounts_wait_without_a_collector(team):
     queues_rebuild(as_of=AS_OF, actor="test")
     item = WorkItem.objects.get(customer=orphan)
     assert item.collector is None and item.slot == "waiting"
+
+
+def test_rebuild_query_count_does_not_grow_with_items(team, django_assert_max_num_queries):
+    from tests.worklist.conftest import past_due_customer
+
+    for i in range(30):
+        make_action(past_due_customer(f"X{i:02d}", "100.00", days=20 + i, collector=team["ana"]))
+    with django_assert_max_num_queries(14):
+        assert queues_rebuild(as_of=AS_OF, actor="test", collector=team["ana"]) == 33
+    with django_assert_max_num_queries(16):
+        assert queues_rebuild(as_of=AS_OF, actor="test") == 35

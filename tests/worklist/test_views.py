@@ -256,3 +256,17 @@ def test_tabs_follow_the_role(built):
     assert "/queue/portfolios/" not in collector_html
     manager_html = _client(built["manager"]).get("/queue/").content.decode()
     assert "/queue/portfolios/" in manager_html and "/queue/weights/" in manager_html
+
+
+def test_all_queues_page_query_count_does_not_grow_with_collectors(
+    built, django_assert_max_num_queries
+):
+    from tests.factories import UserFactory
+
+    client = _client(built["manager"])
+    client.get("/queue/collectors/")
+    for i in range(5):
+        UserFactory(username=f"extra{i}", roles=["collector"])
+    with django_assert_max_num_queries(12):
+        html = client.get("/queue/collectors/").content.decode()
+    assert "extra4" in html

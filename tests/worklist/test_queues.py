@@ -215,3 +215,15 @@ def test_rebuild_query_count_does_not_grow_with_items(team, django_assert_max_nu
         assert queues_rebuild(as_of=AS_OF, actor="test", collector=team["ana"]) == 33
     with django_assert_max_num_queries(16):
         assert queues_rebuild(as_of=AS_OF, actor="test") == 35
+
+
+def test_rebuild_reports_progress_and_records_an_audit_event(team):
+    from openar.core.models import AuditEvent
+
+    calls: list[tuple[int, int]] = []
+    queues_rebuild(
+        as_of=AS_OF, actor="run-daily", progress=lambda done, total: calls.append((done, total))
+    )
+    assert calls == [(0, 5), (5, 5)]
+    event = AuditEvent.objects.get(action="queues.rebuild")
+    assert event.actor_label == "run-daily" and "5 work items" in event.summary

@@ -11,6 +11,7 @@ follow five deterministic payment behaviours. Then:
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 from typing import Any
 
@@ -102,7 +103,11 @@ def train(*, as_of: dt.date) -> dict[str, Any]:
     prepared = _ensure_history(as_of)
     cleared = Document.objects.filter(cleared_date__lte=as_of).count()
     started = time.perf_counter()
-    result = model_train(as_of=as_of, actor="bench")
+
+    def progress(message: str) -> None:
+        print(f"{time.perf_counter() - started:8.1f}s {message}", file=sys.stderr, flush=True)
+
+    result = model_train(as_of=as_of, actor="bench", progress=progress)
     seconds = time.perf_counter() - started
     return {
         "rows": cleared,

@@ -83,9 +83,23 @@ class History:
     def effective_due(self) -> np.ndarray:
         """The due date, or document date + the customer's terms when the item has none (a due
         date on or before the document date on an invoice means the source had none)."""
+        cached = self.__dict__.get("_effective_due")
+        if cached is not None and len(cached) == len(self.due):
+            return cached
         invoice_like = self.doc_type <= DEBIT_MEMO
         missing = invoice_like & (self.due <= self.doc_date)
-        return np.where(missing, self.doc_date + self.cust_terms[self.doc_cust], self.due)
+        due = np.where(missing, self.doc_date + self.cust_terms[self.doc_cust], self.due)
+        self.__dict__["_effective_due"] = due
+        return due
+
+    def applied_total(self) -> np.ndarray:
+        """Cash ever applied to each document (cached: the arrays do not change)."""
+        cached = self.__dict__.get("_applied_total")
+        if cached is not None and len(cached) == len(self.doc_id):
+            return cached
+        total = np.bincount(self.app_doc, weights=self.app_amount, minlength=self.n_docs)
+        self.__dict__["_applied_total"] = total
+        return total
 
 
 # ---------------------------------------------------------------------------- customer features
@@ -141,7 +155,7 @@ def open_as_of(h: History, day: int, applied: np.ndarray | None = None) -> np.nd
     """Each document's open amount on ``day`` (0 when not issued yet or already cleared)."""
     if applied is None:
         applied, _ = applied_through(h, day)
-    applied_total = np.bincount(h.app_doc, weights=h.app_amount, minlength=h.n_docs)
+    applied_total = h.applied_total()
     cleared_later = h.cleared < NO_DATE
     value = np.where(cleared_later, h.amount - applied, h.open_now + (applied_total - applied))
     exists = (h.doc_date <= day) & (h.cleared > day)

@@ -30,10 +30,10 @@ from openar.risk.domain import (
 
 # Bump when the bundle layout or the feature list changes: older files are refused, not guessed.
 MODEL_FORMAT_VERSION = 2
-SNAPSHOT_STEP_DAYS = 28
-MAX_TRAIN_ROWS = 1_000_000
+SNAPSHOT_STEP_DAYS = 42
+MAX_TRAIN_ROWS = 500_000
 MIN_TRAIN_ROWS = 200
-MAX_ITER = 150  # boosting rounds of each model
+MAX_ITER = 120  # boosting rounds of each model
 
 # (fx to the customer's currency per document, fx to the reporting currency per document)
 FxForDay = Callable[[int], tuple[np.ndarray, np.ndarray]]
@@ -79,6 +79,7 @@ def build_rows(
     horizon: int,
     include_open: bool = True,
     customers: np.ndarray | None = None,
+    keep: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Model rows seen on ``day``: open invoices (features on ``day``) and invoices issued in
     ``(day, day + horizon]`` (seen at issue, customer features still as of ``day``)."""
@@ -91,11 +92,15 @@ def build_rows(
     blocks, docs_out = [], []
     if include_open:
         docs = np.flatnonzero(invoice_like & (open_amt > 0))
+        if keep is not None:
+            docs = keep(docs)
         blocks.append(item_matrix(h, feats, docs, day, open_amt, fx_to_reporting=fx_rep))
         docs_out.append(docs)
     if horizon > 0:
         new = invoice_like & (h.doc_date > day) & (h.doc_date <= day + horizon)
         docs = np.flatnonzero(new)
+        if keep is not None:
+            docs = keep(docs)
         blocks.append(
             item_matrix(h, feats, docs, day, open_amt, at_issue=True, fx_to_reporting=fx_rep)
         )
@@ -118,6 +123,16 @@ def training_set(
     """Snapshots every ``step`` days back from ``until``; labels as known on ``until``."""
     first = int(h.doc_date.min()) if h.n_docs else until
     snapshots = list(range(until - step, first + 60, -step))
+    # Each snapshot contributes at most its share of ``max_rows`` (a fixed-seed sample), so a
+    # big history is never built in full only to be thrown away.
+    quota = max_rows // (2 * max(len(snapshots), 1)) + 1
+    rng = np.random.default_rng(0)
+
+    def keep(docs: np.ndarray) -> np.ndarray:
+        if len(docs) <= quota:
+            return docs
+        return np.sort(rng.choice(docs, quota, replace=False))
+
     Xs, ys, ls, cs, ss, ms = [], [], [], [], [], []
     for day in snapshots:
         X, docs, feats = build_rows(
@@ -127,6 +142,7 @@ def training_set(
             late_days=late_days,
             horizon=min(step, until - day),
             customers=customers,
+            keep=keep,
         )
         days, late, known = labels(h, docs, until, late_days)
         # A row whose item was issued after ``until`` cannot be in a training set.
@@ -153,14 +169,14 @@ def training_set(
         np.concatenate(ms),
     )
     if len(result.days_late) > max_rows:
-        keep = np.sort(np.random.default_rng(0).choice(len(result.days_late), max_rows, False))
+        chosen = np.sort(np.random.default_rng(0).choice(len(result.days_late), max_rows, False))
         result = TrainingSet(
-            result.X[keep],
-            result.days_late[keep],
-            result.late[keep],
-            result.cust[keep],
-            result.snapshot[keep],
-            result.mean_late_at_snapshot[keep],
+            result.X[chosen],
+            result.days_late[chosen],
+            result.late[chosen],
+            result.cust[chosen],
+            result.snapshot[chosen],
+            result.mean_late_at_snapshot[chosen],
         )
     return result
 

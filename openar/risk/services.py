@@ -289,6 +289,7 @@ def model_train(
         n_train = len(ts.days_late)
         _say(progress, f"fitting on {n_train} rows")
         fitted = learning.fit(ts, late_days=late_days)
+        _say(progress, "fitted")
         in_sample_days, _ = learning.predict(fitted, ts.X[:50000])
         metrics = {
             "n_train": n_train,

@@ -180,9 +180,10 @@ def load_history(
         f"{_num_sql('d.amount')}, {_num_sql('d.open_amount')}, "
         f"{_case_sql('d.currency', cur_index)}, CASE WHEN d.disputed THEN 1 ELSE 0 END "
         f"FROM ledger_document d JOIN ledger_customer c ON c.id = d.customer_id "
-        f"WHERE {cond} ORDER BY d.id"
+        f"WHERE {cond}"
     )
     docs = _fetch_matrix(doc_sql, params, 10)
+    # Sorted here rather than by the database (numpy sorts 3M ids in a fraction of a second).
     if len(docs) > 1 and not (np.diff(docs[:, 0]) > 0).all():
         docs = docs[np.argsort(docs[:, 0], kind="stable")]
     doc_id = docs[:, 0].astype(np.int64)

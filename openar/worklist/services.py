@@ -55,6 +55,7 @@ from openar.worklist.selectors import (
 
 Progress = Callable[[int, int], None]
 ANALYZE_ROWS = 10_000
+REBUILD_LOCK = 0x4F415251  # advisory lock key serializing queue rebuilds on PostgreSQL
 MAX_WEIGHT = 100
 
 
@@ -74,6 +75,12 @@ def queues_rebuild(
 
     Set-based: a fixed number of queries whatever the portfolio size; rebuilding the same date
     twice gives the same queues."""
+    if connection.vendor == "postgresql":
+        # One rebuild at a time: a collector logging a call while the daily cycle rebuilds
+        # every queue would otherwise insert the same action's item twice. (SQLite writes
+        # one transaction at a time anyway.)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REBUILD_LOCK])
     cover = active_cover(as_of)
     if collector is not None:
         target_id = cover.get(collector.pk, collector.pk)  # an absent collector's cover

@@ -84,6 +84,7 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 def _add_routers() -> None:
     from openar.activity.api import router as activity_router
+    from openar.cashapp.api import router as cashapp_router
     from openar.core.api import router as jobs_router
     from openar.credit.api import router as credit_router
     from openar.ingest.api import router as ingest_router
@@ -100,6 +101,7 @@ def _add_routers() -> None:
     api.add_router("", credit_router)
     api.add_router("", activity_router)
     api.add_router("", jobs_router)
+    api.add_router("", cashapp_router)
 
 
 _add_routers()

@@ -340,7 +340,7 @@ def queue_for_collector(*, collector: Any, as_of: dt.date) -> Queue:
     """The collector's current queue: today's items in priority order, then the waiting ones."""
     items = list(
         WorkItem.objects.filter(collector=collector)
-        .select_related("customer", "covering_for", "action")
+        .select_related("customer", "covering_for")
         .order_by("rank")
     )
     absence = (

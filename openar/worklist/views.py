@@ -56,6 +56,7 @@ from openar.worklist.services import (
     work_item_log_call,
 )
 
+WAITING_SHOWN = 200
 MANAGER = (Role.MANAGER,)
 WORKERS = (Role.COLLECTOR, Role.MANAGER)
 
@@ -108,6 +109,9 @@ def _render_queue(request: HttpRequest, collector: Any, form: LogCallForm | None
             "form": form or LogCallForm(),
             "as_of": as_of,
             "tab": "queue",
+            # The waiting list can run to hundreds; the first ones are what tomorrow brings.
+            "waiting_shown": queue.waiting[:WAITING_SHOWN],
+            "waiting_hidden": max(0, len(queue.waiting) - WAITING_SHOWN),
         },
     )
 

@@ -270,3 +270,14 @@ def test_all_queues_page_query_count_does_not_grow_with_collectors(
     with django_assert_max_num_queries(12):
         html = client.get("/queue/collectors/").content.decode()
     assert "extra4" in html
+
+
+def test_long_waiting_list_is_cut_with_a_count(built, monkeypatch):
+    from openar.worklist import views
+
+    monkeypatch.setattr(views, "WAITING_SHOWN", 1)
+    CollectorProfile.objects.create(user=built["ana"], daily_target=0)
+    queues_rebuild(as_of=AS_OF, actor="test")
+    html = _client(built["ana"]).get("/queue/").content.decode()
+    assert html.count('class="queue-row is-waiting"') == 1
+    assert "and 2 more waiting items" in html

@@ -6,6 +6,8 @@ import random
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openar.worklist.domain import Unit, balance_portfolios, load_spread
 
@@ -75,3 +77,29 @@ def test_load_spread():
     assert load_spread([10, 10]) == 1.0
     assert load_spread([30, 10]) == 1.5
     assert load_spread([]) == 1.0
+
+
+units_strategy = st.lists(
+    st.builds(
+        lambda key, accounts, past_due, calls, owner: Unit(key, accounts, past_due, calls, owner),
+        key=st.integers(1, 10_000),
+        accounts=st.integers(1, 20),
+        past_due=st.decimals(0, 100_000, places=2),
+        calls=st.integers(0, 5),
+        owner=st.sampled_from([None, 1, 2, 3, 9]),
+    ),
+    max_size=60,
+    unique_by=lambda u: u.key,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(units=units_strategy, collectors=st.lists(st.integers(1, 5), min_size=1, max_size=4))
+def test_every_unit_goes_to_exactly_one_listed_collector(units, collectors):
+    plan = balance_portfolios(units, collectors)
+    assert set(plan.assignment) == {u.key for u in units}
+    assert set(plan.assignment.values()) <= set(collectors)
+    assert sum(load.accounts for c, load in plan.after.items() if c in collectors) == sum(
+        u.accounts for u in units
+    )
+    assert plan.moved_units == sum(1 for u in units if plan.assignment[u.key] != u.owner_id)

@@ -291,6 +291,14 @@ def _apply_changes(changes: Iterable[tuple[int, int | None, int | None]]) -> Non
             Customer.objects.filter(id__in=ids[start : start + 5000]).update(collector_id=target)
 
 
+def _previous_collectors(changes: Iterable[Change]) -> dict[str, list[int]]:
+    """Each changed account's collector before (user id, "none"): enough to undo the change."""
+    by_before: dict[str, list[int]] = defaultdict(list)
+    for cid, before, _after in changes:
+        by_before[str(before) if before is not None else "none"].append(cid)
+    return dict(by_before)
+
+
 @transaction.atomic
 def portfolio_assign(*, customer: Customer, collector: Any, actor: Any) -> AssignResult:
     """Give an account to ``collector`` (None: unassign). The whole group moves with it, so a
@@ -366,6 +374,7 @@ def portfolio_rules_apply(*, actor: Any, apply: bool = False) -> AssignResult:
             object_type="portfolio",
             object_id="rules",
             summary=f"{len(changes)} accounts reassigned by {len(rules)} rules",
+            before={"accounts": _previous_collectors(changes)},
         )
     return AssignResult(changes=changes, applied=apply)
 
@@ -466,9 +475,13 @@ def portfolio_balance(
             object_type="portfolio",
             object_id=entity or "all",
             summary=f"{len(changes)} accounts moved between {len(collectors)} collectors",
+            before={
+                "loads": {str(k): v.as_dict() for k, v in plan.before.items()},
+                "accounts": _previous_collectors(changes),
+            },
             after={
                 "collectors": [c.username for c in collectors],
-                "after": {str(k): v.as_dict() for k, v in plan.after.items()},
+                "loads": {str(k): v.as_dict() for k, v in plan.after.items()},
             },
         )
     return BalanceResult(plan=plan, changes=changes, applied=apply)

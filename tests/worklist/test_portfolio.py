@@ -146,3 +146,17 @@ def test_absence_rules(db):
             collector=ben, cover=ana, start_date=AS_OF, end_date=AS_OF - dt.timedelta(1), actor="t"
         )
     assert Absence.objects.count() == 1
+
+
+def test_applied_balancing_records_who_held_each_moved_account(db):
+    from openar.core.models import AuditEvent
+
+    EntityFactory(code="US01", currency="USD")
+    ana, ben = _collectors("ana", "ben")
+    for i in range(4):
+        past_due_customer(f"A{i}", "100.00", days=10, collector=ana)
+    aging_refresh(as_of=AS_OF, actor="t")
+    result = portfolio_balance(as_of=AS_OF, collectors=[ana, ben], actor="t", apply=True)
+    event = AuditEvent.objects.get(action="portfolio.balance")
+    assert sorted(event.before["accounts"][str(ana.pk)]) == sorted(c for c, _, _ in result.changes)
+    assert len(result.changes) == 2

@@ -88,6 +88,42 @@ def account_event_record(
     return event
 
 
+@transaction.atomic
+def account_events_record_bulk(
+    *, events: Iterable[Mapping[str, Any]], source: str, actor: Any = None
+) -> int:
+    """Record many events at once (a daily step that sees thousands): each mapping has
+    ``customer_id``, ``kind``, ``occurred_on``, ``ref`` and optional ``details``. Events whose
+    (kind, ref) exists already are left as they are. Returns the number newly recorded; one
+    audit event for the batch."""
+    rows = []
+    for event in events:
+        if event["kind"] not in EventKind.values:
+            raise ValidationError(f"unknown account event kind {event['kind']!r}", field="kind")
+        rows.append(
+            AccountEvent(
+                customer_id=event["customer_id"],
+                kind=event["kind"],
+                occurred_on=event["occurred_on"],
+                ref=event["ref"],
+                details=dict(event.get("details") or {}),
+                source=source,
+            )
+        )
+    if not rows:
+        return 0
+    before = AccountEvent.objects.count()
+    AccountEvent.objects.bulk_create(rows, batch_size=_BATCH, ignore_conflicts=True)
+    created = AccountEvent.objects.count() - before
+    audit_record(
+        actor=actor or source,
+        action="events.record",
+        object_type="account_events",
+        summary=f"{created} of {len(rows)} events recorded ({source})",
+    )
+    return created
+
+
 # --- contact log --------------------------------------------------------------------------
 
 

@@ -91,3 +91,19 @@ def test_account_event_is_idempotent_by_kind_and_ref():
         account_event_record(
             customer=customer, kind="bogus", occurred_on=BASE_DATE, ref="r", source="x"
         )
+
+
+def test_bulk_events_skip_those_already_recorded():
+    from openar.activity.services import account_events_record_bulk
+
+    a, b = CustomerFactory(), CustomerFactory()
+    account_event_record(
+        customer=a, kind="class_dropped", occurred_on=BASE_DATE, ref="risk:1", source="risk"
+    )
+    events = [
+        {"customer_id": a.pk, "kind": "class_dropped", "occurred_on": BASE_DATE, "ref": "risk:1"},
+        {"customer_id": b.pk, "kind": "class_dropped", "occurred_on": BASE_DATE, "ref": "risk:2"},
+    ]
+    assert account_events_record_bulk(events=events, source="risk") == 1
+    assert account_events_record_bulk(events=events, source="risk") == 0
+    assert AccountEvent.objects.filter(kind="class_dropped").count() == 2

@@ -25,7 +25,7 @@ class PromiseForm(forms.Form):
         label=_("Promised date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     channel = forms.ChoiceField(
-        label=_("Taken by"),
+        label=_("Taken via"),
         required=False,
         choices=[("", _("(not logged as a contact)")), *ContactChannel.choices],
         initial=ContactChannel.CALL,

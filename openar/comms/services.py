@@ -58,7 +58,8 @@ def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
     outbox messages rendered in the customer's language. Idempotent: one message per action.
 
     Returns the number of messages queued; an email to a customer without an address is kept
-    as a failed message saying so, for a person to fix."""
+    as a failed message saying so, for a person to fix. Waiting messages whose action has been
+    cancelled or skipped since are cancelled."""
     pending = list(
         Action.objects.filter(
             status=ActionStatus.OPEN,
@@ -135,13 +136,21 @@ def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
             )
         OutboxMessage.objects.bulk_create(messages, batch_size=_BATCH, ignore_conflicts=True)
         created += len(messages)
+    # A message still waiting whose action was cancelled or skipped since must not go out.
+    withdrawn = OutboxMessage.objects.filter(
+        status__in=[MessageStatus.QUEUED, MessageStatus.FAILED],
+        action__status__in=[ActionStatus.CANCELLED, ActionStatus.SKIPPED],
+    ).update(status=MessageStatus.CANCELLED, error="the action was cancelled")
     audit_record(
         actor=actor,
         action="outbox.queue",
         object_type="outbox",
         object_id=as_of.isoformat(),
-        summary=f"{created} messages queued ({failed} without an address)",
-        after={"queued": created, "failed": failed},
+        summary=(
+            f"{created} messages queued ({failed} without an address), "
+            f"{withdrawn} withdrawn with their action"
+        ),
+        after={"queued": created, "failed": failed, "withdrawn": withdrawn},
     )
     return created
 

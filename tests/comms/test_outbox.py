@@ -109,3 +109,14 @@ def test_templates_render_in_both_languages():
         "second_notice"
     )
     assert template_for(kind="email", step_template="unknown", days_past_due=0) == "reminder"
+
+
+def test_message_of_a_cancelled_action_is_withdrawn():
+    customer = CustomerFactory(email="a@b.example")
+    action = _action(customer, "email")
+    outbox_queue(as_of=BASE_DATE, actor="test")
+    action.status = "cancelled"
+    action.save(update_fields=["status"])
+    assert outbox_queue(as_of=BASE_DATE, actor="test") == 0
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.error) == ("cancelled", "the action was cancelled")

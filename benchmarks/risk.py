@@ -126,7 +126,11 @@ def score(*, as_of: dt.date) -> dict[str, Any]:
 
     prepared = _ensure_history(as_of)
     started = time.perf_counter()
-    result = scores_refresh_run(as_of=as_of, actor="bench")
+
+    def progress(message: str) -> None:
+        print(f"{time.perf_counter() - started:8.1f}s {message}", file=sys.stderr, flush=True)
+
+    result = scores_refresh_run(as_of=as_of, actor="bench", progress=progress)
     seconds = time.perf_counter() - started
     return {
         "rows": result.items,

@@ -553,12 +553,13 @@ def reason_params(code: str, feats: dict[str, np.ndarray], i: int, extra: dict[s
     return {}
 
 
+_REASON_FEATURE = {reason: feature for feature, reason in SCORECARD_FEATURES.items()}
+
+
 def is_missing(code: str, feats: dict[str, np.ndarray], i: int) -> bool:
     """A reason cannot be given from an unknown value (no history, no limit...)."""
-    for feature, reason in SCORECARD_FEATURES.items():
-        if reason == code:
-            return bool(np.isnan(feats[feature][i]))
-    return False
+    feature = _REASON_FEATURE.get(code)
+    return feature is not None and bool(np.isnan(feats[feature][i]))
 
 
 def top_reasons(
@@ -568,13 +569,15 @@ def top_reasons(
     extra: dict[str, Any],
     *,
     limit: int = 3,
+    ci: int | None = None,
 ) -> list[dict[str, Any]]:
     """The ``limit`` reasons with the largest effect on customer ``i`` (``contributions[code]``
     is positive when the feature makes the customer riskier), most important first. Risk-raising
     reasons come first; when fewer than ``limit`` raise risk, the strongest safe ones follow."""
     items = []
+    at = i if ci is None else ci  # the contributions' row, when they are indexed differently
     for code, values in contributions.items():
-        value = float(values[i])
+        value = float(values[at])
         if math.isnan(value) or abs(value) < 1e-3 or is_missing(code, feats, i):
             continue
         items.append((code, value))

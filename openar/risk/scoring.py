@@ -147,10 +147,7 @@ def score_portfolio(
             engine[cust] = "model"
             version[cust] = label
             model_reasons[cust] = top_reasons(
-                {k: v[j : j + 1] for k, v in contrib.items()},
-                {k: v[cust : cust + 1] for k, v in feats.items()},
-                0,
-                {"late_days": config.late_days},
+                contrib, feats, cust, {"late_days": config.late_days}, ci=j
             )
 
     pay_day = np.maximum(due[items] + np.rint(item_days).astype(np.int64), day + 1)
@@ -166,12 +163,7 @@ def score_portfolio(
     for i in range(n):
         classes.append(risk_class(int(score[i]), config.cutoffs))
         lead: list[dict[str, Any]] = []
-        own = top_reasons(
-            {k: v[i : i + 1] for k, v in sc_contrib.items()},
-            {k: v[i : i + 1] for k, v in feats.items()},
-            0,
-            extra,
-        )
+        own = top_reasons(sc_contrib, feats, i, extra)
         if engine[i] == "model":
             # The model's reasons first; the scorecard's fill in when the model has fewer.
             picked: list[dict[str, Any]] = list(model_reasons[i])

@@ -163,6 +163,9 @@ def score_portfolio(
     for i in range(n):
         classes.append(risk_class(int(score[i]), config.cutoffs))
         lead: list[dict[str, Any]] = []
+        if engine[i] == "model" and len(model_reasons[i]) >= 3:
+            reasons.append(model_reasons[i][:3])
+            continue
         own = top_reasons(sc_contrib, feats, i, extra)
         if engine[i] == "model":
             # The model's reasons first; the scorecard's fill in when the model has fewer.

@@ -45,7 +45,9 @@ def test_daily_cycle_promises_and_outbox_in_the_browser(live_server, monkeypatch
             page.goto("about:blank")
             run_daily_job.call(JobRun.objects.get().pk)
             page.go_back()
-            expect(page.locator(".job-row").first).to_have_attribute("data-status", "done")
+            expect(page.locator(".job-row").first).to_have_attribute(
+                "data-status", "done", timeout=15000
+            )
             page.screenshot(path=str(SCREENSHOTS / "daily-01-jobs.png"), full_page=True)
 
             page.goto(f"{base}/customers/{customer.customer_ref}/")

@@ -112,3 +112,16 @@ def test_class_drop_records_an_account_event_once(customer, builder):
     assert events.get().details == {"from": first.risk_class, "to": second.risk_class}
     snap = latest_scores(as_of=AS_OF)[customer.id]
     assert snap.previous_class == first.risk_class
+
+
+def test_latest_scores_reads_the_newest_two_of_a_long_history(customer, builder):
+    builder.series(customer, count=4, late=0, first=AS_OF - dt.timedelta(days=300))
+    for back, cls, score in ((90, "A", 900), (60, "B", 700), (30, "D", 400)):
+        CustomerScore.objects.create(customer=customer, as_of=AS_OF - dt.timedelta(days=back),
+                                     score=score, risk_class=cls, engine="scorecard",
+                                     currency="USD")  # fmt: skip
+    snap = latest_scores(as_of=AS_OF)[customer.id]
+    assert (snap.risk_class, snap.previous_class, snap.score) == ("D", "B", 400)
+    earlier = latest_scores(as_of=AS_OF - dt.timedelta(days=45))[customer.id]
+    assert (earlier.risk_class, earlier.previous_class) == ("B", "A")
+    assert latest_scores(as_of=AS_OF, customer_ids=[customer.id + 1]) == {}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from openar.core.audit import audit_record
@@ -17,6 +18,30 @@ from openar.ledger.choices import AgingGroup
 from openar.ledger.domain import cross_rate, make_buckets, parse_bucket_bounds
 from openar.ledger.models import CustomerAging, Entity
 from openar.ledger.selectors import _aging_lines, customer_aging_rows, latest_rates
+
+_AGING_COLUMNS = (
+    "customer_id", "as_of", "currency", "balance", "past_due", "buckets", "days_past_due",
+    "open_items", "unconverted", "computed_at",
+)  # fmt: skip
+
+
+def _snapshots_write(snapshots: list[CustomerAging]) -> None:
+    """Insert the snapshot rows: COPY on PostgreSQL (100k rows in about a second, where the
+    ORM's bulk INSERT spends most of its time building parameters), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        CustomerAging.objects.bulk_create(snapshots, batch_size=5000)
+        return
+    table = connection.ops.quote_name(CustomerAging._meta.db_table)
+    columns = ", ".join(_AGING_COLUMNS)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in snapshots:
+            copy.write_row(
+                (
+                    row.customer_id, row.as_of, row.currency, row.balance, row.past_due,
+                    json.dumps(row.buckets), row.days_past_due, row.open_items,
+                    json.dumps(row.unconverted), row.computed_at,
+                )
+            )  # fmt: skip
 
 
 @transaction.atomic
@@ -88,7 +113,7 @@ def aging_refresh(*, as_of: dt.date, actor: Any) -> int:
             )
         )
     CustomerAging.objects.all().delete()
-    CustomerAging.objects.bulk_create(snapshots, batch_size=5000)
+    _snapshots_write(snapshots)
     audit_record(
         actor=actor,
         action="aging.refresh",

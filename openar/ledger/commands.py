@@ -147,6 +147,11 @@ def _demo_data(args: argparse.Namespace) -> int:
 
     if args.customers < 1:
         raise UsageError("--customers must be at least 1")
+    if args.reset and not args.no_load:
+        # Cash application rows protect the receipts and documents under them.
+        from openar.cashapp.services import cashapp_data_reset
+
+        cashapp_data_reset(actor="demo-data")
     summary = demo_data(
         customers=args.customers,
         collectors=args.collectors,
@@ -170,6 +175,7 @@ def _demo_extras(*, as_of, seed: int) -> dict[str, Any]:
     """What the demo needs beyond the ledger: the default strategies, switched on, and a history
     of promises and calls consistent with the portfolio."""
     from openar.activity.demo import demo_activity
+    from openar.cashapp.services import demo_statements_load
     from openar.strategy.models import Strategy
     from openar.strategy.services import (
         DEFAULTS_FILE,
@@ -183,4 +189,12 @@ def _demo_extras(*, as_of, seed: int) -> dict[str, Any]:
     codes = [s["code"] for s in defaults["strategies"]]
     for strategy in Strategy.objects.filter(code__in=codes, active=False):
         strategy_set_active(strategy=strategy, active=True, actor="demo-data")
-    return {"strategies_loaded": loaded, "activity": demo_activity(as_of=as_of, seed=seed)}
+    activity = demo_activity(as_of=as_of, seed=seed)
+    # A bank statement of payments against the portfolio, imported and matched, so the cash
+    # review screen has lines to work.
+    cash = demo_statements_load(as_of=as_of, actor="demo-data")
+    return {
+        "strategies_loaded": loaded,
+        "activity": activity,
+        "cash": cash.get("match", {}),
+    }

@@ -44,6 +44,7 @@ migrate: install
 demo: install
 	OPENAR_DEMO_MODE=1 $(OPENAR) migrate
 	OPENAR_DEMO_MODE=1 $(OPENAR) demo-data --customers $(DEMO_CUSTOMERS) --collectors $(DEMO_COLLECTORS) --seed $(DEMO_SEED) --reset
+	OPENAR_DEMO_MODE=1 $(OPENAR) score train
 	OPENAR_DEMO_MODE=1 $(OPENAR) run-daily
 	OPENAR_DEMO_MODE=1 $(OPENAR) serve --host $(HOST) --port $(PORT)
 

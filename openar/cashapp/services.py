@@ -233,6 +233,12 @@ def statement_import(
     accounts = {norm_account(a.account_number): a for a in BankAccount.objects.all()}
     resolved: list[BankAccount] = []
     for st in statements:
+        if st.extra.get("fragment"):
+            raise StatementError(
+                f"{name}: statement {st.statement_id or '?'} is a fragment (no balances and no "
+                "currency); only whole statements can be imported. Nothing imported",
+                field="file",
+            )
         for code in {st.currency, *(x.currency for x in st.lines)}:
             if not is_currency(code):
                 raise StatementError(

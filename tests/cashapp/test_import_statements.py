@@ -252,3 +252,12 @@ def test_csv_with_a_saved_layout_for_its_account(entity) -> None:
     assert receipt.amount == Decimal("1250.00")
     assert receipt.receipt_date == dt.date(2026, 6, 29)
     assert receipt.remittance == "FACTURA INVES00000101"
+
+
+def test_statement_fragment_is_refused_with_a_clear_message(entity) -> None:
+    # A bare :61:/:86: snippet has no balances and names no currency.
+    register(entity, "DE89370400440532013000", "EUR")
+    path = MT940 / "cmxl" / "statement_line.sta"
+    with pytest.raises(StatementError, match="is a fragment"):
+        statement_import(path=path, fmt="mt940", actor="test")
+    assert not StatementFile.objects.exists()

@@ -245,6 +245,9 @@ class Plan:
     unmatched: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     event_window: tuple[dt.date, dt.date] | None = None
+    # Accounts with a positive balance and an item past due on ``as_of``: open past-due work for
+    # any other account has nothing left to chase.
+    owing: set[int] = field(default_factory=set)
 
 
 def plan_actions(
@@ -263,6 +266,8 @@ def plan_actions(
     total = len(facts)
     plan.customers_evaluated = total
     for done, account in enumerate(facts.values(), start=1):
+        if account.balance > 0 and account.oldest_due is not None and account.oldest_due < as_of:
+            plan.owing.add(account.customer_id)
         strategy = pick_strategy(ordered, account)
         if strategy is None:
             plan.unmatched += 1

@@ -22,7 +22,7 @@ from openar.core.errors import ValidationError
 from openar.core.roles import Role
 from openar.credit.choices import RecommendationStatus
 from openar.credit.models import Recommendation
-from openar.strategy.choices import ActionStatus, StepTrigger
+from openar.strategy.choices import ActionStatus, StepKind, StepTrigger
 from openar.strategy.domain import (
     RECOMMENDATION_KINDS,
     SKIP_WAIT,
@@ -57,6 +57,7 @@ class StrategyRunResult:
     customers_evaluated: int = 0
     actions_existing: int = 0  # due today but already created by an earlier run
     recommendations_created: int = 0
+    actions_closed: int = 0  # open past-due work cancelled: the account owes nothing past due
     unmatched: int = 0  # accounts no active strategy takes (no default strategy)
     by_kind: dict[str, int] = field(default_factory=dict)  # created, per step kind
     by_strategy: dict[str, int] = field(default_factory=dict)  # accounts per strategy
@@ -71,6 +72,7 @@ class StrategyRunResult:
             "customers_evaluated": self.customers_evaluated,
             "actions_existing": self.actions_existing,
             "recommendations_created": self.recommendations_created,
+            "actions_closed": self.actions_closed,
             "unmatched": self.unmatched,
             "by_kind": self.by_kind,
             "by_strategy": self.by_strategy,
@@ -124,12 +126,14 @@ def strategies_evaluate(
             )
         )
     created, recommendations = _insert_actions(rows)
+    closed = _close_settled(as_of=as_of, owing=plan.owing)
     result = StrategyRunResult(
         as_of=as_of,
         actions_created=sum(created.values()),
         customers_evaluated=plan.customers_evaluated,
         actions_existing=len(existing),
         recommendations_created=recommendations,
+        actions_closed=closed,
         unmatched=plan.unmatched,
         by_kind=dict(created),
         by_strategy=dict(plan.customers_matched),
@@ -160,9 +164,39 @@ def strategies_evaluate(
             f"{result.actions_created} actions created for {result.customers_evaluated} "
             f"accounts as of {as_of} ({result.actions_existing} already there)"
         ),
-        after={"by_kind": result.by_kind, "skipped": result.skipped},
+        after={
+            "by_kind": result.by_kind,
+            "skipped": result.skipped,
+            "actions_closed": result.actions_closed,
+        },
     )
     return result
+
+
+# Work that chases past-due money; decisions (credit hold, agency) stay for people to take.
+_CHASING_KINDS = (
+    StepKind.EMAIL, StepKind.LETTER, StepKind.CALL, StepKind.ESCALATION, StepKind.CUSTOM,
+)  # fmt: skip
+
+
+def _close_settled(*, as_of: dt.date, owing: set[int]) -> int:
+    """Cancel open past-due actions (created on or before ``as_of``) of accounts that owe
+    nothing past due any more, so paid accounts leave the queues and the outbox."""
+    candidates = Action.objects.filter(
+        status=ActionStatus.OPEN,
+        kind__in=_CHASING_KINDS,
+        as_of__lte=as_of,
+        days_past_due__gte=1,
+    ).values_list("id", "customer_id")
+    ids = [pk for pk, customer_id in candidates.iterator(chunk_size=10000)
+           if customer_id not in owing]  # fmt: skip
+    outcome = f"closed on {as_of.isoformat()}: nothing past due on the account"
+    closed = 0
+    for start in range(0, len(ids), 5000):
+        closed += Action.objects.filter(
+            id__in=ids[start : start + 5000], status=ActionStatus.OPEN
+        ).update(status=ActionStatus.CANCELLED, outcome=outcome, completed_at=timezone.now())
+    return closed
 
 
 ACTION_COLUMNS = (

@@ -262,3 +262,25 @@ def test_inactive_strategies_are_not_evaluated_and_empty_set_is_fine():
     result = strategies_evaluate(as_of=AS_OF, actor="test")
     assert result.actions_created == 0
     assert CustomerFactory._meta.model.objects.count() == 1
+
+
+def test_paid_account_leaves_its_past_due_work_behind():
+    make_strategy("std", LADDER, is_default=True)
+    paid = account(days_past_due=20)
+    still_owing = account(days_past_due=20)
+    upcoming = account(days_past_due=-3)
+    strategies_evaluate(as_of=AS_OF, actor="test")
+    assert Action.objects.filter(status="open").count() == 3
+    # The first account pays its invoice the next day.
+    paid.documents.update(open_amount=Decimal("0"), cleared_date=AS_OF + dt.timedelta(days=1))
+    result = strategies_evaluate(as_of=AS_OF + dt.timedelta(days=1), actor="test")
+    assert result.actions_closed == 1
+    closed = Action.objects.get(customer=paid)
+    assert closed.status == "cancelled"
+    assert "nothing past due" in closed.outcome
+    assert Action.objects.get(customer=still_owing).status == "open"
+    # A reminder before the due date is not past-due work: it stays.
+    assert Action.objects.get(customer=upcoming).status == "open"
+    # Rerunning the day closes nothing more; rerunning the first day closes nothing either.
+    assert strategies_evaluate(as_of=AS_OF + dt.timedelta(days=1), actor="test").actions_closed == 0
+    assert strategies_evaluate(as_of=AS_OF, actor="test").actions_closed == 0

@@ -13,3 +13,11 @@ class MessageStatus(models.TextChoices):
     SENT = "sent", pgettext_lazy("message status", "Sent")
     FAILED = "failed", pgettext_lazy("message status", "Failed")
     CANCELLED = "cancelled", pgettext_lazy("message status", "Cancelled")
+
+
+# What each message template is called on the pages (the codes are in ``domain.TEMPLATES``).
+TEMPLATE_LABELS = {
+    "reminder": _("Payment reminder"),
+    "past_due_notice": _("Past-due notice"),
+    "second_notice": _("Second notice (letter)"),
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openar.comms.choices import MessageChannel, MessageStatus
+from openar.comms.choices import TEMPLATE_LABELS, MessageChannel, MessageStatus
 from openar.comms.domain import TEMPLATES
 
 
@@ -21,7 +21,10 @@ class OutboxFilterForm(forms.Form):
     template_code = forms.ChoiceField(
         label=_("Template"),
         required=False,
-        choices=[("", _("All templates")), *((code, code) for code in TEMPLATES)],
+        choices=[
+            ("", _("All templates")),
+            *((code, TEMPLATE_LABELS.get(code, code)) for code in TEMPLATES),
+        ],
     )
     language = forms.ChoiceField(
         label=_("Language"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from openar.comms.choices import MessageChannel, MessageStatus
+from openar.comms.choices import TEMPLATE_LABELS, MessageChannel, MessageStatus
 
 
 class OutboxMessage(models.Model):
@@ -46,3 +46,7 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.template_code} {self.customer_id} {self.as_of}"
+
+    @property
+    def template_label(self) -> str:
+        return str(TEMPLATE_LABELS.get(self.template_code, self.template_code))

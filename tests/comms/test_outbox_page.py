@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from openar.comms.models import OutboxMessage
 from openar.comms.services import outbox_queue
@@ -32,6 +33,14 @@ def test_outbox_lists_and_filters(client, messages_queued, django_assert_max_num
     assert spanish.content.count(b'class="msg-row"') == 3
     letters = client.get(reverse("comms:outbox"), {"channel": "letter"})
     assert letters.content.count(b'class="msg-row"') == 1
+    # Templates are shown by name, not by code, in the reader's language.
+    assert b"Second notice (letter)" in letters.content
+    assert b"second_notice</td>" not in letters.content
+    try:
+        spanish_page = client.get(reverse("comms:outbox"), HTTP_ACCEPT_LANGUAGE="es")
+        assert "Segundo aviso (carta)" in spanish_page.content.decode()
+    finally:
+        translation.activate("en")  # the request leaves Spanish active in this thread
 
 
 def test_preview_and_cancel(client, messages_queued):

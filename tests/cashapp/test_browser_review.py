@@ -107,7 +107,9 @@ def test_cash_review_journey(live_server, monkeypatch, tmp_path, settings):
             # The unknown payer: assign the customer (learnt), then put it on account.
             page.click("#tab-unidentified")
             expect(page.locator("#line-amount")).to_contain_text("555.55")
+            page.wait_for_load_state("load")  # the shortcuts are bound once the script has run
             page.keyboard.press("a")
+            expect(page.locator("#assign-customer")).to_be_focused()
             page.keyboard.type("C10005")
             page.keyboard.press("Enter")
             expect(page.locator(".alert-success")).to_contain_text("learnt for next time")

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from openar.cashapp.choices import ApplicationMode, LineStatus
+from openar.cashapp.choices import METHOD_LABELS, ApplicationMode, LineStatus
 from openar.ledger.models import AmountField
 
 
@@ -153,6 +153,10 @@ class MatchProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id}#{self.rank} {self.method} {self.confidence}"
+
+    @property
+    def method_label(self) -> str:
+        return str(METHOD_LABELS.get(self.method, self.method))
 
 
 class CashApplication(models.Model):

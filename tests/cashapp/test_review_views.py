@@ -228,6 +228,9 @@ def test_workbench_shows_line_suggestions_and_open_items(client, data, specialis
     assert "1,400.00" in page and "BETA LOGISTICS LLC" in page
     assert 'id="apply-proposal-1"' in page and 'id="apply-proposal-2"' in page
     assert "87%" in page and "two items add up to the payment" in page
+    # how the suggestion was found, in words rather than the engine's code
+    assert "amount of several items" in page
+    assert ">amount_subset<" not in page
     # the top suggestion's customer's open items, pre-filled with its split
     assert "Open items of C10003 Beta Logistics" in page
     assert f'name="alloc-{docs["INV-3001"].pk}"' in page and 'value="980.25"' in page

@@ -4,6 +4,7 @@ to record a promise and log a contact)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -107,38 +108,57 @@ def _panel_response(request: HttpRequest, customer: Customer, **forms: Any) -> H
     return HttpResponse(customer_panel(request, customer, dates.today(), **forms))
 
 
+def _panel_form_submit(
+    request: HttpRequest,
+    customer: Customer,
+    form: PromiseForm | ContactForm,
+    form_key: str,
+    write: Callable[[dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    """Run ``write`` with the form's data; answer htmx with the re-rendered panel (the form with
+    its errors under ``form_key``), a plain post with a redirect and messages."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except OpenARError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            if _is_htmx(request):
+                return _panel_response(request, customer)
+            messages.success(request, done)
+            return _back_to_customer(customer)
+    if _is_htmx(request):
+        return _panel_response(request, customer, **{form_key: form})
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return _back_to_customer(customer)
+
+
 @login_required
 @require_POST
 def promise_record_view(request: HttpRequest, customer_ref: str) -> HttpResponse:
     if not _can_write(request.user):
         raise PermissionDenied
     customer = get_object_or_404(Customer, customer_ref=customer_ref)
-    form = PromiseForm(request.POST)
-    if form.is_valid():
-        try:
-            promise_record(
-                customer=customer,
-                amount=form.cleaned_data["amount"],
-                currency=form.cleaned_data["currency"],
-                promised_date=form.cleaned_data["promised_date"],
-                taken_on=dates.today(),
-                note=form.cleaned_data["note"],
-                channel=form.cleaned_data["channel"] or None,
-                actor=request.user,
-            )
-        except OpenARError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            if _is_htmx(request):
-                return _panel_response(request, customer)
-            messages.success(request, _("Promise recorded."))
-            return _back_to_customer(customer)
-    if _is_htmx(request):
-        return _panel_response(request, customer, promise_form=form)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))
-    return _back_to_customer(customer)
+    return _panel_form_submit(
+        request,
+        customer,
+        PromiseForm(request.POST),
+        "promise_form",
+        lambda data: promise_record(
+            customer=customer,
+            amount=data["amount"],
+            currency=data["currency"],
+            promised_date=data["promised_date"],
+            taken_on=dates.today(),
+            note=data["note"],
+            channel=data["channel"] or None,
+            actor=request.user,
+        ),
+        _("Promise recorded."),
+    )
 
 
 @login_required
@@ -147,30 +167,21 @@ def contact_record_view(request: HttpRequest, customer_ref: str) -> HttpResponse
     if not _can_write(request.user):
         raise PermissionDenied
     customer = get_object_or_404(Customer, customer_ref=customer_ref)
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            contact_record(
-                customer=customer,
-                user=request.user,
-                channel=form.cleaned_data["channel"],
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-            )
-        except OpenARError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            if _is_htmx(request):
-                return _panel_response(request, customer)
-            messages.success(request, _("Contact logged."))
-            return _back_to_customer(customer)
-    if _is_htmx(request):
-        return _panel_response(request, customer, contact_form=form)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))
-    return _back_to_customer(customer)
+    return _panel_form_submit(
+        request,
+        customer,
+        ContactForm(request.POST),
+        "contact_form",
+        lambda data: contact_record(
+            customer=customer,
+            user=request.user,
+            channel=data["channel"],
+            outcome=data["outcome"],
+            note=data["note"],
+            actor=request.user,
+        ),
+        _("Contact logged."),
+    )
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from openar.core.audit import audit_record
+from openar.core.bulk import copy_rows
 from openar.core.errors import Conflict, ValidationError
 from openar.core.money import ZERO, format_amount, minor_units, quantize
 from openar.ledger.choices import AgingGroup
@@ -31,17 +32,18 @@ def _snapshots_write(snapshots: list[CustomerAging]) -> None:
     if connection.vendor != "postgresql":
         CustomerAging.objects.bulk_create(snapshots, batch_size=5000)
         return
-    table = connection.ops.quote_name(CustomerAging._meta.db_table)
-    columns = ", ".join(_AGING_COLUMNS)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in snapshots:
-            copy.write_row(
-                (
-                    row.customer_id, row.as_of, row.currency, row.balance, row.past_due,
-                    json.dumps(row.buckets), row.days_past_due, row.open_items,
-                    json.dumps(row.unconverted), row.computed_at,
-                )
-            )  # fmt: skip
+    copy_rows(
+        table=CustomerAging._meta.db_table,
+        columns=_AGING_COLUMNS,
+        rows=(
+            (
+                row.customer_id, row.as_of, row.currency, row.balance, row.past_due,
+                json.dumps(row.buckets), row.days_past_due, row.open_items,
+                json.dumps(row.unconverted), row.computed_at,
+            )
+            for row in snapshots
+        ),
+    )  # fmt: skip
 
 
 @transaction.atomic

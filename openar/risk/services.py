@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from openar.core.audit import audit_record
+from openar.core.bulk import copy_rows
 from openar.core.errors import NotFound, ValidationError
 from openar.core.money import quantize
 from openar.ledger.models import Customer, Entity
@@ -419,16 +420,16 @@ def _write_scores(scores: list[CustomerScore]) -> None:
         "customer_id", "as_of", "score", "risk_class", "engine", "model_version", "reasons",
         "currency", "expected_7d_amount", "expected_30d_amount", "created_at",
     )  # fmt: skip
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY risk_customerscore ({', '.join(columns)}) FROM STDIN") as copy,
-    ):
-        for s in scores:
-            copy.write_row(
-                (s.customer_id, s.as_of, s.score, s.risk_class, s.engine, s.model_version,
-                 json.dumps(s.reasons), s.currency, s.expected_7d_amount,
-                 s.expected_30d_amount, now)
-            )  # fmt: skip
+    copy_rows(
+        table=CustomerScore._meta.db_table,
+        columns=columns,
+        rows=(
+            (s.customer_id, s.as_of, s.score, s.risk_class, s.engine, s.model_version,
+             json.dumps(s.reasons), s.currency, s.expected_7d_amount,
+             s.expected_30d_amount, now)
+            for s in scores
+        ),
+    )  # fmt: skip
 
 
 def _copy_predictions(rows: list[tuple[Any, ...]]) -> None:
@@ -437,11 +438,7 @@ def _copy_predictions(rows: list[tuple[Any, ...]]) -> None:
         "late_probability", "engine",
     )  # fmt: skip
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
-            with raw.copy(f"COPY risk_itemprediction ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        copy_rows(table=ItemPrediction._meta.db_table, columns=columns, rows=rows)
         return
     ItemPrediction.objects.bulk_create(
         (ItemPrediction(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=2000

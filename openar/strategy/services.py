@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openar.core.audit import audit_record
+from openar.core.bulk import copy_rows
 from openar.core.errors import ValidationError
 from openar.core.roles import Role
 from openar.credit.choices import RecommendationStatus
@@ -251,9 +252,7 @@ def _insert_actions_pg(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], int]:
             "as_of date, due_date date, days_past_due integer, reason text, dedupe_key text) "
             "ON COMMIT DROP"
         )
-        with cursor.cursor.copy(f"COPY {_STAGE} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        copy_rows(table=_STAGE, columns=ACTION_COLUMNS, rows=rows)
         cursor.execute(
             f"""
             WITH ins AS (

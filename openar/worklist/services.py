@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from openar.activity.services import contact_record, promise_record
 from openar.core.audit import audit_record
+from openar.core.bulk import copy_rows
 from openar.core.dates import today
 from openar.core.errors import Conflict, NotFound, ValidationError
 from openar.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
@@ -196,15 +197,13 @@ def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
     instances and letting bulk_create prepare every value costs more than the ranking itself."""
     if not rows:
         return
+    if connection.vendor == "postgresql":
+        copy_rows(table=WorkItem._meta.db_table, columns=_ITEM_COLUMNS, rows=rows)
+        return
     ops = connection.ops
     table = ops.quote_name(WorkItem._meta.db_table)
     columns = ", ".join(ops.quote_name(name) for name in _ITEM_COLUMNS)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_ITEM_COLUMNS))})"
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])

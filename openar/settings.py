@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "openar.strategy",
     "openar.worklist",
     "openar.comms",
+    "openar.jobs",
+    "openar.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""BAI2 parsing against the real files shipped in shared/data/bank-statements/bai2-moj."""
+"""BAI2 parsing against the real files shipped in tests/data/bank-statements/bai2-moj."""
 
 from decimal import Decimal
 from pathlib import Path
@@ -8,7 +8,7 @@ import pytest
 from openar.cashapp.domain import StatementError
 from openar.cashapp.parsers import bai2
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "bank-statements"
+DATA = Path(__file__).resolve().parents[1] / "data" / "bank-statements"
 BAI2 = DATA / "bai2-moj" / "tests" / "data"
 
 

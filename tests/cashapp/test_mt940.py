@@ -1,4 +1,4 @@
-"""MT940/MT942 parsing against the real files in shared/data/bank-statements/mt940-wolph.
+"""MT940/MT942 parsing against the real files in tests/data/bank-statements/mt940-wolph.
 
 The .yml beside each .sta is what the ``mt-940`` library produced for it, dumped as python-tagged
 YAML. We read it with a SafeLoader that turns the python tags into plain values (Decimal, date,
@@ -21,7 +21,7 @@ import yaml
 from openar.cashapp.domain import StatementError
 from openar.cashapp.parsers import mt940, parse_bytes
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "bank-statements"
+DATA = Path(__file__).resolve().parents[1] / "data" / "bank-statements"
 MT940 = DATA / "mt940-wolph" / "mt940_tests"
 BALANCED = ["jejik/sns.sta", "jejik/generic.sta", "jejik/rabobank-iban.sta", "mBank/mt940.sta",
             "sberbank/171011_01234945.sta", "self-provided/february_30.sta"]  # fmt: skip

@@ -1,4 +1,4 @@
-"""OFX parsing against the real files in shared/data/bank-statements/ofx-ofxtools."""
+"""OFX parsing against the real files in tests/data/bank-statements/ofx-ofxtools."""
 
 from decimal import Decimal
 from pathlib import Path
@@ -8,7 +8,7 @@ import pytest
 from openar.cashapp.domain import StatementError
 from openar.cashapp.parsers import ofx
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "bank-statements"
+DATA = Path(__file__).resolve().parents[1] / "data" / "bank-statements"
 OFX = DATA / "ofx-ofxtools" / "tests" / "data"
 
 

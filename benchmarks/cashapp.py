@@ -23,9 +23,9 @@ SEED = int(os.environ.get("OPENAR_BENCH_CASH_SEED", "42"))
 
 
 def cashapp_match(*, as_of: dt.date, lines: int = LINES, seed: int = SEED) -> dict[str, Any]:
-    from openar.cashapp import generator
     from openar.cashapp.services import lines_match, statement_import
     from openar.core.errors import Conflict
+    from openar.demo import bank_statements as generator
     from openar.ledger.models import Document
 
     prep = time.perf_counter()

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from openar import cli
-from openar.cashapp.generator import GeneratedStatement, Line, write_camt053
 from openar.cashapp.models import StatementLine
+from openar.demo.bank_statements import GeneratedStatement, Line, write_camt053
 from tests.factories import CustomerFactory, DocumentFactory, EntityFactory
 
 from .conftest import STATEMENTS

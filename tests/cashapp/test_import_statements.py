@@ -164,7 +164,7 @@ def test_debit_reversing_an_earlier_payment_is_a_bounce(entity) -> None:
         amount=Decimal("250.00"),
         document_ref="INVES00000042",
     )
-    from openar.cashapp.generator import GeneratedStatement, Line, write_camt053
+    from openar.demo.bank_statements import GeneratedStatement, Line, write_camt053
 
     day = dt.date(2026, 6, 29)
     first = GeneratedStatement(

@@ -11,7 +11,6 @@ import pytest
 from openar.activity.models import AccountEvent
 from openar.cashapp.choices import ApplicationMode, LineStatus
 from openar.cashapp.exports import export_cash_applications
-from openar.cashapp.generator import GeneratedStatement, Line, write_camt053
 from openar.cashapp.models import (
     CashApplication,
     CustomerAlias,
@@ -30,6 +29,7 @@ from openar.cashapp.services import (
     statement_import,
 )
 from openar.core.errors import Conflict, ValidationError
+from openar.demo.bank_statements import GeneratedStatement, Line, write_camt053
 from openar.disputes.models import Deduction
 from openar.ledger.models import Application, Document
 from tests.factories import CustomerFactory, DocumentFactory, EntityFactory

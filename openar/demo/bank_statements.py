@@ -772,3 +772,34 @@ def evaluate(result: Generated) -> dict[str, Any]:
         },
         "wrong": wrong,
     }
+
+
+# --------------------------------------------------------------------------- the demo hook
+def demo_statements_load(
+    *, as_of: dt.date, actor: Any, lines: int = 400, seed: int = 7
+) -> dict[str, Any]:
+    """For ``make demo``: register a bank account per entity and currency, write a camt.053
+    statement of payments against the loaded portfolio, import it and match it."""
+    from django.conf import settings
+
+    from openar.cashapp.models import StatementFile
+    from openar.cashapp.services import lines_match, statement_import
+    from openar.core.errors import Conflict
+
+    accounts = ensure_bank_accounts(actor=actor)
+    if StatementFile.objects.filter(
+        statement_id__startswith=f"STMT{seed:03d}-", statement_id__endswith=f"{as_of:%Y%m%d}"
+    ).exists():
+        # Loaded by an earlier run for this date: only match what is still open.
+        return {"files": [], "match": lines_match(as_of=as_of, actor=actor).as_dict()}
+    result = generate(as_of=as_of, lines=lines, seed=seed, accounts=accounts)
+    out = Path(settings.VAR_DIR) / "demo" / "statements"
+    out.mkdir(parents=True, exist_ok=True)
+    imported = []
+    for written in write_files(result, out, formats=("camt",)):
+        try:
+            imported.append(statement_import(path=written, actor=actor).as_dict())
+        except Conflict:
+            continue  # loaded by an earlier demo run
+    summary = lines_match(as_of=as_of, actor=actor)
+    return {"files": imported, "match": summary.as_dict()}

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
-from openar.core.errors import OpenARError
+from openar.core.errors import OpenARError, UsageError
 
 COMMAND_MODULES = [
     "openar.core.commands",
@@ -28,10 +28,6 @@ COMMAND_MODULES = [
 ]
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-class UsageError(Exception):
-    """Raised by a handler when its arguments do not make sense together (exit 2)."""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,11 +13,12 @@ from openar.activity.choices import ContactDirection
 from openar.activity.models import ContactLog, PromiseToPay
 from openar.activity.selectors import promise_list
 from openar.activity.services import contact_record, promise_cancel, promise_record
-from openar.api_auth.schemas import DEFAULT_LIMIT, ERRORS, MAX_LIMIT
 from openar.core.dates import today
 from openar.core.errors import NotFound, PermissionDenied
 from openar.core.money import format_amount
+from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from openar.core.roles import Role, has_role
+from openar.core.schemas import ERRORS
 from openar.ledger.models import Customer, Document
 
 router = Router(tags=["promises and contacts"])

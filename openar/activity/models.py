@@ -14,7 +14,7 @@ from openar.activity.choices import (
     EventKind,
     PromiseStatus,
 )
-from openar.ledger.models import AmountField
+from openar.core.fields import AmountField
 
 
 class PromiseToPay(models.Model):

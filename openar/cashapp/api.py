@@ -11,11 +11,11 @@ from django.http import HttpRequest
 from ninja import File, Router, Schema, UploadedFile
 from pydantic import Field
 
-from openar.api_auth.schemas import ERRORS, ErrorOut
 from openar.cashapp.models import StatementLine
 from openar.core.errors import NotFound, PermissionDenied, ValidationError
 from openar.core.money import format_amount
 from openar.core.roles import Role, has_role
+from openar.core.schemas import ERRORS, ErrorOut
 
 router = Router(tags=["cash application"])
 

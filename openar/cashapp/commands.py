@@ -17,7 +17,7 @@ from typing import Any
 
 from openar.cashapp.domain import Statement, StatementError
 from openar.cashapp.parsers import formats, parse_file
-from openar.cli import UsageError
+from openar.core.errors import UsageError
 
 
 def register(sub: Any) -> None:

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from openar.cli import UsageError
+from openar.core.errors import UsageError
 
 
 def register(actions: Any) -> None:

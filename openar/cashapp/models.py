@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from openar.cashapp.choices import METHOD_LABELS, ApplicationMode, LineStatus
-from openar.ledger.models import AmountField
+from openar.core.fields import AmountField
 
 
 class BankAccount(models.Model):

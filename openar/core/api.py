@@ -9,11 +9,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from openar.api_auth.schemas import ERRORS
 from openar.core.dates import today
 from openar.core.errors import NotFound, PermissionDenied
 from openar.core.models import JobRun
 from openar.core.roles import Role, has_role
+from openar.core.schemas import ERRORS
 
 router = Router(tags=["jobs"])
 

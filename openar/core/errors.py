@@ -38,3 +38,8 @@ class PermissionDenied(OpenARError):
 class Conflict(OpenARError):
     status = 409
     default_code = "conflict"
+
+
+class UsageError(Exception):
+    """Raised by a command handler when its arguments do not make sense together: the ``openar``
+    command prints the usage and exits 2. Not an ``OpenARError``: nothing was attempted."""

@@ -10,8 +10,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from openar.api_auth.schemas import DEFAULT_LIMIT, ERRORS, MAX_LIMIT
 from openar.core.errors import NotFound
+from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from openar.core.schemas import ERRORS
 from openar.credit.models import Recommendation
 from openar.credit.selectors import recommendation_list
 from openar.credit.services import recommendation_decide

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from openar.core.fields import AmountField
 from openar.disputes.choices import DeductionStatus
-from openar.ledger.models import AmountField
 
 
 class Deduction(models.Model):

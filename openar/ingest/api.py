@@ -13,9 +13,9 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from openar.api_auth.schemas import ERRORS
 from openar.core.errors import NotFound, OpenARError, PermissionDenied, ValidationError
 from openar.core.roles import Role, has_role
+from openar.core.schemas import ERRORS
 from openar.ingest.choices import ImportFormat, ImportKind
 from openar.ingest.models import ImportBatch
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import connection
 
+from openar.core.bulk import copy_writer
+
 PG_TYPES = {"int": "bigint", "text": "text", "date": "date", "num": "numeric", "bool": "boolean"}
 SQLITE_TYPES = {
     "int": "INTEGER",
@@ -93,21 +95,15 @@ class Stage:
             yield lambda row: None
             return
         if is_postgres():
-            with connection.cursor() as cur:
-                raw = cur.cursor  # the psycopg cursor under Django's wrapper
-                from psycopg.copy import QueuedLibpqWriter
+            with copy_writer(
+                table=self.name, columns=[c for c, _ in self.columns], queued=True
+            ) as copy:
 
-                # The queued writer sends from a thread, so parsing the next rows overlaps
-                # with the server storing the previous ones.
-                with raw.copy(
-                    f"COPY {self.name} ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)
-                ) as copy:
+                def write_pg(row: Sequence[Any]) -> None:
+                    copy(row)
+                    self.count += 1
 
-                    def write_pg(row: Sequence[Any]) -> None:
-                        copy.write_row(row)
-                        self.count += 1
-
-                    yield write_pg
+                yield write_pg
             return
         buffer: list[Sequence[Any]] = []
         marks = ", ".join("?" for _ in self.columns)

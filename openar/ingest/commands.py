@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from openar.cli import UsageError
+from openar.core.errors import UsageError
 from openar.ingest.choices import ImportFormat, ImportKind
 
 STATEMENT_FORMATS = ("auto", "bai2", "camt", "mt940", "ofx", "csv")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from openar.cli import UsageError
+from openar.core.errors import UsageError
 
 EXPORT_KINDS = ("customers", "items", "receipts", "applications", "fx-rates")
 

@@ -15,10 +15,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from openar.api_auth.schemas import DEFAULT_LIMIT, ERRORS, MAX_LIMIT
 from openar.core.dates import today
 from openar.core.errors import NotFound
 from openar.core.money import format_amount
+from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from openar.core.schemas import ERRORS
 from openar.ledger.models import Customer, Document
 from openar.ledger.selectors import AgingFilters, aging_report, customer_list, customer_summary
 

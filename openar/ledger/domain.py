@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
@@ -104,42 +104,3 @@ def open_amount_as_of(
     if cleared_date is not None:
         return amount - applied_through_as_of
     return open_amount + applied_after_as_of
-
-
-@dataclass(frozen=True, slots=True)
-class Rate:
-    rate: Decimal
-    date: dt.date
-
-
-def cross_rate(
-    from_currency: str,
-    to_currency: str,
-    rates: Mapping[tuple[str, str], Rate],
-    pivots: Iterable[str] = ("USD", "EUR"),
-) -> Rate | None:
-    """Rate from one currency to another using direct, inverse or one-pivot rates.
-
-    ``rates`` holds the latest known rate per (from, to) pair; the rate date reported is the older
-    of the two legs when a pivot is used."""
-    if from_currency == to_currency:
-        return Rate(Decimal(1), dt.date.min)
-
-    def leg(a: str, b: str) -> Rate | None:
-        if (a, b) in rates:
-            return rates[(a, b)]
-        if (b, a) in rates:
-            inverse = rates[(b, a)]
-            return Rate(Decimal(1) / inverse.rate, inverse.date)
-        return None
-
-    direct = leg(from_currency, to_currency)
-    if direct is not None:
-        return direct
-    for pivot in pivots:
-        if pivot in (from_currency, to_currency):
-            continue
-        first, second = leg(from_currency, pivot), leg(pivot, to_currency)
-        if first is not None and second is not None:
-            return Rate(first.rate * second.rate, min(first.date, second.date))
-    return None

@@ -12,25 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from openar.core.money import (
-    AMOUNT_DECIMAL_PLACES,
-    AMOUNT_MAX_DIGITS,
-    RATE_DECIMAL_PLACES,
-    RATE_MAX_DIGITS,
-)
+from openar.core.fields import AmountField, RateField
 from openar.ledger.choices import DocumentType
-
-
-def AmountField(**kwargs):
-    return models.DecimalField(
-        max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, **kwargs
-    )
-
-
-def RateField(**kwargs):
-    return models.DecimalField(
-        max_digits=RATE_MAX_DIGITS, decimal_places=RATE_DECIMAL_PLACES, **kwargs
-    )
 
 
 class Entity(models.Model):

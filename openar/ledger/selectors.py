@@ -33,13 +33,13 @@ from openar.core.money import (
     AMOUNT_DECIMAL_PLACES,
     AMOUNT_MAX_DIGITS,
     ZERO,
+    Rate,
+    cross_rate,
     quantize,
 )
 from openar.ledger.choices import AgingGroup
 from openar.ledger.domain import (
     Bucket,
-    Rate,
-    cross_rate,
     days_past_due,
     make_buckets,
     open_amount_as_of,

@@ -14,9 +14,15 @@ from django.utils import timezone
 from openar.core.audit import audit_record
 from openar.core.bulk import copy_rows
 from openar.core.errors import Conflict, ValidationError
-from openar.core.money import ZERO, format_amount, minor_units, quantize
+from openar.core.money import (
+    ZERO,
+    cross_rate,
+    format_amount,
+    minor_units,
+    quantize,
+)
 from openar.ledger.choices import AgingGroup
-from openar.ledger.domain import cross_rate, make_buckets, parse_bucket_bounds
+from openar.ledger.domain import make_buckets, parse_bucket_bounds
 from openar.ledger.models import CustomerAging, Entity
 from openar.ledger.selectors import _aging_lines, customer_aging_rows, latest_rates
 

@@ -10,10 +10,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from openar.api_auth.schemas import DEFAULT_LIMIT, ERRORS, MAX_LIMIT
 from openar.core.dates import today
 from openar.core.errors import NotFound, ValidationError
 from openar.core.money import format_amount
+from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from openar.core.schemas import ERRORS
 from openar.risk.models import CustomerScore
 from openar.risk.reasons import reason_text
 from openar.risk.selectors import customer_score_history

@@ -7,8 +7,8 @@ import json
 import sys
 from typing import Any
 
-from openar.cli import UsageError
 from openar.core.dates import parse_iso_date, today
+from openar.core.errors import UsageError
 
 
 def register(sub: Any) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from openar.ledger.models import AmountField
+from openar.core.fields import AmountField
 from openar.risk.choices import Engine, EnginePolicy, ModelStatus, RiskClass
 
 

@@ -266,7 +266,7 @@ def fx_factors(h: History, day: int, reporting_currency: str | None = None) -> t
     latest rates known on ``day``; NaN where no rate was known."""
     from django.conf import settings
 
-    from openar.ledger.domain import cross_rate
+    from openar.core.money import cross_rate
     from openar.ledger.selectors import latest_rates
 
     reporting = (reporting_currency or settings.OPENAR_REPORTING_CURRENCY).upper()
@@ -287,7 +287,7 @@ def fx_factors(h: History, day: int, reporting_currency: str | None = None) -> t
 def customer_to_reporting(h: History, day: int, reporting_currency: str | None = None) -> Any:
     from django.conf import settings
 
-    from openar.ledger.domain import cross_rate
+    from openar.core.money import cross_rate
     from openar.ledger.selectors import latest_rates
 
     reporting = (reporting_currency or settings.OPENAR_REPORTING_CURRENCY).upper()

@@ -12,10 +12,11 @@ from ninja import Body, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from openar.api_auth.schemas import DEFAULT_LIMIT, ERRORS, MAX_LIMIT
 from openar.core.dates import today
 from openar.core.errors import NotFound, PermissionDenied
+from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from openar.core.roles import Role, has_role
+from openar.core.schemas import ERRORS
 from openar.strategy.models import Strategy
 from openar.strategy.selectors import action_list, strategies_export, strategy_simulate
 from openar.strategy.services import strategies_import

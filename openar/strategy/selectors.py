@@ -16,10 +16,9 @@ from django.db.models import Case, Count, F, Min, Q, QuerySet, Sum, When
 
 from openar.activity.choices import PromiseStatus
 from openar.activity.models import AccountEvent, PromiseToPay
-from openar.core.money import ZERO
+from openar.core.money import ZERO, cross_rate
 from openar.disputes.choices import DeductionStatus
 from openar.disputes.models import Deduction
-from openar.ledger.domain import cross_rate
 from openar.ledger.models import Customer, Document, Entity
 from openar.ledger.selectors import latest_rates
 from openar.strategy.choices import StepTrigger

@@ -13,10 +13,10 @@ from django.utils import translation
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from openar.api_auth.schemas import ERRORS
 from openar.core.dates import today
 from openar.core.errors import ValidationError
 from openar.core.money import format_amount
+from openar.core.schemas import ERRORS
 from openar.worklist.reasons import reason_text
 from openar.worklist.selectors import productivity, queue_for_collector, user_by_username
 

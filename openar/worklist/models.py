@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from openar.ledger.models import AmountField
+from openar.core.fields import AmountField
 from openar.worklist.choices import Slot
 
 DEFAULT_DAILY_TARGET = 50

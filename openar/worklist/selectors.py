@@ -18,9 +18,8 @@ from django.utils import timezone
 from openar.activity.choices import ContactChannel, EventKind, PromiseStatus
 from openar.activity.models import AccountEvent, ContactLog, PromiseToPay
 from openar.core.errors import NotFound
-from openar.core.money import ZERO, quantize
+from openar.core.money import ZERO, cross_rate, quantize
 from openar.core.roles import Role
-from openar.ledger.domain import cross_rate
 from openar.ledger.models import Application, Customer, CustomerAging
 from openar.ledger.selectors import customer_roots, latest_rates
 from openar.risk.models import CustomerScore

@@ -1,4 +1,5 @@
-"""camt.052/053/054 parsing against the real files kept in tests/data/bank-statements/ and their golden outputs."""
+"""camt.052/053/054 parsing against the real files kept in tests/data/bank-statements/ and
+their golden outputs."""
 
 from __future__ import annotations
 

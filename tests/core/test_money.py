@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
 from openar.core.errors import ValidationError
-from openar.core.money import Money, check_scale, format_amount, parse_decimal, quantize
+from openar.core.money import (
+    Money,
+    Rate,
+    check_scale,
+    cross_rate,
+    format_amount,
+    parse_decimal,
+    quantize,
+)
 
 
 def test_money_refuses_to_mix_currencies():
@@ -36,3 +45,15 @@ def test_quantize_and_scale_per_currency():
     check_scale(Decimal("1.500"), "USD")  # trailing zeros are not extra decimals
     with pytest.raises(ValidationError, match="more decimals than JPY allows"):
         check_scale(Decimal("1.5"), "JPY")
+
+
+def test_cross_rates():
+    rates = {
+        ("MXN", "USD"): Rate(Decimal("0.05"), dt.date(2026, 6, 30)),
+        ("USD", "CRC"): Rate(Decimal("500"), dt.date(2026, 6, 1)),
+    }
+    assert cross_rate("MXN", "USD", rates).rate == Decimal("0.05")
+    assert cross_rate("USD", "MXN", rates).rate == Decimal(1) / Decimal("0.05")
+    via = cross_rate("MXN", "CRC", rates)
+    assert via.rate == Decimal("25.00") and via.date == dt.date(2026, 6, 1)
+    assert cross_rate("PHP", "USD", rates) is None

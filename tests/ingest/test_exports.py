@@ -191,7 +191,7 @@ def test_export_command(demo_ledger, tmp_path, capsys):
     first = _rows(oracle)[0]
     assert first["Transaction Date"][2] == "-" and first["Transaction Date"][3:6].isupper()
 
-    from openar.cli import UsageError
+    from openar.core.errors import UsageError
 
     args = parser.parse_args(["export", "receipts", "--format", "sap", "--output", str(out)])
     with pytest.raises(UsageError):

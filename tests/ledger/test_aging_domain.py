@@ -11,9 +11,7 @@ from hypothesis import strategies as st
 
 from openar.core.errors import ValidationError
 from openar.ledger.domain import (
-    Rate,
     bucket_index,
-    cross_rate,
     make_buckets,
     open_amount_as_of,
     parse_bucket_bounds,
@@ -73,15 +71,3 @@ def test_open_amount_rolls_back_later_cash():
     assert open_amount_as_of(amount=d(100), open_amount=d(0), cleared_date=AS_OF,
                              applied_through_as_of=d(100), applied_after_as_of=d(0),
                              as_of=AS_OF) == d(0)  # fmt: skip
-
-
-def test_cross_rates():
-    rates = {
-        ("MXN", "USD"): Rate(Decimal("0.05"), AS_OF),
-        ("USD", "CRC"): Rate(Decimal("500"), dt.date(2026, 6, 1)),
-    }
-    assert cross_rate("MXN", "USD", rates).rate == Decimal("0.05")
-    assert cross_rate("USD", "MXN", rates).rate == Decimal(1) / Decimal("0.05")
-    via = cross_rate("MXN", "CRC", rates)
-    assert via.rate == Decimal("25.00") and via.date == dt.date(2026, 6, 1)
-    assert cross_rate("PHP", "USD", rates) is None

@@ -1,4 +1,4 @@
-"""Schemas every router shares: the one error shape and the page envelope."""
+"""The one error shape every API answer uses."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ class ErrorOut(Schema):
 
 
 # Declared on each operation so the OpenAPI document shows the error shape.
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-MAX_LIMIT = 500
-DEFAULT_LIMIT = 50
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+}

@@ -1,0 +1,204 @@
+"""``propose``: the ranked proposals for one bank line."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from openar.cashapp.matching.amounts import (
+    _by_amount,
+    _explain_excess,
+    _fits,
+    _full,
+    _refs_text,
+    _settle,
+    _typo_proposal,
+    subset_sums,
+)
+from openar.cashapp.matching.customers import _customer_candidates
+from openar.cashapp.matching.index import Item, MatchIndex, _get
+from openar.cashapp.matching.refs import RefToken, extract_refs, ref_prefix
+from openar.cashapp.matching.rules import (
+    CONFIDENCE,
+    CUSTOMER_EVIDENCE,
+    ZERO,
+    LineFacts,
+    Proposal,
+    Settings,
+)
+
+
+def _find_ref_items(
+    index: MatchIndex, tokens: Iterable[RefToken], line: LineFacts
+) -> tuple[list[Item], str]:
+    """Open items named in the text and the weakest match level used: 'exact' (the whole
+    reference), 'fuzzy' (same number and prefix through OCR noise, leading zeros, a range) or
+    'bare' (a number without its prefix)."""
+    hits: dict[int, Item] = {}
+    rank = {"exact": 0, "fuzzy": 1, "bare": 2}
+    level = "exact"
+
+    def ok(it: Item) -> bool:
+        return _fits(it, line) and index.customers[it.customer_id].entity_id == line.entity_id
+
+    for tok in tokens:
+        exact = [it for it in _get(index.items_by_ref, tok.text) if ok(it)]
+        if exact:
+            found = "fuzzy" if tok.source == "range" else "exact"
+        else:
+            exact = [
+                it
+                for it in _get(index.items_by_number, tok.number)
+                if ok(it) and (not tok.prefix or ref_prefix(it.ref)[:2] == tok.prefix[:2])
+            ]
+            found = "fuzzy" if tok.prefix else "bare"
+        if exact:
+            for it in exact:
+                hits[it.id] = it
+            if rank[found] > rank[level]:
+                level = found
+    return list(hits.values()), level
+
+
+def propose(
+    index: MatchIndex, line: LineFacts, cfg: Settings, *, places: Decimal
+) -> list[Proposal]:
+    """Ranked proposals for one credit line (best first); empty when nothing points anywhere."""
+    tokens = extract_refs(line.remittance, line.creditor_reference)
+    proposals: list[Proposal] = []
+    candidates = _customer_candidates(index, line, tokens)
+    ref_items, level = _find_ref_items(index, tokens, line) if tokens else ([], "exact")
+
+    if ref_items:
+        by_customer: dict[int, list[Item]] = defaultdict(list)
+        for it in ref_items:
+            by_customer[it.customer_id].append(it)
+        # A group pays for its subsidiaries: merge referenced items within one group.
+        groups: dict[int, list[Item]] = defaultdict(list)
+        for cid, its in by_customer.items():
+            groups[index.group_top(cid)].extend(its)
+        named = {c for c, _ in candidates}
+        if line.customer_id is not None:
+            groups = {t: its for t, its in groups.items() if t == index.group_top(line.customer_id)}
+        for top, its in groups.items():
+            payer = max(
+                {it.customer_id for it in its},
+                key=lambda c: sum((it.open for it in its if it.customer_id == c), ZERO),
+            )
+            agree = bool(named) and any(index.group_top(c) == top for c in named)
+            conflict = bool(named) and not agree
+            conf = CONFIDENCE["ref_exact" if level == "exact" else "ref_fuzzy"]
+            why = f"{len(its)} reference(s) found in the remittance ({level})"
+            if agree:
+                why += ", payer confirmed by bank account, customer number or name"
+            if conflict:
+                why += ", but the payer's bank account or name points at another customer"
+            its.sort(key=lambda it: (it.due, it.id))
+            prop = _settle(
+                its,
+                line,
+                cfg,
+                base="ref",
+                confidence=conf,
+                customer_id=payer,
+                why=why,
+                places=places,
+            )
+            if prop is not None and prop.method == "ref_partial":
+                # Fewer items than named: maybe only some were paid.
+                solutions = subset_sums(its, line.amount, limit=2)
+                if len(solutions) == 1:
+                    chosen = solutions[0]
+                    prop = Proposal(
+                        payer,
+                        _full(chosen),
+                        min(CONFIDENCE["ref_subset"], conf),
+                        "ref_subset",
+                        f"{why}; of those, {_refs_text(chosen)} add up to the amount paid",
+                    )
+            if prop is not None and prop.difference > 0:
+                prop = _explain_excess(index, line, prop, its)
+            if prop is None:
+                continue
+            # A number without its prefix, or a payer named otherwise, is believed only when
+            # the amounts agree to the cent; a difference then needs a person.
+            if conflict:
+                prop.confidence = min(prop.confidence, Decimal("0.80"))
+            elif level == "bare" and not agree:
+                cap = Decimal("0.93") if prop.difference == 0 else Decimal("0.75")
+                prop.confidence = min(prop.confidence, cap)
+            proposals.append(prop)
+            if prop.difference != 0 and prop.customer_id is not None:
+                # A named item that does not add up, beside one a digit away that does to the
+                # cent: the text most likely mistyped the reference.
+                typo = _typo_proposal(
+                    index,
+                    line,
+                    cfg,
+                    prop.customer_id,
+                    "reference",
+                    tokens,
+                    {it.id for it in ref_items},
+                    places,
+                )
+                if typo is not None:
+                    proposals.append(typo)
+    if not proposals or proposals[0].confidence < cfg.threshold:
+        strong = [(c, e) for c, e in candidates if e not in ("name_shared", "name_fuzzy")]
+        weak = [(c, e) for c, e in candidates if e in ("name_shared", "name_fuzzy")]
+        ref_ids = {it.id for it in ref_items}
+        for cid, evidence in strong[:10]:
+            typo = _typo_proposal(index, line, cfg, cid, evidence, tokens, ref_ids, places)
+            if typo is not None:
+                proposals.append(typo)
+                continue
+            proposals.extend(_by_amount(index, line, cfg, cid, evidence, places))
+        if weak and not any(p.confidence >= cfg.threshold for p in proposals):
+            # Many accounts may share a name: look at them all, cheaply (no subset search),
+            # and believe the name only when exactly one account's items fit the amount.
+            light = len(weak) > 5
+            found: list[Proposal] = []
+            for cid, evidence in weak[:200]:
+                if not light:
+                    typo = _typo_proposal(index, line, cfg, cid, evidence, tokens, ref_ids, places)
+                    if typo is not None:
+                        found.append(typo)
+                        continue
+                found.extend(
+                    p
+                    for p in _by_amount(index, line, cfg, cid, evidence, places, light=light)
+                    if p.allocations
+                )
+            fitting = {p.customer_id for p in found}
+            if len(fitting) > 1:
+                for p in found:
+                    p.confidence = min(p.confidence, CONFIDENCE["amount_ambiguous"])
+                    p.explanation += f"; {len(fitting)} accounts with this name fit"
+            proposals.extend(found)
+    if not proposals:
+        for cid, evidence in candidates[:3]:
+            info = index.customers[cid]
+            proposals.append(
+                Proposal(
+                    cid,
+                    [],
+                    CONFIDENCE["customer_only"] * CUSTOMER_EVIDENCE[evidence],
+                    "customer_only",
+                    f"payer {info.name} ({info.ref}) by {evidence.replace('_', ' ')}; "
+                    "no open item or combination matches the amount",
+                )
+            )
+    proposals.sort(key=lambda p: (-p.confidence, -len(p.allocations)))
+    unique: list[Proposal] = []
+    seen: set[tuple[int | None, tuple[int, ...]]] = set()
+    for p in proposals:
+        key = (p.customer_id, tuple(sorted(a.item.id for a in p.allocations)))
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    # Two different answers with the same top confidence: nobody should apply that blindly.
+    if len(unique) > 1 and unique[1].confidence == unique[0].confidence and unique[0].allocations:
+        for p in unique[:2]:
+            p.confidence = min(p.confidence, CONFIDENCE["amount_ambiguous"])
+    return unique[:5]

@@ -2,7 +2,8 @@
 
 Everything a deployment changes comes from the environment:
 DATABASE_URL (default: SQLite under ./var/), OPENAR_SECRET_KEY, OPENAR_DEBUG, OPENAR_DEMO_MODE,
-OPENAR_REPORTING_CURRENCY, OPENAR_AGING_BUCKETS, OPENAR_ALLOWED_HOSTS, OPENAR_VAR_DIR.
+OPENAR_REPORTING_CURRENCY, OPENAR_AGING_BUCKETS, OPENAR_ALLOWED_HOSTS, OPENAR_VAR_DIR,
+OPENAR_STATEMENT_ZIP_MAX_BYTES / _MAX_RATIO / _MAX_MEMBERS (zipped bank statements).
 """
 
 from __future__ import annotations
@@ -157,6 +158,13 @@ OPENAR_AGING_BUCKETS = [
     int(x) for x in os.environ.get("OPENAR_AGING_BUCKETS", "30,60,90,120").split(",") if x.strip()
 ]
 OPENAR_UPLOAD_DIR = VAR_DIR / "uploads"
+# Zipped bank statements: at most this many bytes once unzipped (all members together), and no
+# member larger than 1 MiB may unzip to more than RATIO times its compressed size (zip bombs).
+OPENAR_STATEMENT_ZIP_MAX_BYTES = int(
+    os.environ.get("OPENAR_STATEMENT_ZIP_MAX_BYTES", str(200 * 1024 * 1024))
+)
+OPENAR_STATEMENT_ZIP_MAX_RATIO = int(os.environ.get("OPENAR_STATEMENT_ZIP_MAX_RATIO", "100"))
+OPENAR_STATEMENT_ZIP_MAX_MEMBERS = int(os.environ.get("OPENAR_STATEMENT_ZIP_MAX_MEMBERS", "1000"))
 
 LOGGING = {
     "version": 1,

@@ -30,7 +30,8 @@ def register(sub: Any) -> None:
     p = actions.add_parser(
         "parse",
         help="parse a statement file and print it (nothing is imported)",
-        description="Parse a statement file and print it. Exit status: 0 parsed, "
+        description="Parse a statement file and print it, with a warning for each statement "
+        "whose balances do not add up. Exit status: 0 parsed (warnings or not), "
         "1 refused (reason on stderr), 2 usage.",
     )
     p.add_argument("file")
@@ -60,11 +61,18 @@ def _parse(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"file": args.file, "error": exc.as_dict()}, ensure_ascii=False))
         return 1
+    warnings = [w.as_dict() for s in statements for w in s.warnings]
     if args.json:
-        payload = {"file": args.file, "statements": [s.as_dict() for s in statements]}
+        payload = {
+            "file": args.file,
+            "statements": [s.as_dict() for s in statements],
+            "warnings": warnings,
+        }
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         _print_table(args.file, statements)
+        for warning in warnings:
+            print(f"warning: {warning['message']} at {warning['position']}")
     return 0
 
 
@@ -79,17 +87,22 @@ def _print_table(file: str, statements: list[Statement]) -> None:
             f"({data['opening_date'] or '-'})  closing {data['closing_balance'] or '-'} "
             f"({data['closing_date'] or '-'})  lines {len(statement.lines)}"
         )
+        for balance in data["balances"][1:]:  # a multi-currency account's other currencies
+            print(
+                f"  {balance['currency']}  opening {balance['opening_balance'] or '-'}  "
+                f"closing {balance['closing_balance'] or '-'}"
+            )
         if not statement.lines:
             continue
         print(
-            f"  {'booked':<10} {'value':<10} {'amount':>14} {'reference':<24} "
+            f"  {'booked':<10} {'value':<10} {'amount':>18} {'reference':<24} "
             f"{'counterparty':<28} remittance"
         )
         for line in data["lines"]:
             reference = line["end_to_end_id"] or line["bank_reference"]
             print(
                 f"  {line['booking_date'] or '-':<10} {line['value_date'] or '-':<10} "
-                f"{line['amount']:>14} {reference[:24]:<24} "
+                f"{line['amount'] + ' ' + line['currency']:>18} {reference[:24]:<24} "
                 f"{line['counterparty_name'][:28]:<28} "
                 f"{(line['remittance'] or line['creditor_reference'])[:60]}"
             )

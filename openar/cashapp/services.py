@@ -233,6 +233,8 @@ def statement_import(
     accounts = {norm_account(a.account_number): a for a in BankAccount.objects.all()}
     resolved: list[BankAccount] = []
     for st in statements:
+        for warning in st.unbalanced:  # parsers flag them; an import refuses them
+            raise StatementError(f"{warning.message}; nothing imported", position=warning.position)
         if st.extra.get("fragment"):
             raise StatementError(
                 f"{name}: statement {st.statement_id or '?'} is a fragment (no balances and no "

@@ -102,11 +102,27 @@ def test_malformed_file_exits_1_with_position(
     assert "malformed XML" in captured.err
 
 
-def test_unbalanced_real_file_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run("statement", "parse", str(CAMT / "test-camt053")) == 1
+def test_unbalanced_real_file_is_printed_with_a_warning(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run("statement", "parse", str(CAMT / "test-camt053")) == 0
     captured = capsys.readouterr()
-    assert captured.out == ""
-    assert "difference -434.16 EUR" in captured.err
+    assert captured.err == ""
+    assert "1234Test/1" in captured.out and "-754.25 EUR" in captured.out
+    (warning,) = [row for row in captured.out.splitlines() if row.startswith("warning: ")]
+    assert "does not balance in EUR" in warning and "difference -434.16 EUR" in warning
+    assert "/Document/BkToCstmrStmt/Stmt" in warning
+
+
+def test_unbalanced_real_file_json_has_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("statement", "parse", str(CAMT / "test-camt053"), "--json") == 0
+    out = json.loads(capsys.readouterr().out)
+    (warning,) = out["warnings"]
+    assert warning["code"] == "unbalanced"
+    assert warning["statement_id"] == "1234Test/1" and warning["currency"] == "EUR"
+    assert "difference -434.16 EUR" in warning["message"]
+    assert out["statements"][0]["warnings"] == [warning]
+    assert len(out["statements"][0]["lines"]) == 4
 
 
 def test_missing_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,21 +2,36 @@
 (statement) and camt.054 (debit/credit notification), any version ``001.NN``.
 
 The element names we read have kept their meaning from version 02 to 08; where v08 moved a
-name under ``Pty`` (``Dbtr/Pty/Nm``) both places are read. Mapping: docs/bank-statements.md."""
+name under ``Pty`` (``Dbtr/Pty/Nm``) both places are read. Version 01 (2007) names its message
+``BkToCstmrStmtV01`` (``...AcctRptV01``, ``...DbtCdtNtfctnV01``), puts ``TxDtls`` straight under
+``Ntry`` (no ``NtryDtls``), types a balance as ``Tp/Cd``, an account as ``Id/PrtryAcct/Id`` (or
+``BBAN``/``UPIC``), a creditor reference as ``CdtrRefInf/CdtrRef`` and a return reason as
+``RtrInf/RtrRsn/Cd``: both spellings are read. Mapping: docs/bank-statements.md.
+
+Lines keep their own currency (multi-currency accounts report several) and their exact amount
+(up to 5 fraction digits); balances are checked per currency, and a statement that does not add
+up is returned with an ``unbalanced`` warning rather than refused: the import decides."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from lxml import etree
 
-from openar.cashapp.domain import Statement, StatementError, StatementLine
-from openar.core.errors import ValidationError
-from openar.core.money import check_scale, is_currency
+from openar.cashapp.domain import (
+    Balance,
+    Statement,
+    StatementError,
+    StatementLine,
+    StatementWarning,
+    exact_amount,
+)
+from openar.core.money import is_currency
 
 FORMAT = "camt"
 
@@ -31,6 +46,12 @@ _CONTAINERS = {
 _AMOUNT = re.compile(r"^\d{1,18}(\.\d{1,5})?$")
 _OPENING_CODES = ("OPBD", "PRCD")
 _UNBOOKED = {"PDNG", "INFO", "FUTR"}
+# Account identification: v02+ ``IBAN`` / ``Othr/Id``; v01 ``IBAN`` / ``BBAN`` / ``UPIC`` /
+# ``PrtryAcct/Id``.
+_ACCOUNT_IDS = ("Id/IBAN", "Id/Othr/Id", "Id/BBAN", "Id/UPIC", "Id/PrtryAcct/Id")
+# A text field longer than this is hostile or broken (the longest ISO 20022 text is 500).
+MAX_TEXT = 10_000
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
 def sniff(head: bytes) -> bool:
@@ -40,8 +61,8 @@ def sniff(head: bytes) -> bool:
 def parse(data: bytes, *, name: str, check_balances: bool = True) -> list[Statement]:
     """Read every statement/report/notification in a camt file.
 
-    ``check_balances=False`` skips the opening + entries = closing check (for looking at a file a
-    bank got wrong; imports always check)."""
+    Each statement whose opening + booked entries differ from its closing balance (per
+    currency) carries an ``unbalanced`` warning; ``check_balances=False`` skips that check."""
     root = _load(data, name=name)
     match = _NAMESPACE.match(etree.QName(root).namespace or "")
     if match is None or etree.QName(root).localname != "Document":
@@ -52,11 +73,25 @@ def parse(data: bytes, *, name: str, check_balances: bool = True) -> list[Statem
     message, version = match.groups()
     reader = _Reader(ns=etree.QName(root).namespace or "", name=name)
     container_tag, statement_tag = _CONTAINERS[message]
-    container = reader.required(root, container_tag)
+    # Version 01 suffixes the version to the message element: BkToCstmrStmtV01.
+    container = reader.find(root, container_tag)
+    if container is None:
+        container = reader.find(root, f"{container_tag}V{version}")
+    if container is None:
+        reader.required(root, container_tag)  # raises, naming the path
     header_created = reader.datetime(reader.find(container, "GrpHdr/CreDtTm"))
     message_id = reader.text(container, "GrpHdr/MsgId")
+    elements = reader.findall(container, statement_tag)
+    if not elements:
+        kind = {"Stmt": "statement", "Rpt": "report", "Ntfctn": "notification"}[statement_tag]
+        raise StatementError(
+            f"{name}: the document has a group header but no {kind} "
+            f"({statement_tag}): nothing to read",
+            position=reader.where(container, statement_tag),
+            field=statement_tag,
+        )
     statements = []
-    for element in reader.findall(container, statement_tag):
+    for element in elements:
         statement = reader.statement(element, fmt=f"camt.{message}")
         statement.created_at = statement.created_at or header_created
         statement.extra.update(version=f"001.{version}", message_id=message_id, file=name)
@@ -67,6 +102,17 @@ def parse(data: bytes, *, name: str, check_balances: bool = True) -> list[Statem
 
 
 def _load(data: bytes, *, name: str) -> Any:
+    # A bank statement never declares a DTD: refusing one up front rules out entity expansion
+    # (billion laughs) and external entities whatever the XML library would do with them.
+    head_end = data.find(b"<Document")
+    doctype = _DOCTYPE.search(data, 0, head_end if head_end >= 0 else 65536)
+    if doctype is not None:
+        line = data.count(b"\n", 0, doctype.start()) + 1
+        raise StatementError(
+            f"{name}: XML document type declarations (<!DOCTYPE>, entities) are not allowed "
+            "in a bank statement",
+            position=f"line {line}",
+        )
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -75,26 +121,45 @@ def _load(data: bytes, *, name: str) -> Any:
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
         raise StatementError(
-            f"{name}: malformed XML: {exc.msg}", position=f"line {line}, column {column}"
+            f"{name}: malformed XML: {exc.msg.strip()}", position=f"line {line}, column {column}"
         ) from None
     if root is None:
         raise StatementError(f"{name}: empty XML document", position="line 1")
+    if root.getroottree().docinfo.doctype:
+        raise StatementError(
+            f"{name}: XML document type declarations (<!DOCTYPE>, entities) are not allowed "
+            "in a bank statement",
+            position="line 1",
+        )
     return root
 
 
 def _check_balance(statement: Statement, element: Any, reader: _Reader) -> None:
-    if statement.opening_balance is None or statement.closing_balance is None:
-        return
-    booked = statement.extra["booked_total"]
-    expected = statement.opening_balance + booked
-    if expected != statement.closing_balance:
-        difference = statement.closing_balance - expected
-        raise StatementError(
-            f"{reader.name}: statement {statement.statement_id} does not balance: opening "
-            f"{statement.opening_balance} + entries {booked} = {expected}, but closing is "
-            f"{statement.closing_balance} (difference {difference} {statement.currency})",
-            position=reader.where(element),
-            field="closing_balance",
+    """Opening + booked entries = closing, for every currency with both balances."""
+    booked: dict[str, Decimal] = statement.extra["booked_totals"]
+    for balance in statement.balances:
+        if balance.opening is None or balance.closing is None:
+            continue
+        entries = booked.get(balance.currency, Decimal(0))
+        expected = balance.opening + entries
+        if expected == balance.closing:
+            continue
+        difference = balance.closing - expected
+        ccy = balance.currency
+        statement.warnings.append(
+            StatementWarning(
+                code="unbalanced",
+                message=(
+                    f"{reader.name}: statement {statement.statement_id} does not balance in "
+                    f"{ccy}: opening {exact_amount(balance.opening, ccy)} + entries "
+                    f"{exact_amount(entries, ccy)} = {exact_amount(expected, ccy)}, but closing "
+                    f"is {exact_amount(balance.closing, ccy)} (difference "
+                    f"{exact_amount(difference, ccy)} {ccy})"
+                ),
+                position=reader.where(element),
+                statement_id=statement.statement_id,
+                currency=ccy,
+            )
         )
 
 
@@ -133,6 +198,16 @@ class _Reader:
         found = element.find(self._q(path))
         if found is None or found.text is None:
             return ""
+        return self._clean(found)
+
+    def _clean(self, found: Any) -> str:
+        if len(found.text) > MAX_TEXT:
+            raise StatementError(
+                f"{self.name}: {etree.QName(found).localname} is {len(found.text)} characters "
+                f"long (at most {MAX_TEXT} are read)",
+                position=self.where(found),
+                field=etree.QName(found).localname,
+            )
         return " ".join(found.text.split())
 
     def first_text(self, element: Any, *paths: str) -> str:
@@ -183,25 +258,26 @@ class _Reader:
 
     # -- values ---------------------------------------------------------------------------
     def amount(self, element: Any, path: str = "Amt") -> tuple[Decimal, str]:
-        """An ``Amt Ccy="EUR">12.30`` element: non-negative amount and its ISO 4217 currency."""
+        """An ``Amt Ccy="EUR">12.30`` element: non-negative amount and its ISO 4217 currency.
+
+        Kept exactly as written: ISO 20022 allows up to 5 fraction digits whatever the currency
+        (the receipt an import makes of it is rounded to the currency's minor units)."""
         found = self.required(element, path)
         text = (found.text or "").strip()
         if not _AMOUNT.match(text):
+            shown = text if len(text) <= 40 else f"{text[:40]}..."
             raise StatementError(
-                f"{self.name}: {text!r} is not an amount", position=self.where(found), field=path
+                f"{self.name}: {shown!r} is not an amount (at most 18 digits, 5 after the point)",
+                position=self.where(found),
+                field=path,
             )
         currency = (found.get("Ccy") or "").strip()
         self.check_currency(currency, found, path)
         try:
             value = Decimal(text)
-            check_scale(value, currency)
         except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
             raise StatementError(
                 f"{self.name}: {text!r} is not an amount", position=self.where(found), field=path
-            ) from None
-        except ValidationError as exc:
-            raise StatementError(
-                f"{self.name}: {exc.message}", position=self.where(found), field=path
             ) from None
         return value, currency
 
@@ -213,6 +289,7 @@ class _Reader:
                 field="currency",
             )
         if not is_currency(currency):
+            currency = currency if len(currency) <= 10 else f"{currency[:10]}..."
             raise StatementError(
                 f"{self.name}: unknown currency {currency!r} (expected an ISO 4217 code)",
                 position=self.where(element),
@@ -265,11 +342,11 @@ class _Reader:
     def statement(self, element: Any, *, fmt: str) -> Statement:
         statement_id = self.required_text(element, "Id")
         account_el = self.required(element, "Acct")
-        account = self.first_text(account_el, "Id/IBAN", "Id/Othr/Id")
+        account = self.first_text(account_el, *_ACCOUNT_IDS)
         if not account:
             raise StatementError(
                 f"{self.name}: statement {statement_id} has no account id (Acct/Id/IBAN or "
-                "Acct/Id/Othr/Id)",
+                "Acct/Id/Othr/Id; in version 01 also BBAN, UPIC or PrtryAcct/Id)",
                 position=self.where(account_el, "Id"),
                 field="account",
             )
@@ -284,21 +361,18 @@ class _Reader:
             created_at=self.datetime(self.find(element, "CreDtTm")),
         )
         self._balances(element, statement)
-        booked = Decimal(0)
+        # A multi-currency account reports entries in several currencies: each line keeps its
+        # own, and the balances are checked per currency.
+        booked: dict[str, Decimal] = defaultdict(Decimal)
         for entry in self.findall(element, "Ntry"):
             amount, entry_currency, lines = self.entry(entry)
             if not statement.currency:
                 statement.currency = entry_currency
-            elif entry_currency != statement.currency:
-                raise StatementError(
-                    f"{self.name}: entry in {entry_currency} on a {statement.currency} account",
-                    position=self.where(entry, "Amt"),
-                    field="currency",
-                )
             if lines[0].extra.get("status", "BOOK") not in _UNBOOKED:
-                booked += amount
+                booked[entry_currency] += amount
             statement.lines.extend(lines)
-        statement.extra["booked_total"] = booked
+        statement.extra["booked_totals"] = dict(booked)
+        statement.extra["booked_total"] = booked.get(statement.currency, Decimal(0))
         if not statement.currency:
             raise StatementError(
                 f"{self.name}: statement {statement_id} has no currency (Acct/Ccy) and no amounts",
@@ -308,31 +382,42 @@ class _Reader:
         return statement
 
     def _balances(self, element: Any, statement: Statement) -> None:
-        found: dict[str, tuple[Decimal, dt.date | None]] = {}
+        # currency -> balance code -> (signed amount, date); a multi-currency account reports
+        # an opening and a closing balance per currency.
+        found: dict[str, dict[str, tuple[Decimal, dt.date | None]]] = {}
         for balance in self.findall(element, "Bal"):
-            code = self.first_text(balance, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry")
+            code = self.first_text(
+                balance, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry", "Tp/Cd", "Tp/Prtry"
+            )
             if not code:
                 raise StatementError(
-                    f"{self.name}: balance without a type (Tp/CdOrPrtry/Cd)",
+                    f"{self.name}: balance without a type (Tp/CdOrPrtry/Cd, in version 01 Tp/Cd)",
                     position=self.where(balance, "Tp"),
                     field="Bal/Tp",
                 )
             value, currency = self.amount(balance)
             if not statement.currency:
                 statement.currency = currency
-            elif currency != statement.currency:
-                raise StatementError(
-                    f"{self.name}: {code} balance in {currency} on a {statement.currency} account",
-                    position=self.where(balance, "Amt"),
-                    field="currency",
+            found.setdefault(currency, {}).setdefault(
+                code, (value * self.sign(balance), self.date(balance, "Dt"))
+            )
+        for currency in sorted(found, key=lambda c: c != statement.currency):
+            codes = found[currency]
+            opening = next((codes[c] for c in _OPENING_CODES if c in codes), (None, None))
+            closing = codes.get("CLBD", (None, None))
+            statement.balances.append(
+                Balance(
+                    currency=currency,
+                    opening=opening[0],
+                    closing=closing[0],
+                    opening_date=opening[1],
+                    closing_date=closing[1],
                 )
-            found.setdefault(code, (value * self.sign(balance), self.date(balance, "Dt")))
-        for code in _OPENING_CODES:
-            if code in found:
-                statement.opening_balance, statement.opening_date = found[code]
-                break
-        if "CLBD" in found:
-            statement.closing_balance, statement.closing_date = found["CLBD"]
+            )
+        main = next((b for b in statement.balances if b.currency == statement.currency), None)
+        if main is not None:
+            statement.opening_balance, statement.opening_date = main.opening, main.opening_date
+            statement.closing_balance, statement.closing_date = main.closing, main.closing_date
 
     # -- entries --------------------------------------------------------------------------
     def entry(self, entry: Any) -> tuple[Decimal, str, list[StatementLine]]:
@@ -354,7 +439,9 @@ class _Reader:
         entry_code = self.transaction_code(entry)
         entry_info = self.text(entry, "AddtlNtryInf")
         entry_ref = self.text(entry, "AcctSvcrRef")
-        txs = [self.tx(tx, credit=sign > 0) for tx in self.findall(entry, "NtryDtls/TxDtls")]
+        # v02+: Ntry/NtryDtls/TxDtls; v01: Ntry/TxDtls
+        elements = self.findall(entry, "NtryDtls/TxDtls") + self.findall(entry, "TxDtls")
+        txs = [self.tx(tx, credit=sign > 0) for tx in elements]
 
         if len(txs) > 1 and self._splittable(txs, signed, currency, sign):
             lines = []
@@ -386,6 +473,10 @@ class _Reader:
         fields["transaction_code"] = entry_code or fields["transaction_code"]
         if len(txs) > 1:
             extra["unsplit_transactions"] = len(txs)
+            # The entry stays one line; every transaction's end-to-end id is kept with it.
+            ids = [tx.fields["end_to_end_id"] for tx in txs if tx.fields["end_to_end_id"]]
+            if ids:
+                extra["end_to_end_ids"] = ids
         line = StatementLine(**common, amount=signed, **fields, extra={**extra, **tx_extra})
         return signed, currency, [line]
 
@@ -437,24 +528,23 @@ class _Reader:
         end_to_end = self.text(tx, "Refs/EndToEndId")
         if end_to_end.upper() == "NOTPROVIDED":
             end_to_end = ""
-        unstructured = [
-            " ".join(el.text.split()) for el in self.findall(tx, "RmtInf/Ustrd") if el.text
-        ]
+        unstructured = [self._clean(el) for el in self.findall(tx, "RmtInf/Ustrd") if el.text]
         remittance = " ".join(part for part in unstructured if part)
         if not remittance:
             remittance = self.text(tx, "AddtlTxInf")
         references = [
-            " ".join(el.text.split())
-            for el in self.findall(tx, "RmtInf/Strd/CdtrRefInf/Ref")
+            self._clean(el)
+            for path in ("RmtInf/Strd/CdtrRefInf/Ref", "RmtInf/Strd/CdtrRefInf/CdtrRef")
+            for el in self.findall(tx, path)
             if el.text and el.text.strip()
         ]
         extra: dict[str, Any] = {}
-        for key, path in (
-            ("instruction_id", "Refs/InstrId"),
-            ("mandate_id", "Refs/MndtId"),
-            ("return_reason", "RtrInf/Rsn/Cd"),
+        for key, paths in (
+            ("instruction_id", ("Refs/InstrId",)),
+            ("mandate_id", ("Refs/MndtId",)),
+            ("return_reason", ("RtrInf/Rsn/Cd", "RtrInf/RtrRsn/Cd")),
         ):
-            value = self.text(tx, path)
+            value = self.first_text(tx, *paths)
             if value:
                 extra[key] = value
         result.fields = {
@@ -464,7 +554,7 @@ class _Reader:
                 tx, f"RltdPties/{party}/Nm", f"RltdPties/{party}/Pty/Nm"
             ),
             "counterparty_account": self.first_text(
-                tx, f"RltdPties/{account}/Id/IBAN", f"RltdPties/{account}/Id/Othr/Id"
+                tx, *(f"RltdPties/{account}/{path}" for path in _ACCOUNT_IDS)
             ),
             "remittance": remittance,
             "creditor_reference": " ".join(references),

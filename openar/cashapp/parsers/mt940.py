@@ -14,7 +14,13 @@ from typing import Any
 
 import mt940 as mt940_lib
 
-from openar.cashapp.domain import Statement, StatementError, StatementLine
+from openar.cashapp.domain import (
+    Balance,
+    Statement,
+    StatementError,
+    StatementLine,
+    StatementWarning,
+)
 from openar.core.money import is_currency
 
 FORMAT = "mt940"
@@ -98,8 +104,10 @@ def _date(value: Any) -> dt.date | None:
 
 
 def parse(data: bytes, *, name: str, check_balances: bool = True) -> list[Statement]:
-    """``check_balances=False`` reads statements whose balances do not add up or that lack their
-    closing balance (anonymised test files and tag snippets); imports always check."""
+    """A statement whose lines do not add up from opening to closing balance carries an
+    ``unbalanced`` warning (the import refuses it unless told to accept it).
+    ``check_balances=False`` skips that check and also reads statements that lack their closing
+    balance (anonymised test files and tag snippets)."""
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     return [
         _statement(chunk, first_line, name, check_balances) for first_line, chunk in _messages(text)
@@ -151,13 +159,22 @@ def _statement(chunk: str, first_line: int, name: str, check_balances: bool) -> 
             field="currency",
         )
     lines = [_line(transaction.data, currency) for transaction in transactions]
+    warnings: list[StatementWarning] = []
     if check_balances and opening is not None and closing is not None:
         total = opening + sum((line.amount for line in lines), Decimal(0))
         if total != closing:
-            raise StatementError(
-                f"{name}: opening balance {opening} plus lines {total - opening} is {total}, "
-                f"but the closing balance is {closing}",
-                position=f"line {_line_of(chunk, first_line, ':62')}",
+            warnings.append(
+                StatementWarning(
+                    code="unbalanced",
+                    message=(
+                        f"{name}: opening balance {opening} plus lines {total - opening} is "
+                        f"{total}, but the closing balance is {closing} (difference "
+                        f"{closing - total} {currency})"
+                    ),
+                    position=f"line {_line_of(chunk, first_line, ':62')}",
+                    statement_id=str(info.get("statement_number") or ""),
+                    currency=currency,
+                )
             )
     extra: dict[str, Any] = {
         "transaction_reference": info.get("transaction_reference") or "",
@@ -180,6 +197,10 @@ def _statement(chunk: str, first_line: int, name: str, check_balances: bool) -> 
         opening_date=opening_date,
         closing_date=closing_date,
         extra=extra,
+        balances=[Balance(currency, opening, closing, opening_date, closing_date)]
+        if currency and (opening is not None or closing is not None)
+        else [],
+        warnings=warnings,
     )
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +28,7 @@ from openar.activity.selectors import (
 from openar.activity.services import contact_record, promise_cancel, promise_record
 from openar.core import dates
 from openar.core.errors import OpenARError
-from openar.core.roles import Role, has_role
+from openar.core.roles import Role, has_role, role_required
 from openar.ledger.models import Customer
 
 PROMISES_PER_PAGE = 50
@@ -136,11 +135,9 @@ def _panel_form_submit(
     return _back_to_customer(customer)
 
 
-@login_required
+@role_required(*WRITE_ROLES)
 @require_POST
 def promise_record_view(request: HttpRequest, customer_ref: str) -> HttpResponse:
-    if not _can_write(request.user):
-        raise PermissionDenied
     customer = get_object_or_404(Customer, customer_ref=customer_ref)
     return _panel_form_submit(
         request,
@@ -161,11 +158,9 @@ def promise_record_view(request: HttpRequest, customer_ref: str) -> HttpResponse
     )
 
 
-@login_required
+@role_required(*WRITE_ROLES)
 @require_POST
 def contact_record_view(request: HttpRequest, customer_ref: str) -> HttpResponse:
-    if not _can_write(request.user):
-        raise PermissionDenied
     customer = get_object_or_404(Customer, customer_ref=customer_ref)
     return _panel_form_submit(
         request,
@@ -184,11 +179,9 @@ def contact_record_view(request: HttpRequest, customer_ref: str) -> HttpResponse
     )
 
 
-@login_required
+@role_required(*WRITE_ROLES)
 @require_POST
 def promise_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _can_write(request.user):
-        raise PermissionDenied
     promise = get_object_or_404(PromiseToPay.objects.select_related("customer"), pk=pk)
     try:
         promise_cancel(promise=promise, actor=request.user, reason=request.POST.get("reason", ""))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,20 +14,14 @@ from openar.comms.models import OutboxMessage
 from openar.comms.selectors import outbox_counts, outbox_list
 from openar.comms.services import outbox_cancel
 from openar.core.errors import OpenARError
-from openar.core.roles import Role, has_role
+from openar.core.roles import Role, role_required
 
 MESSAGES_PER_PAGE = 50
 ROLES = (Role.COLLECTOR, Role.MANAGER)
 
 
-def _check(request: HttpRequest) -> None:
-    if not has_role(request.user, *ROLES):
-        raise PermissionDenied
-
-
-@login_required
+@role_required(*ROLES)
 def outbox_view(request: HttpRequest) -> HttpResponse:
-    _check(request)
     form = OutboxFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     qs = outbox_list(
@@ -51,9 +43,8 @@ def outbox_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(*ROLES)
 def message_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _check(request)
     message = get_object_or_404(OutboxMessage.objects.select_related("customer"), pk=pk)
     template = (
         "comms/_preview.html"
@@ -63,10 +54,9 @@ def message_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"message": message})
 
 
-@login_required
+@role_required(*ROLES)
 @require_POST
 def message_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _check(request)
     message = get_object_or_404(OutboxMessage, pk=pk)
     try:
         outbox_cancel(message=message, actor=request.user)

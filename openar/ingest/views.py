@@ -9,32 +9,25 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from openar.core.errors import OpenARError
-from openar.core.roles import Role, has_role
+from openar.core.roles import Role, check_role, has_role, role_required
 from openar.ingest.choices import ImportFormat, ImportKind, ImportStatus
 from openar.ingest.forms import ImportUploadForm
 from openar.ingest.models import ImportBatch
 
 IMPORT_ROLES = (Role.MANAGER, Role.ADMIN, Role.CASHAPP, Role.CREDIT)
+IMPORT_DENIED = gettext_lazy("Importing needs the manager, credit, cash application or admin role.")
 SESSION_KEY = "openar_pending_imports"
 MAX_ERRORS_SHOWN = 200
 
 
 def can_import(user: Any) -> bool:
     return has_role(user, *IMPORT_ROLES)
-
-
-def _require_import_role(request: HttpRequest) -> None:
-    if not can_import(request.user):
-        raise PermissionDenied(
-            _("Importing needs the manager, credit, cash application or admin role.")
-        )
 
 
 def _safe_name(name: str) -> str:
@@ -96,7 +89,7 @@ def _context(summary: dict[str, Any], pending: dict[str, Any]) -> dict[str, Any]
 def import_list(request: HttpRequest) -> HttpResponse:
     allowed = can_import(request.user)
     if request.method == "POST":
-        _require_import_role(request)
+        check_role(request.user, *IMPORT_ROLES, message=IMPORT_DENIED)
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             return _preview(request, form)
@@ -141,10 +134,9 @@ def _preview(request: HttpRequest, form: ImportUploadForm) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(*IMPORT_ROLES, message=IMPORT_DENIED)
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
-    _require_import_role(request)
     token = request.POST.get("token", "")
     store = request.session.get(SESSION_KEY, {})
     pending = store.pop(token, None)

@@ -45,6 +45,7 @@ from openar.ledger.domain import (
     open_amount_as_of,
     parse_bucket_bounds,
 )
+from openar.ledger.hierarchy import customer_roots, customer_subtree_ids
 from openar.ledger.models import Application, Customer, Document, Entity, FxRate, Receipt
 
 UNASSIGNED = "unassigned"
@@ -226,48 +227,13 @@ def _apply_filters(qs: QuerySet, filters: AgingFilters | None, prefix: str) -> Q
     return qs
 
 
-def customer_roots() -> dict[int, int]:
-    """Map every customer id to the id of the top of its parent chain."""
-    parents = dict(Customer.objects.values_list("id", "parent_id"))
-    roots: dict[int, int] = {}
-    for cid in parents:
-        chain = []
-        node = cid
-        while node not in roots:
-            chain.append(node)
-            parent = parents.get(node)
-            if parent is None or parent in chain:  # top reached (cycles are refused on import)
-                root = node
-                break
-            node = parent
-        else:
-            root = roots[node]
-        for member in chain:
-            roots[member] = root
-    return roots
-
-
 def group_member_ids(customer_ref: str) -> list[int]:
     """The account and every account below it in the hierarchy."""
     try:
         top = Customer.objects.only("id").get(customer_ref=customer_ref)
     except Customer.DoesNotExist:
         raise NotFound(f"no customer {customer_ref!r}", field="group") from None
-    children: dict[int, list[int]] = defaultdict(list)
-    for cid, parent_id in Customer.objects.filter(parent__isnull=False).values_list(
-        "id", "parent_id"
-    ):
-        children[parent_id].append(cid)
-    members, stack = [], [top.id]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        members.append(node)
-        stack.extend(children.get(node, ()))
-    return members
+    return customer_subtree_ids([top.id])
 
 
 def _amount_field() -> DecimalField:

@@ -139,7 +139,7 @@ def load_history(
     from django.conf import settings
 
     from openar.activity.models import PromiseToPay
-    from openar.ledger.selectors import customer_roots
+    from openar.ledger.hierarchy import customer_roots
     from openar.risk.models import CreditRating
 
     reporting = (reporting_currency or settings.OPENAR_REPORTING_CURRENCY).upper()

@@ -20,8 +20,9 @@ from openar.activity.models import AccountEvent, ContactLog, PromiseToPay
 from openar.core.errors import NotFound
 from openar.core.money import ZERO, cross_rate, quantize
 from openar.core.roles import Role
+from openar.ledger.hierarchy import customer_roots
 from openar.ledger.models import Application, Customer, CustomerAging
-from openar.ledger.selectors import customer_roots, latest_rates
+from openar.ledger.selectors import latest_rates
 from openar.risk.models import CustomerScore
 from openar.risk.selectors import latest_scores
 from openar.strategy.models import Action

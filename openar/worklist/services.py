@@ -21,8 +21,8 @@ from openar.core.bulk import copy_rows
 from openar.core.dates import today
 from openar.core.errors import Conflict, NotFound, ValidationError
 from openar.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
+from openar.ledger.hierarchy import customer_roots
 from openar.ledger.models import Customer, Entity
-from openar.ledger.selectors import customer_roots
 from openar.strategy.models import Action
 from openar.worklist.choices import Slot
 from openar.worklist.domain import (

@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     every = ["generate", "import", "aging", *(name for name, _ in LATER_SCENARIOS)]
     wanted = args.scenarios.split(",") if args.scenarios else every
     scenarios = {s.strip() for s in wanted if s.strip()}
-    from openar.ledger.demo import GENERATOR_VERSION
+    from openar.demo.portfolio import GENERATOR_VERSION
 
     data_dir = (
         BENCH_DIR

@@ -23,8 +23,8 @@ RESULT_FILE = (
 
 
 def daily_cycle(*, as_of: dt.date) -> dict[str, Any]:
-    from openar.activity.demo import demo_activity
-    from openar.daily import run_daily
+    from openar.demo.activity import demo_activity
+    from openar.jobs.daily import run_daily
     from openar.strategy.models import Strategy
     from openar.strategy.services import strategies_load_defaults
 

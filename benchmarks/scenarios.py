@@ -25,7 +25,7 @@ def _django() -> None:
 
 def generate(*, customers: int, seed: int, as_of: dt.date, data_dir: Path) -> dict[str, Any]:
     """Write the portfolio files unless this N+seed+as_of is already on disk."""
-    from openar.ledger.demo import generate_files
+    from openar.demo.portfolio import generate_files
 
     marker = data_dir / MARKER
     if marker.exists():
@@ -57,8 +57,8 @@ def setup(*, data_dir: Path) -> dict[str, Any]:
     from django.core.management import call_command
 
     from openar.core.roles import ensure_role_groups
+    from openar.demo.portfolio import ENTITIES
     from openar.ingest.services import import_file
-    from openar.ledger.demo import ENTITIES
     from openar.ledger.services import entity_add
 
     started = time.perf_counter()

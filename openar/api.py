@@ -85,9 +85,9 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _add_routers() -> None:
     from openar.activity.api import router as activity_router
     from openar.cashapp.api import router as cashapp_router
-    from openar.core.api import router as jobs_router
     from openar.credit.api import router as credit_router
     from openar.ingest.api import router as ingest_router
+    from openar.jobs.api import router as jobs_router
     from openar.ledger.api import router as ledger_router
     from openar.risk.api import router as risk_router
     from openar.strategy.api import router as strategy_router

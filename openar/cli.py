@@ -18,6 +18,8 @@ from openar.core.errors import OpenARError, UsageError
 COMMAND_MODULES = [
     "openar.core.commands",
     "openar.ledger.commands",
+    "openar.jobs.commands",
+    "openar.demo.commands",
     "openar.ingest.commands",
     "openar.ingest.export_commands",
     "openar.api_auth.commands",

@@ -1,82 +1,10 @@
-"""Background tasks (``django.tasks``; ``openar serve`` starts a ``db_worker``).
+"""Old home of the background tasks, kept so queued rows still run after an upgrade.
 
-Like ``daily.py`` this module is a composition root: it may import every app. The UI starts the
-daily cycle with ``daily_job_start``; the worker runs ``run_daily_job``; the CLI runs the same
-``daily_job_execute`` in process, so every run shows on the job page.
+django-tasks-db stores each queued task by its import path; a daily job queued before the tasks
+moved to ``openar.jobs.tasks`` names ``openar.tasks.run_daily_job``. This alias lets a worker of
+the new version run it. New tasks are queued under ``openar.jobs.tasks``.
 """
 
-from __future__ import annotations
+from openar.jobs.tasks import run_daily_job
 
-import datetime as dt
-from typing import Any
-
-from django.db import transaction
-from django.tasks import task
-
-from openar.core.audit import audit_record
-from openar.core.errors import Conflict
-from openar.core.jobs import active_job, job_failed, job_finished, job_progress, job_started
-from openar.core.models import JobRun
-from openar.daily import STEPS, Progress, json_summary, run_daily
-
-DAILY = "daily"
-
-
-@transaction.atomic
-def daily_job_start(*, as_of: dt.date, actor: Any) -> JobRun:
-    """Queue a daily-cycle run for ``as_of``; refused while another daily run is in progress."""
-    running = active_job(DAILY)
-    if running is not None:
-        raise Conflict(
-            f"the daily cycle for {running.as_of} is already {running.status} (job {running.pk})",
-            code="job_running",
-        )
-    user = actor if getattr(actor, "pk", None) else None
-    job = JobRun.objects.create(kind=DAILY, as_of=as_of, started_by=user, steps_total=len(STEPS))
-    audit_record(
-        actor=actor,
-        action="job.start",
-        object_type="job",
-        object_id=job.pk,
-        summary=f"daily cycle for {as_of} queued",
-    )
-
-    def _enqueue() -> None:
-        result = run_daily_job.enqueue(job.pk)
-        JobRun.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
-
-    transaction.on_commit(_enqueue)
-    return job
-
-
-def daily_job_execute(job: JobRun, *, progress: Progress | None = None) -> dict[str, Any]:
-    """Run the daily cycle of ``job``, keeping its status and progress current."""
-    if job.as_of is None:
-        raise Conflict("a daily job needs an as-of date", field="as_of")
-    job_started(job, steps_total=len(STEPS))
-
-    def _progress(done: int, total: int, step: str) -> None:
-        job_progress(job, done=done, total=total, step=step)
-        if progress:
-            progress(done, total, step)
-
-    actor = job.started_by or "run-daily"
-    try:
-        result = run_daily(as_of=job.as_of, actor=actor, progress=_progress)
-    except Exception as exc:
-        job_failed(job, exc=exc)
-        raise
-    summary = json_summary(result) | {
-        "messages_queued": result["messages_queued"],
-        "customers_aged": result["customers_aged"],
-        "step_seconds": result["step_seconds"],
-    }
-    job_finished(job, result=summary)
-    return result
-
-
-@task()
-def run_daily_job(job_id: int) -> dict[str, Any]:
-    """Worker entry point: run the queued daily job ``job_id``."""
-    job = JobRun.objects.select_related("started_by").get(pk=job_id)
-    return json_summary(daily_job_execute(job))
+__all__ = ["run_daily_job"]

@@ -17,6 +17,6 @@ urlpatterns = [
     path("strategies/", include("openar.strategy.urls")),
     path("queue/", include("openar.worklist.urls")),
     path("outbox/", include("openar.comms.urls")),
-    path("jobs/", include("openar.core.urls")),
+    path("jobs/", include("openar.jobs.urls")),
     path("api/", include("openar.api_urls")),
 ]

@@ -6,7 +6,17 @@ import argparse
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Any
+
+# What ``openar serve`` prints once the server is about to start, given its URL. Apps above core
+# register here from ``AppConfig.ready()`` (the demo app prints the demo logins in demo mode).
+_SERVE_BANNERS: list[Callable[[str], None]] = []
+
+
+def register_serve_banner(banner: Callable[[str], None]) -> None:
+    if banner not in _SERVE_BANNERS:
+        _SERVE_BANNERS.append(banner)
 
 
 def register(sub: Any) -> None:
@@ -31,7 +41,6 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from django.conf import settings
     from django.core.management import call_command
 
     from openar.core.roles import ensure_role_groups
@@ -41,10 +50,8 @@ def _serve(args: argparse.Namespace) -> int:
     worker = None
     if not args.no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "openar.cli", "manage", "db_worker"])
-    if settings.OPENAR_DEMO_MODE:
-        from openar.ledger.demo_users import print_demo_logins
-
-        print_demo_logins(f"http://{args.host}:{args.port}/")
+    for banner in _SERVE_BANNERS:
+        banner(f"http://{args.host}:{args.port}/")
     try:
         call_command(
             "runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True

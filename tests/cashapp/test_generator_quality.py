@@ -12,7 +12,7 @@ from openar.cashapp.parsers import parse_file
 from openar.cashapp.services import lines_match, statement_import
 from openar.demo import bank_statements as generator
 from openar.demo.bank_statements import demo_statements_load
-from openar.ledger.demo import demo_data
+from openar.demo.portfolio import demo_data
 
 AS_OF = dt.date(2026, 6, 30)
 

@@ -30,7 +30,7 @@ def test_erp_formatting_helpers():
 
 @pytest.fixture
 def demo_ledger(db, tmp_path) -> dict:
-    from openar.ledger.demo import demo_data
+    from openar.demo.portfolio import demo_data
 
     return demo_data(
         customers=40,
@@ -97,7 +97,7 @@ def test_openar_items_export_matches_the_generated_file(demo_ledger, tmp_path):
 
 def _fresh_ledger_with_masters(tmp_path: Path) -> None:
     """Keep customers and rates on file, wipe the ledger, and load them back (no items)."""
-    from openar.ledger.demo import ENTITIES, _reset_ledger
+    from openar.demo.portfolio import ENTITIES, _reset_ledger
     from openar.ledger.services import entity_add
 
     exports.export_customers(tmp_path / "customers.csv")

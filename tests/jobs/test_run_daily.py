@@ -13,7 +13,7 @@ from openar.activity.services import promise_record
 from openar.cli import main
 from openar.comms.models import OutboxMessage
 from openar.core.models import JobRun
-from openar.daily import JSON_KEYS, run_daily
+from openar.jobs.daily import JSON_KEYS, run_daily
 from openar.strategy.models import Action
 from tests.factories import BASE_DATE
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from openar.daily import PHASES, STEPS, run_daily
+from openar.jobs.daily import PHASES, STEPS, run_daily
 from openar.strategy.models import Action
 from tests.factories import BASE_DATE
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from openar.core.errors import Conflict
 from openar.core.models import JobRun
-from openar.daily import JSON_KEYS
-from openar.tasks import daily_job_start, run_daily_job
+from openar.jobs.daily import JSON_KEYS
+from openar.jobs.tasks import daily_job_start, run_daily_job
 from tests.factories import BASE_DATE, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,12 +66,12 @@ def test_start_queues_a_job_and_the_task_runs_it(
 
 
 def test_failed_step_marks_the_job_failed(portfolio, monkeypatch):
-    import openar.daily
+    import openar.jobs.daily
 
     def boom(as_of, actor, out):
         raise RuntimeError("outbox is on fire")
 
-    monkeypatch.setitem(openar.daily._RUNNERS, "outbox", boom)
+    monkeypatch.setitem(openar.jobs.daily._RUNNERS, "outbox", boom)
     job = JobRun.objects.create(kind="daily", as_of=BASE_DATE)
     with pytest.raises(RuntimeError):
         run_daily_job.call(job.pk)
@@ -118,3 +118,19 @@ def test_api_jobs_need_a_manager(client):
     client.force_login(UserFactory(username="c", roles=["collector"]))
     response = client.post("/api/jobs/daily", {}, content_type="application/json")
     assert response.status_code == 403
+
+
+def test_a_run_queued_under_the_old_task_path_still_runs(
+    portfolio, django_capture_on_commit_callbacks
+):
+    """Rows queued before the tasks moved to openar.jobs name ``openar.tasks.run_daily_job``."""
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = daily_job_start(as_of=BASE_DATE, actor="test")
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "openar.jobs.tasks.run_daily_job"
+    queued.task_path = "openar.tasks.run_daily_job"
+    queued.save(update_fields=["task_path"])
+    queued.refresh_from_db()
+    assert queued.task.func(job.pk)["as_of"] == BASE_DATE.isoformat()

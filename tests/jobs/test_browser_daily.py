@@ -8,7 +8,7 @@ import os
 import pytest
 
 from openar.core.models import JobRun
-from openar.tasks import run_daily_job
+from openar.jobs.tasks import run_daily_job
 from tests.factories import UserFactory
 from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 

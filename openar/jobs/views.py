@@ -14,6 +14,7 @@ from openar.core import dates
 from openar.core.errors import OpenARError
 from openar.core.models import JobRun
 from openar.core.roles import Role, has_role
+from openar.jobs.tasks import daily_job_start
 
 JOBS_SHOWN = 30
 
@@ -37,15 +38,15 @@ def job_list_view(request: HttpRequest) -> HttpResponse:
         "default_as_of": dates.today(),
     }
     if _is_htmx(request) and request.GET.get("partial"):
-        return render(request, "core/jobs/_job_table.html", context)
-    return render(request, "core/jobs/job_list.html", context)
+        return render(request, "jobs/_job_table.html", context)
+    return render(request, "jobs/job_list.html", context)
 
 
 @login_required
 def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     job = get_object_or_404(JobRun.objects.select_related("started_by"), pk=pk)
-    template = "core/jobs/_job_detail.html" if _is_htmx(request) else "core/jobs/job_detail.html"
+    template = "jobs/_job_detail.html" if _is_htmx(request) else "jobs/job_detail.html"
     return render(request, template, {"job": job})
 
 
@@ -53,8 +54,6 @@ def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def job_start_view(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    # The job modules are the composition root (they import every app): imported at call time.
-    from openar.tasks import daily_job_start
 
     try:
         as_of = dates.parse_iso_date(request.POST.get("as_of", ""), field="as_of")

@@ -14,6 +14,7 @@ from openar.core.errors import NotFound, PermissionDenied
 from openar.core.models import JobRun
 from openar.core.roles import Role, has_role
 from openar.core.schemas import ERRORS
+from openar.jobs.tasks import daily_job_start
 
 router = Router(tags=["jobs"])
 
@@ -52,8 +53,6 @@ def _job(job: JobRun) -> dict[str, Any]:
 def daily_start(request: HttpRequest, payload: DailyIn) -> Status[dict[str, Any]]:
     """Queue a daily-cycle run for the task worker; 409 while another one is queued or running."""
     user = _manager(request)
-    # The task module is a composition root (it imports every app): imported at call time.
-    from openar.tasks import daily_job_start
 
     return Status(202, _job(daily_job_start(as_of=payload.as_of or today(), actor=user)))
 

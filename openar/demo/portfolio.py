@@ -729,8 +729,8 @@ def load_files(summary: dict[str, Any], *, as_of: dt.date, reset: bool) -> dict[
     from django.db import transaction
 
     from openar.core.errors import OpenARError
+    from openar.demo.users import ensure_demo_users
     from openar.ingest.services import import_file
-    from openar.ledger.demo_users import ensure_demo_users
     from openar.ledger.models import Entity
     from openar.ledger.services import aging_refresh, entity_add
 

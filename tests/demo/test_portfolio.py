@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from openar.ledger.demo import FILES, OPEN_ITEMS_FILE, demo_data, generate_files
+from openar.demo.portfolio import FILES, OPEN_ITEMS_FILE, demo_data, generate_files
 
 AS_OF = dt.date(2026, 6, 30)
 CUSTOMERS = 60
@@ -230,7 +230,7 @@ def test_demo_users_are_idempotent_and_printed(capsys):
     from django.contrib.auth import get_user_model
 
     from openar.core.roles import has_role
-    from openar.ledger.demo_users import ensure_demo_users, print_demo_logins
+    from openar.demo.users import ensure_demo_users, print_demo_logins
 
     first = ensure_demo_users(3)
     second = ensure_demo_users(3)
@@ -252,3 +252,18 @@ def test_demo_users_are_idempotent_and_printed(capsys):
     assert "collector1 .. collector3" in out
     for name in ("admin", "manager", "research", "cashapp", "credit"):
         assert name in out
+
+
+@pytest.mark.django_db
+def test_serve_prints_the_demo_logins_only_in_demo_mode(capsys, settings):
+    """`openar serve` runs the banners apps register; the demo's lists the logins in demo mode."""
+    from openar.core.commands import _SERVE_BANNERS
+    from openar.demo.apps import _demo_logins_banner
+
+    assert _demo_logins_banner in _SERVE_BANNERS
+    settings.OPENAR_DEMO_MODE = False
+    _demo_logins_banner("http://127.0.0.1:8000/")
+    assert capsys.readouterr().out == ""
+    settings.OPENAR_DEMO_MODE = True
+    _demo_logins_banner("http://127.0.0.1:8000/")
+    assert "OpenAR demo: http://127.0.0.1:8000/" in capsys.readouterr().out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openar.core import views
+from openar.jobs import views
 
 app_name = "jobs"
 urlpatterns = [

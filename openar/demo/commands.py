@@ -59,8 +59,8 @@ def _demo_data(args: argparse.Namespace) -> int:
 def _demo_extras(*, as_of, seed: int) -> dict[str, Any]:
     """What the demo needs beyond the ledger: the default strategies, switched on, and a history
     of promises and calls consistent with the portfolio."""
-    from openar.demo.bank_statements import demo_statements_load
     from openar.demo.activity import demo_activity
+    from openar.demo.bank_statements import demo_statements_load
     from openar.strategy.models import Strategy
     from openar.strategy.services import (
         DEFAULTS_FILE,

@@ -44,16 +44,6 @@ ROOT_RANK = len(LAYERS)  # openar.cli, openar.urls, openar.api, openar.settings,
 # Known violations that other open work removes; each entry is (importing module, imported
 # module). The list may only shrink: an entry that no longer occurs fails the test below.
 ALLOWED: set[tuple[str, str]] = {
-    # `UsageError` moves from openar.cli into core (issue 9, section 4).
-    ("openar.cashapp.commands", "openar.cli"),
-    ("openar.cashapp.layout_commands", "openar.cli"),
-    ("openar.demo.commands", "openar.cli"),
-    ("openar.ingest.commands", "openar.cli"),
-    ("openar.ingest.export_commands", "openar.cli"),
-    ("openar.ledger.commands", "openar.cli"),
-    ("openar.risk.commands", "openar.cli"),
-    ("openar.strategy.commands", "openar.cli"),
-    ("openar.worklist.commands", "openar.cli"),
     # `openar import statement` and `openar export applications FILE` are parsed by ingest and
     # handed to cash application; cashapp should register its kinds with ingest's commands.
     ("openar.ingest.commands", "openar.cashapp.commands"),

@@ -10,8 +10,17 @@ from openar.cashapp.models import BankAccount, BankLayout, CustomerAlias, PayerA
 
 @admin.register(BankAccount)
 class BankAccountAdmin(admin.ModelAdmin):
-    list_display = ("account_number", "name", "entity", "currency", "bank_name", "active")
-    list_filter = ("entity", "currency", "active")
+    list_display = (
+        "account_number",
+        "name",
+        "entity",
+        "currency",
+        "currencies",
+        "accept_unbalanced",
+        "bank_name",
+        "active",
+    )
+    list_filter = ("entity", "currency", "accept_unbalanced", "active")
     search_fields = ("account_number", "name", "bank_name")
 
 

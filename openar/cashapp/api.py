@@ -36,16 +36,26 @@ def _user(request: HttpRequest) -> Any:
     summary="Import a bank statement file",
 )
 def statement_upload(
-    request: HttpRequest, file: File[UploadedFile], format: str = "auto", layout: str | None = None
+    request: HttpRequest,
+    file: File[UploadedFile],
+    format: str = "auto",
+    layout: str | None = None,
+    accept_unbalanced: bool = False,
 ) -> dict[str, Any]:
     """As `openar import statement`: credits become receipts; 400 for a file that does not
-    parse or balance or is for an account we do not have, 409 for a file imported before."""
+    parse or balance (unless ``accept_unbalanced``) or is for an account we do not have, 409 for
+    a file imported before."""
     from openar.cashapp.services import statement_import
 
     user = _user(request)
     data = b"".join(file.chunks())
     return statement_import(
-        data=data, name=file.name or "statement", fmt=format, layout=layout, actor=user
+        data=data,
+        name=file.name or "statement",
+        fmt=format,
+        layout=layout,
+        accept_unbalanced=accept_unbalanced,
+        actor=user,
     ).as_dict()
 
 

@@ -121,11 +121,35 @@ def register_cashapp(sub: Any) -> None:
     add = acc.add_parser("add", help="register a bank account (statements for it can be imported)")
     add.add_argument("account_number", help="IBAN or account number as the bank writes it")
     add.add_argument("--entity", required=True, help="entity code that owns the account")
-    add.add_argument("--currency", required=True)
+    add.add_argument("--currency", required=True, help="the account's main currency")
     add.add_argument("--name", default="")
     add.add_argument("--bank", default="", help="bank name")
     add.add_argument("--bic", default="")
+    add.add_argument(
+        "--currencies",
+        default="",
+        metavar="CCY,CCY",
+        help="a multi-currency account: the other currencies it holds (e.g. SEK,EUR)",
+    )
+    add.add_argument(
+        "--accept-unbalanced",
+        action="store_true",
+        help="import this account's statements even when their balances do not add up",
+    )
     add.set_defaults(handler=_account_add)
+    change = acc.add_parser(
+        "set",
+        help="change a bank account's currencies or its unbalanced-statement setting",
+        description="Change a registered bank account. Exit status: 0 done, 1 refused, 2 usage.",
+    )
+    change.add_argument("account_number")
+    change.add_argument(
+        "--currencies", metavar="CCY,CCY", help="the other currencies it holds ('' for none)"
+    )
+    unbalanced = change.add_mutually_exclusive_group()
+    unbalanced.add_argument("--accept-unbalanced", dest="accept_unbalanced", action="store_true")
+    unbalanced.add_argument("--refuse-unbalanced", dest="accept_unbalanced", action="store_false")
+    change.set_defaults(handler=_account_set, accept_unbalanced=None)
     listing = acc.add_parser("list", help="list registered bank accounts")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_account_list)
@@ -146,6 +170,10 @@ def register_cashapp(sub: Any) -> None:
     layout_commands.register(actions)
 
 
+def _currency_list(text: str) -> list[str]:
+    return [c.strip().upper() for c in text.replace(";", ",").split(",") if c.strip()]
+
+
 def _account_add(args: argparse.Namespace) -> int:
     from openar.cashapp.services import bank_account_add
 
@@ -156,16 +184,43 @@ def _account_add(args: argparse.Namespace) -> int:
         currency=args.currency,
         bank_name=args.bank,
         bic=args.bic,
+        currencies=_currency_list(args.currencies),
+        accept_unbalanced=args.accept_unbalanced,
         actor="cli",
     )
-    print(f"bank account {account.account_number} ({account.currency}) added to {args.entity}")
+    currencies = ", ".join(account.allowed_currencies)
+    print(f"bank account {account.account_number} ({currencies}) added to {args.entity}")
+    return 0
+
+
+def _account_set(args: argparse.Namespace) -> int:
+    from openar.cashapp.services import bank_account_update
+    from openar.core.errors import OpenARError
+
+    if args.currencies is None and args.accept_unbalanced is None:
+        raise UsageError("nothing to change: give --currencies and/or --accept-unbalanced")
+    try:
+        account = bank_account_update(
+            account=args.account_number,
+            currencies=None if args.currencies is None else _currency_list(args.currencies),
+            accept_unbalanced=args.accept_unbalanced,
+            actor="cli",
+        )
+    except OpenARError as exc:
+        print(f"openar: error: {exc.message}", file=sys.stderr)
+        return 1
+    state = "accepted" if account.accept_unbalanced else "refused"
+    print(
+        f"bank account {account.account_number}: currencies "
+        f"{', '.join(account.allowed_currencies)}; unbalanced statements {state}"
+    )
     return 0
 
 
 def _account_list(args: argparse.Namespace) -> int:
     from openar.cashapp.models import BankAccount
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "account": a.account_number,
             "entity": a.entity.code,
@@ -173,6 +228,8 @@ def _account_list(args: argparse.Namespace) -> int:
             "name": a.name,
             "bank": a.bank_name,
             "active": a.active,
+            "currencies": a.allowed_currencies,
+            "accept_unbalanced": a.accept_unbalanced,
         }
         for a in BankAccount.objects.select_related("entity").order_by("account_number")
     ]
@@ -181,7 +238,13 @@ def _account_list(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             state = "" if r["active"] else " (inactive)"
-            print(f"{r['account']:<34} {r['entity']:<6} {r['currency']} {r['name']}{state}")
+            others = ",".join(r["currencies"][1:])
+            others = f" (+{others})" if others else ""
+            flag = " [accepts unbalanced]" if r["accept_unbalanced"] else ""
+            print(
+                f"{r['account']:<34} {r['entity']:<6} {r['currency']}{others} "
+                f"{r['name']}{state}{flag}"
+            )
     return 0
 
 
@@ -242,7 +305,13 @@ def import_statement(args: argparse.Namespace) -> int:
             f"--format {fmt} is not a statement format (auto, {', '.join(formats())}, csv)"
         )
     try:
-        summary = statement_import(path=path, fmt=fmt, layout=args.layout, actor="cli")
+        summary = statement_import(
+            path=path,
+            fmt=fmt,
+            layout=args.layout,
+            accept_unbalanced=getattr(args, "accept_unbalanced", False),
+            actor="cli",
+        )
     except OpenARError as exc:
         if args.json:
             print(json.dumps({"file": args.file, "status": "rejected", "error": exc.as_dict()}))
@@ -261,5 +330,7 @@ def import_statement(args: argparse.Namespace) -> int:
     )
     if data["bounced"]:
         print(f"  {data['bounced']} debit(s) return earlier payments (payment_bounced recorded)")
+    for warning in data["warnings"]:
+        print(f"  warning: {warning['message']} (imported as the bank sent it)")
     print("  next: openar cashapp match")
     return 0

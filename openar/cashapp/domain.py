@@ -50,6 +50,7 @@ class StatementWarning:
     position: str = ""
     statement_id: str = ""
     currency: str = ""
+    difference: str = ""  # closing minus (opening + entries), exact decimal string
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -58,6 +59,7 @@ class StatementWarning:
             "position": self.position,
             "statement_id": self.statement_id,
             "currency": self.currency,
+            "difference": self.difference,
         }
 
 

@@ -35,6 +35,9 @@ class StatementUploadForm(forms.Form):
     match_now = forms.BooleanField(
         label=_("Match the new lines right away"), required=False, initial=True
     )
+    accept_unbalanced = forms.BooleanField(
+        label=_("Import even if the balances do not add up"), required=False, initial=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

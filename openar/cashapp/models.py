@@ -16,9 +16,27 @@ from django.db.models import Q
 from openar.cashapp.choices import METHOD_LABELS, ApplicationMode, LineStatus
 from openar.core.fields import AmountField
 
+# ISO 20022 amounts have up to 5 fraction digits (18 digits in all): statement lines and
+# balances keep them exactly; the receipt made of a line is rounded to the currency
+# (docs/cash-application.md).
+STATEMENT_AMOUNT_MAX_DIGITS = 23
+STATEMENT_AMOUNT_DECIMAL_PLACES = 5
+
+
+def StatementAmountField(**kwargs):
+    return models.DecimalField(
+        max_digits=STATEMENT_AMOUNT_MAX_DIGITS,
+        decimal_places=STATEMENT_AMOUNT_DECIMAL_PLACES,
+        **kwargs,
+    )
+
 
 class BankAccount(models.Model):
-    """One of our own bank accounts: statements for an account we don't know are refused."""
+    """One of our own bank accounts: statements for an account we don't know are refused.
+
+    ``currency`` is the account's main currency; ``currencies`` lists the other currencies a
+    multi-currency account holds (lines and balances in any other currency are refused), and
+    ``accept_unbalanced`` imports statements whose balances do not add up, with a warning."""
 
     entity = models.ForeignKey(
         "ledger.Entity", on_delete=models.PROTECT, related_name="bank_accounts"
@@ -28,11 +46,18 @@ class BankAccount(models.Model):
     account_number = models.CharField(max_length=64, unique=True)  # IBAN or local number, no spaces
     bic = models.CharField(max_length=11, blank=True)
     currency = models.CharField(max_length=3)
+    currencies = models.JSONField(default=list, blank=True)  # ["SEK", "EUR"]: the other ones
+    accept_unbalanced = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.name} {self.account_number}"
+
+    @property
+    def allowed_currencies(self) -> list[str]:
+        """The main currency first, then the others of a multi-currency account."""
+        return [self.currency, *(c for c in self.currencies or [] if c != self.currency)]
 
 
 class BankLayout(models.Model):
@@ -69,9 +94,15 @@ class StatementFile(models.Model):
     filename = models.CharField(max_length=255)
     file_format = models.CharField(max_length=10)
     statement_id = models.CharField(max_length=80, blank=True)  # the bank's id for the statement
-    opening_balance = AmountField(null=True, blank=True)
-    closing_balance = AmountField(null=True, blank=True)
+    opening_balance = StatementAmountField(null=True, blank=True)
+    closing_balance = StatementAmountField(null=True, blank=True)
     currency = models.CharField(max_length=3)
+    # Per currency, for a multi-currency statement: [{"currency", "opening_balance",
+    # "closing_balance", "opening_date", "closing_date"}], amounts as exact decimal strings.
+    balances = models.JSONField(default=list, blank=True)
+    # What the parser warned about and the import accepted: [{"code": "unbalanced",
+    # "message", "position", "statement_id", "currency"}].
+    warnings = models.JSONField(default=list, blank=True)
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
     line_count = models.PositiveIntegerField(default=0)
@@ -89,8 +120,8 @@ class StatementLine(models.Model):
     line_no = models.PositiveIntegerField()
     booking_date = models.DateField(null=True, blank=True)
     value_date = models.DateField(null=True, blank=True)
-    amount = AmountField()  # signed: credits positive
-    currency = models.CharField(max_length=3)
+    amount = StatementAmountField()  # signed: credits positive; exactly as the bank wrote it
+    currency = models.CharField(max_length=3)  # the line's own (multi-currency accounts)
     bank_reference = models.CharField(max_length=120, blank=True)
     end_to_end_id = models.CharField(max_length=120, blank=True)
     counterparty_name = models.CharField(max_length=200, blank=True)

@@ -30,6 +30,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--layout", help="statement: saved CSV/XLSX bank layout code")
     p.add_argument(
+        "--accept-unbalanced",
+        action="store_true",
+        help="statement: import statements whose balances do not add up (stored with a warning)",
+    )
+    p.add_argument(
         "--partial", action="store_true", help="load the good rows; write rejected rows to a file"
     )
     p.add_argument("--rejects", help="rejects file (default: FILE.rejects.csv)")
@@ -55,8 +60,10 @@ def _import(args: argparse.Namespace) -> int:
         from openar.cashapp.commands import import_statement
 
         return import_statement(args)
-    if args.format in STATEMENT_FORMATS or args.layout:
-        raise UsageError(f"--format {args.format} / --layout apply to statements only")
+    if args.format in STATEMENT_FORMATS or args.layout or args.accept_unbalanced:
+        raise UsageError(
+            f"--format {args.format} / --layout / --accept-unbalanced apply to statements only"
+        )
     if args.rejects and not args.partial:
         raise UsageError("--rejects only makes sense with --partial")
     if not Path(args.file).is_file():

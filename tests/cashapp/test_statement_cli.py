@@ -121,6 +121,7 @@ def test_unbalanced_real_file_json_has_warnings(capsys: pytest.CaptureFixture[st
     assert warning["code"] == "unbalanced"
     assert warning["statement_id"] == "1234Test/1" and warning["currency"] == "EUR"
     assert "difference -434.16 EUR" in warning["message"]
+    assert warning["difference"] == "-434.16"
     assert out["statements"][0]["warnings"] == [warning]
     assert len(out["statements"][0]["lines"]) == 4
 

@@ -159,6 +159,7 @@ def _check_balance(statement: Statement, element: Any, reader: _Reader) -> None:
                 position=reader.where(element),
                 statement_id=statement.statement_id,
                 currency=ccy,
+                difference=exact_amount(difference, ccy),
             )
         )
 

@@ -174,6 +174,7 @@ def _statement(chunk: str, first_line: int, name: str, check_balances: bool) -> 
                     position=f"line {_line_of(chunk, first_line, ':62')}",
                     statement_id=str(info.get("statement_number") or ""),
                     currency=currency,
+                    difference=f"{closing - total:f}",
                 )
             )
     extra: dict[str, Any] = {

@@ -21,7 +21,12 @@ from openar.cashapp.services.review import (
     line_mark_unidentified,
     line_put_on_account,
 )
-from openar.cashapp.services.statements import ImportSummary, bank_account_add, statement_import
+from openar.cashapp.services.statements import (
+    ImportSummary,
+    bank_account_add,
+    bank_account_update,
+    statement_import,
+)
 
 __all__ = [
     "CHUNK",
@@ -29,6 +34,7 @@ __all__ = [
     "ImportSummary",
     "MatchSummary",
     "bank_account_add",
+    "bank_account_update",
     "cashapp_data_reset",
     "line_apply",
     "line_assign_customer",

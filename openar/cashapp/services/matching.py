@@ -219,7 +219,7 @@ def lines_match(
         )
         facts = matching.LineFacts(
             id=line.pk,
-            amount=line.amount,
+            amount=receipt.amount,  # in minor units; the line keeps the bank's exact amount
             currency=line.currency,
             entity_id=line.statement.bank_account.entity_id,
             date=receipt.receipt_date,

@@ -293,7 +293,7 @@ def _reproposals(row: StatementLine, payer: Customer) -> None:
     index = match_index(entity_ids=[payer.entity_id], currencies=[row.currency])
     facts = matching.LineFacts(
         id=row.pk,
-        amount=row.amount,
+        amount=receipt.amount,  # in minor units; the line keeps the bank's exact amount
         currency=row.currency,
         entity_id=payer.entity_id,
         date=receipt.receipt_date,

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +22,7 @@ from openar.cashapp.models import BankAccount, BankLayout, StatementFile, Statem
 from openar.cashapp.services.common import CHUNK, norm_account
 from openar.core.audit import audit_record
 from openar.core.errors import Conflict, NotFound, ValidationError
-from openar.core.money import ZERO, format_amount, is_currency, minor_units
+from openar.core.money import ZERO, format_amount, is_currency, minor_units, quantize
 from openar.ledger.models import Customer, Entity, Receipt
 
 
@@ -36,8 +37,13 @@ def bank_account_add(
     actor: Any,
     bank_name: str = "",
     bic: str = "",
+    currencies: Sequence[str] = (),
+    accept_unbalanced: bool = False,
 ) -> BankAccount:
-    """Register one of our own bank accounts so its statements can be imported."""
+    """Register one of our own bank accounts so its statements can be imported.
+
+    ``currencies``: the other currencies of a multi-currency account; ``accept_unbalanced``:
+    import its statements even when their balances do not add up (with a warning)."""
     if isinstance(entity, str):
         try:
             entity = Entity.objects.get(code=entity)
@@ -48,6 +54,7 @@ def bank_account_add(
         raise ValidationError("a bank account needs an account number or IBAN", field="account")
     currency = currency.strip().upper()
     minor_units(currency)
+    others = _other_currencies(currencies, main=currency)
     if BankAccount.objects.filter(account_number=number).exists():
         raise Conflict(f"bank account {number} is already registered", field="account")
     account = BankAccount.objects.create(
@@ -55,6 +62,8 @@ def bank_account_add(
         account_number=number,
         name=name.strip() or number,
         currency=currency,
+        currencies=others,
+        accept_unbalanced=accept_unbalanced,
         bank_name=bank_name.strip(),
         bic=bic.strip().upper(),
     )
@@ -64,8 +73,73 @@ def bank_account_add(
         object_type="bank_account",
         object_id=account.pk,
         summary=f"{entity.code} {number} {currency}",
-        after={"entity": entity.code, "account": number, "currency": currency, "name": name},
+        after={
+            "entity": entity.code,
+            "account": number,
+            "currency": currency,
+            "currencies": others,
+            "accept_unbalanced": accept_unbalanced,
+            "name": name,
+        },
     )
+    return account
+
+
+def _other_currencies(codes: Iterable[str], *, main: str) -> list[str]:
+    """The other currencies of a multi-currency account: ISO 4217, upper case, once each."""
+    found: list[str] = []
+    for raw in codes:
+        code = raw.strip().upper()
+        if not is_currency(code):
+            raise ValidationError(
+                f"unknown currency {raw!r} (expected an ISO 4217 code such as SEK)",
+                code="unknown_currency",
+                field="currencies",
+            )
+        if code != main and code not in found:
+            found.append(code)
+    return sorted(found)
+
+
+@transaction.atomic
+def bank_account_update(
+    *,
+    account: BankAccount | str,
+    actor: Any,
+    currencies: Sequence[str] | None = None,
+    accept_unbalanced: bool | None = None,
+) -> BankAccount:
+    """Change the other currencies of a bank account and whether its unbalanced statements are
+    imported; ``None`` leaves a setting as it is."""
+    if isinstance(account, str):
+        number = norm_account(account)
+        found = BankAccount.objects.select_for_update().filter(account_number=number).first()
+        if found is None:
+            raise NotFound(f"no bank account {number}", field="account")
+        account = found
+    before = {
+        "currencies": list(account.currencies),
+        "accept_unbalanced": account.accept_unbalanced,
+    }
+    if currencies is not None:
+        account.currencies = _other_currencies(currencies, main=account.currency)
+    if accept_unbalanced is not None:
+        account.accept_unbalanced = accept_unbalanced
+    after = {
+        "currencies": list(account.currencies),
+        "accept_unbalanced": account.accept_unbalanced,
+    }
+    if after != before:
+        account.save(update_fields=["currencies", "accept_unbalanced"])
+        audit_record(
+            actor=actor,
+            action="bank_account.update",
+            object_type="bank_account",
+            object_id=account.pk,
+            summary=f"{account.account_number}: {after}",
+            before=before,
+            after=after,
+        )
     return account
 
 
@@ -85,6 +159,7 @@ class ImportSummary:
     debit_totals: dict[str, Decimal] = field(default_factory=dict)
     statement_file_ids: list[int] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # accepted, stored with the file
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +178,7 @@ class ImportSummary:
             "debit_totals": {c: format_amount(v, c) for c, v in sorted(self.debit_totals.items())},
             "accounts": self.accounts,
             "statement_file_ids": self.statement_file_ids,
+            "warnings": self.warnings,
         }
 
 
@@ -128,13 +204,13 @@ def _parse(data: bytes, *, name: str, fmt: str, layout: BankLayout | None) -> li
                     "[Content_Types].xml" in archive.namelist()
                 ):
                     return one(data, name)  # an XLSX workbook is a zip too
-                statements: list[Statement] = []
-                for member in sorted(archive.namelist()):
-                    if not member.endswith("/"):
-                        statements.extend(one(archive.read(member), f"{name}:{member}"))
-                return statements
         except zipfile.BadZipFile as exc:
             raise StatementError(f"{name}: damaged zip archive: {exc}") from None
+        # Unzipped within the OPENAR_STATEMENT_ZIP_* limits (zip bombs are refused).
+        statements: list[Statement] = []
+        for member, blob in parsers.zip_members(data, name=name):
+            statements.extend(one(blob, f"{name}:{member}"))
+        return statements
     return one(data, name)
 
 
@@ -171,11 +247,15 @@ def statement_import(
     name: str | None = None,
     fmt: str = "auto",
     layout: str | BankLayout | None = None,
+    accept_unbalanced: bool = False,
 ) -> ImportSummary:
-    """Import a bank statement file: credits become receipts, every line is kept.
+    """Import a bank statement file: credits become receipts (in the line's currency, rounded
+    half-up to its minor units), every line is kept exactly.
 
-    All or nothing: a file that does not parse, balance, or belong to one of our registered
-    bank accounts, or that was imported before (same bytes, whatever its name), changes nothing.
+    All or nothing: a file that does not parse, balance (unless ``accept_unbalanced`` or the
+    bank account accepts unbalanced statements: then the warning is stored), or belong to one of
+    our registered bank accounts in the currencies it holds, or that was imported before (same
+    bytes, whatever its name), changes nothing.
     """
     if data is None:
         if path is None:
@@ -206,12 +286,13 @@ def statement_import(
     accounts = {norm_account(a.account_number): a for a in BankAccount.objects.all()}
     resolved: list[BankAccount] = []
     for st in statements:
-        for warning in st.unbalanced:  # parsers flag them; an import refuses them
-            raise StatementError(f"{warning.message}; nothing imported", position=warning.position)
+        # where the statement starts in the file, for the formats that say (MT940)
+        where = f"line {st.extra['line']}" if st.extra.get("line") else ""
         if st.extra.get("fragment"):
             raise StatementError(
                 f"{name}: statement {st.statement_id or '?'} is a fragment (no balances and no "
                 "currency); only whole statements can be imported. Nothing imported",
+                position=where,
                 field="file",
             )
         for code in {st.currency, *(x.currency for x in st.lines)}:
@@ -219,6 +300,7 @@ def statement_import(
                 raise StatementError(
                     f"{name}: statement {st.statement_id or '?'} is in unknown currency "
                     f"{code!r} (not an active ISO 4217 code); nothing imported",
+                    position=where,
                     field="currency",
                 )
         number = norm_account(st.account)
@@ -247,24 +329,46 @@ def statement_import(
                 code="wrong_bank_account",
                 field="account",
             )
-        if st.currency != account.currency:
+        allowed = account.allowed_currencies
+        held = ", ".join(allowed)
+        if st.currency not in allowed:
             raise ValidationError(
                 f"{name}: statement {st.statement_id} is in {st.currency} but account "
-                f"{account.account_number} is a {account.currency} account; nothing imported",
+                f"{account.account_number} holds {held}; nothing imported",
                 code="wrong_currency",
                 field="currency",
             )
+        for balance in st.balances:
+            if balance.currency not in allowed:
+                raise ValidationError(
+                    f"{name}: statement {st.statement_id} has a balance in {balance.currency}, "
+                    f"account {account.account_number} holds {held} (a multi-currency account: "
+                    f"`openar cashapp account set {account.account_number} --currencies ...`); "
+                    "nothing imported",
+                    code="wrong_currency",
+                    field="currency",
+                )
         for i, line in enumerate(st.lines, start=1):
             minor_units(line.currency)
-            if line.currency != account.currency:
+            if line.currency not in allowed:
                 raise ValidationError(
                     f"{name}: statement {st.statement_id} line {i} is in {line.currency}, "
-                    f"the account in {account.currency}; nothing imported",
+                    f"account {account.account_number} holds {held} (a multi-currency account: "
+                    f"`openar cashapp account set {account.account_number} --currencies ...`); "
+                    "nothing imported",
                     code="wrong_currency",
                     field="currency",
                 )
             if line.amount > 0 and _line_date(line, st) is None:
                 raise StatementError(f"{name}: statement {st.statement_id} line {i} has no date")
+        if st.unbalanced and not (accept_unbalanced or account.accept_unbalanced):
+            warning = st.unbalanced[0]
+            raise StatementError(
+                f"{warning.message}; nothing imported (to import it as the bank sent it, use "
+                "--accept-unbalanced, or set the bank account to accept unbalanced statements)",
+                position=warning.position,
+                field="closing_balance",
+            )
         if st.statement_id and (
             StatementFile.objects.filter(
                 bank_account=account,
@@ -297,6 +401,8 @@ def statement_import(
             opening_balance=st.opening_balance,
             closing_balance=st.closing_balance,
             currency=st.currency,
+            balances=[b.as_dict() for b in st.balances] if len(st.balances) > 1 else [],
+            warnings=[w.as_dict() for w in st.warnings],
             period_start=st.opening_date or (min(dates) if dates else None),
             period_end=st.closing_date or (max(dates) if dates else None),
             line_count=len(st.lines),
@@ -304,10 +410,18 @@ def statement_import(
         )
         summary.statement_file_ids.append(sfile.pk)
         summary.accounts.append(account.account_number)
+        summary.warnings.extend(w.as_dict() for w in st.warnings)
         summary.statements += 1
         receipts: list[Receipt] = []
         rows: list[StatementLine] = []
+        needs_receipt: list[StatementLine] = []
         for line_no, line in enumerate(st.lines, start=1):
+            # The line keeps the bank's exact amount (up to 5 decimals); the receipt is in the
+            # currency's minor units, rounded half-up (docs/cash-application.md).
+            received = quantize(line.amount, line.currency) if line.amount > 0 else ZERO
+            extra = _json_safe(line.extra)
+            if line.amount > 0 and received != line.amount:
+                extra["receipt_amount"] = str(received)
             row = StatementLine(
                 statement=sfile,
                 line_no=line_no,
@@ -322,15 +436,17 @@ def statement_import(
                 remittance=line.remittance,
                 creditor_reference=line.creditor_reference[:64],
                 transaction_code=line.transaction_code[:40],
-                extra=_json_safe(line.extra),
-                status=LineStatus.NEW if line.amount > 0 else LineStatus.DEBIT,
+                extra=extra,
+                # a credit below the currency's smallest unit (0.004 EUR) makes no receipt
+                status=LineStatus.NEW if received > 0 else LineStatus.DEBIT,
             )
             rows.append(row)
             summary.lines += 1
-            if line.amount > 0:
+            if received > 0:
+                needs_receipt.append(row)
                 summary.credits += 1
                 summary.credit_totals[line.currency] = (
-                    summary.credit_totals.get(line.currency, ZERO) + line.amount
+                    summary.credit_totals.get(line.currency, ZERO) + received
                 )
                 ref = (line.bank_reference or line.end_to_end_id or "LINE").replace(" ", "")
                 day = _line_date(line, st)
@@ -342,7 +458,7 @@ def statement_import(
                         customer=None,
                         receipt_date=day,
                         currency=line.currency,
-                        amount=line.amount,
+                        amount=received,
                         method=st.format[:30],
                         remittance=line.remittance,
                         attributes={
@@ -368,10 +484,8 @@ def statement_import(
                 )
         created = Receipt.objects.bulk_create(receipts, batch_size=CHUNK)
         summary.receipts_created += len(created)
-        credit_rows = iter(created)
-        for row in rows:
-            if row.amount > 0:
-                row.receipt = next(credit_rows)
+        for row, receipt in zip(needs_receipt, created, strict=True):
+            row.receipt = receipt
         StatementLine.objects.bulk_create(rows, batch_size=CHUNK)
         summary.bounced += _bounces(sfile, actor=actor)
         audit_record(

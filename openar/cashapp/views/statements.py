@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openar.cashapp.choices import LineStatus
 from openar.cashapp.forms import StatementUploadForm
@@ -95,7 +96,12 @@ def _upload(request: HttpRequest, form: StatementUploadForm) -> HttpResponse | N
         fmt = "csv"
     try:
         summary = statement_import(
-            actor=request.user, data=data, name=Path(upload.name).name, fmt=fmt, layout=layout
+            actor=request.user,
+            data=data,
+            name=Path(upload.name).name,
+            fmt=fmt,
+            layout=layout,
+            accept_unbalanced=form.cleaned_data.get("accept_unbalanced", False),
         )
     except OpenARError as exc:
         form.add_error("file" if exc.field in (None, "file", "account") else None, exc.message)
@@ -127,6 +133,17 @@ def _upload(request: HttpRequest, form: StatementUploadForm) -> HttpResponse | N
                     "unidentified": matched.unidentified,
                 }
     messages.success(request, text)
+    if summary.warnings:
+        n = len({(w["statement_id"], w["currency"]) for w in summary.warnings})
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s statement does not balance; it was imported as the bank sent it.",
+                "%(n)s statements do not balance; they were imported as the bank sent them.",
+                n,
+            )
+            % {"n": n},
+        )
     target = reverse("cashapp:review")
     if len(file_ids) == 1:
         target += "?" + urlencode({"statement": file_ids[0]})

@@ -329,4 +329,22 @@ def test_zip_bomb_import_is_refused_and_nothing_written(entity) -> None:
     with pytest.raises(StatementError) as caught:
         statement_import(data=buffer.getvalue(), name="bomb.zip", actor="test")
     assert "member b.xml unzips to more than 100 times" in caught.value.message
+
+
+EMPTY = b"""<?xml version="1.0"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
+<BkToCstmrStmt><GrpHdr><MsgId>EMPTY</MsgId><CreDtTm>2026-11-30T10:00:00</CreDtTm></GrpHdr>
+</BkToCstmrStmt></Document>"""
+
+
+@pytest.mark.parametrize("command", [("statement", "parse"), ("import", "statement")])
+def test_document_without_statement_exits_1_naming_the_xpath(
+    entity, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: tuple[str, str]
+) -> None:
+    path = tmp_path / "empty.xml"
+    path.write_bytes(EMPTY)
+    assert run(*command, str(path)) == 1
+    err = capsys.readouterr().err
+    assert "empty.xml: the document has a group header but no statement (Stmt)" in err
+    assert "at line 3, /Document/BkToCstmrStmt/Stmt" in err
     assert nothing_written()

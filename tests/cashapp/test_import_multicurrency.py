@@ -348,3 +348,18 @@ def test_document_without_statement_exits_1_naming_the_xpath(
     assert "empty.xml: the document has a group header but no statement (Stmt)" in err
     assert "at line 3, /Document/BkToCstmrStmt/Stmt" in err
     assert nothing_written()
+
+
+def test_statements_list_shows_every_currency_of_the_statement(entity, client) -> None:
+    chf_account(entity)
+    statement_import(path=MULTI, actor="test")
+    client.force_login(UserFactory(username="cash1", roles=[Role.CASHAPP]))
+    body = client.get("/cash/statements/").content.decode()
+    row = body[body.index("CH9300762011623852957") :]
+    row = row[: row.index("</tr>")]
+    assert [c for c in ("CHF", "SEK", "EUR") if f'<span class="cur">{c}</span>' in row] == [
+        "CHF",
+        "SEK",
+        "EUR",
+    ]
+    assert "Unbalanced" not in row

@@ -131,3 +131,20 @@ def test_missing_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFix
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "no such file" in captured.err
+
+
+def test_multi_currency_statement_in_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    path = STATEMENTS / "camt-openar" / "camt.053.001.08-multicurrency.xml"
+    assert run("statement", "parse", str(path)) == 0
+    out = capsys.readouterr().out
+    assert "CHF  opening 10000.00 (2026-11-29)  closing 10950.00" in out
+    assert "  SEK  opening 0.00  closing 12500.00" in out
+    assert "  EUR  opening -100.00  closing 320.12345" in out
+    assert "12500.00 SEK" in out and "420.12345 EUR" in out
+    assert "warning:" not in out
+    assert run("statement", "parse", str(path), "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["warnings"] == []
+    (statement,) = data["statements"]
+    assert statement["currencies"] == ["CHF", "SEK", "EUR"]
+    assert [line["currency"] for line in statement["lines"]] == ["CHF", "SEK", "EUR"]

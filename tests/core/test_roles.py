@@ -47,7 +47,7 @@ def test_anonymous_goes_to_login(view):
 @pytest.mark.django_db
 def test_wrong_role_is_refused_with_the_message():
     collector = UserFactory(username="col", roles=[Role.COLLECTOR])
-    with pytest.raises(PermissionDenied, match="Cash needs the cash role."):
+    with pytest.raises(PermissionDenied, match=r"Cash needs the cash role\."):
         cash_view(_request(collector))
     with pytest.raises(PermissionDenied):
         CashPage.as_view()(_request(collector))

@@ -1,12 +1,11 @@
 """Promise and contact-log REST endpoints (a CRM or dialer records promises and calls here)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import Field
 
 from openar.activity.choices import ContactDirection
@@ -16,7 +15,7 @@ from openar.activity.services import contact_record, promise_cancel, promise_rec
 from openar.core.dates import today
 from openar.core.errors import NotFound, PermissionDenied
 from openar.core.money import format_amount
-from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from openar.core.pagination import LimitOffset, Rows
 from openar.core.roles import Role, has_role
 from openar.core.schemas import ERRORS
 from openar.ledger.models import Customer, Document
@@ -76,30 +75,16 @@ def _promise(p: PromiseToPay) -> dict[str, Any]:
 class PromiseFilters(Schema):
     status: str | None = Field(None, description="open, kept, broken or cancelled")
     customer_ref: str | None = None
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
 
 
-class PromisePageOut(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[PromiseOut]
-
-
-@router.get("/promises", response={200: PromisePageOut, **ERRORS}, summary="List promises")
-def promises_list(request: HttpRequest, filters: Query[PromiseFilters]) -> dict[str, Any]:
+@router.get("/promises", response={200: list[PromiseOut], **ERRORS}, summary="List promises")
+@paginate(LimitOffset)
+def promises_list(request: HttpRequest, filters: Query[PromiseFilters]) -> Rows:
     """Promises to pay, latest promised date first."""
     qs = promise_list(status=filters.status or "")
     if filters.customer_ref:
         qs = qs.filter(customer__customer_ref=filters.customer_ref)
-    page = qs.prefetch_related("documents")[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": qs.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [_promise(p) for p in page],
-    }
+    return Rows(qs.prefetch_related("documents"), _promise)
 
 
 class PromiseIn(Schema):

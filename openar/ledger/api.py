@@ -3,8 +3,6 @@
 Thin by design: parse the query, call one selector, serialize with the Out schemas below.
 Amounts are decimal strings with exactly the currency's decimals."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -13,12 +11,13 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 from pydantic import Field
 
 from openar.core.dates import today
 from openar.core.errors import NotFound
 from openar.core.money import format_amount
-from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from openar.core.pagination import LimitOffset, Rows
 from openar.core.schemas import ERRORS
 from openar.ledger.models import Customer, Document
 from openar.ledger.selectors import AgingFilters, aging_report, customer_list, customer_summary
@@ -41,8 +40,6 @@ class CustomerFilters(Schema):
     min_balance: Decimal | None = Field(None, description="in the reporting currency")
     max_balance: Decimal | None = None
     min_days_past_due: int | None = None
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
 
 
 class CustomerRowOut(Schema):
@@ -62,13 +59,6 @@ class CustomerRowOut(Schema):
     past_due: str
     days_past_due: int = Field(description="days past due of the oldest open item")
     open_items: int
-
-
-class CustomerPageOut(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[CustomerRowOut]
 
 
 def _customer_row(customer: Customer) -> dict[str, Any]:
@@ -95,8 +85,9 @@ def _customer_row(customer: Customer) -> dict[str, Any]:
     }
 
 
-@router.get("/customers", response={200: CustomerPageOut, **ERRORS}, summary="List customers")
-def customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, Any]:
+@router.get("/customers", response={200: list[CustomerRowOut], **ERRORS}, summary="List customers")
+@paginate(LimitOffset)
+def customers(request: HttpRequest, filters: Query[CustomerFilters]) -> Rows:
     """Customers with balance and days past due from the latest aging snapshot
     (refreshed by `openar run-daily`)."""
     qs = customer_list(
@@ -108,7 +99,7 @@ def customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str
         max_balance=filters.max_balance,
         min_days_past_due=filters.min_days_past_due,
     )
-    return _page(qs.order_by("customer_ref"), filters.limit, filters.offset, _customer_row)
+    return Rows(qs.order_by("customer_ref"), _customer_row)
 
 
 class BucketAmountOut(Schema):
@@ -205,8 +196,6 @@ class ItemFilters(Schema):
         None, description="true: open items only; false: cleared items only; omitted: both"
     )
     due_before: dt.date | None = Field(None, description="only items due before this date")
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
 
 
 class ItemOut(Schema):
@@ -223,13 +212,6 @@ class ItemOut(Schema):
     reference: str
     po_number: str
     disputed: bool
-
-
-class ItemPageOut(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[ItemOut]
 
 
 class ApplicationOut(Schema):
@@ -294,11 +276,12 @@ def _documents(filters: ItemFilters) -> QuerySet[Document]:
     return qs.order_by("due_date", "document_ref", "id")
 
 
-@router.get("/items", response={200: ItemPageOut, **ERRORS}, summary="List items")
-def items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
+@router.get("/items", response={200: list[ItemOut], **ERRORS}, summary="List items")
+@paginate(LimitOffset)
+def items(request: HttpRequest, filters: Query[ItemFilters]) -> Rows:
     """Receivable documents (invoices, credit memos, debit memos, down payments) as they are now,
     oldest due date first."""
-    return _page(_documents(filters), filters.limit, filters.offset, _item_row)
+    return Rows(_documents(filters), _item_row)
 
 
 @router.get(
@@ -400,12 +383,3 @@ def aging(request: HttpRequest, params: Query[AgingParams]) -> dict[str, Any]:
         ),
     )
     return report.as_dict()
-
-
-def _page(qs: QuerySet, limit: int, offset: int, row: Any) -> dict[str, Any]:
-    return {
-        "count": qs.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [row(obj) for obj in qs[offset : offset + limit]],
-    }

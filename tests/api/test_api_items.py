@@ -89,3 +89,15 @@ def test_item_detail_unknown_is_404(api, ledger):
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     assert response.json()["field"] == "document_ref"
+
+
+def test_items_envelope_keeps_its_keys_in_order_and_its_bounds(api, ledger):
+    response = api.get("/api/items?limit=2")
+    assert list(response.json()) == ["count", "limit", "offset", "items"]
+    assert response.json()["limit"] == 2 and response.json()["offset"] == 0
+    assert api.get("/api/items").json()["limit"] == 50
+    for query in ("limit=501", "limit=0", "offset=-1"):
+        bad = api.get(f"/api/items?{query}")
+        assert bad.status_code == 400, query
+        assert bad.json()["field"] == query.split("=")[0]
+    assert api.get("/api/items?limit=500").status_code == 200

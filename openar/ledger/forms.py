@@ -83,36 +83,6 @@ class PortfolioFilterForm(forms.Form):
             field.choices = choices
 
 
-class CustomerFilterForm(PortfolioFilterForm):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Customer number or name")}
-        ),
-    )
-    min_balance = forms.DecimalField(label=_("Min. balance"), required=False)
-    max_balance = forms.DecimalField(label=_("Max. balance"), required=False)
-    min_days_past_due = forms.IntegerField(label=_("Min. days past due"), required=False)
-
-    field_order = [
-        "q", "collector", "entity", "segment", "min_balance", "max_balance", "min_days_past_due",
-    ]  # fmt: skip
-
-    def selector_kwargs(self) -> dict[str, Any]:
-        self.is_valid()  # keeps the valid fields' values even when another field is invalid
-        data = self.cleaned_data
-        return {
-            "search": (data.get("q") or "").strip() or None,
-            "collector": data.get("collector") or None,
-            "entity": data.get("entity") or None,
-            "segment": data.get("segment") or None,
-            "min_balance": data.get("min_balance"),
-            "max_balance": data.get("max_balance"),
-            "min_days_past_due": data.get("min_days_past_due"),
-        }
-
-
 def default_buckets() -> str:
     return ",".join(str(b) for b in settings.OPENAR_AGING_BUCKETS)
 

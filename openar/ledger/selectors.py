@@ -557,6 +557,7 @@ def customer_unapplied_cash(customer: Customer, as_of: dt.date) -> Decimal:
 
 def customer_list(
     *,
+    queryset: QuerySet[Customer] | None = None,
     search: str | None = None,
     collector: str | None = None,
     entity: str | None = None,
@@ -565,8 +566,11 @@ def customer_list(
     max_balance: Decimal | None = None,
     min_days_past_due: int | None = None,
 ) -> QuerySet[Customer]:
-    """Customers with their latest aging snapshot (balance, past due, days past due)."""
-    qs = Customer.objects.select_related("entity", "collector", "aging", "parent")
+    """Customers with their latest aging snapshot (balance, past due, days past due);
+    ``queryset`` narrows the start (default: every customer)."""
+    qs = (Customer.objects.all() if queryset is None else queryset).select_related(
+        "entity", "collector", "aging", "parent"
+    )
     if search:
         qs = qs.filter(Q(customer_ref__icontains=search) | Q(name__icontains=search))
     if collector:

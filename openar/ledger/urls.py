@@ -4,7 +4,7 @@ from openar.ledger import views
 
 app_name = "ledger"
 urlpatterns = [
-    path("", views.customer_list_view, name="customer_list"),
+    path("", views.CustomerListView.as_view(), name="customer_list"),
     path("customers/<str:customer_ref>/", views.customer_detail_view, name="customer_detail"),
     path("aging/", views.aging_view, name="aging"),
     path("aging/items/", views.aging_items_view, name="aging_items"),

@@ -10,20 +10,22 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from openar.core import dates
 from openar.core.errors import NotFound, OpenARError
+from openar.core.lists import ObjectListView
 from openar.core.money import ZERO
 from openar.core.nav import customer_panels
 from openar.ledger.aging_export import aging_to_csv, aging_to_xlsx
 from openar.ledger.choices import AgingGroup
-from openar.ledger.forms import AgingForm, CustomerFilterForm, default_buckets
-from openar.ledger.models import CustomerAging
+from openar.ledger.filters import CustomerFilterSet
+from openar.ledger.forms import AgingForm, default_buckets
+from openar.ledger.models import Customer, CustomerAging
 from openar.ledger.selectors import (
     AgingFilters,
     aging_report,
@@ -48,23 +50,22 @@ def _as_of_param(request: HttpRequest) -> tuple[dt.date, str | None]:
         return dates.today(), exc.message
 
 
-@login_required
-def customer_list_view(request: HttpRequest) -> HttpResponse:
-    form = CustomerFilterForm(request.GET or None)
-    qs = customer_list(**form.selector_kwargs()) if form.is_bound else customer_list()
-    table = CustomerTable(qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    snapshot = CustomerAging.objects.order_by("-as_of").values_list("as_of", "currency").first()
-    return render(
-        request,
-        "ledger/customer_list.html",
-        {
-            "form": form,
-            "table": table,
+class CustomerListView(ObjectListView):
+    """Customers with their aging figures, filtered, sorted and paged."""
+
+    filterset_class = CustomerFilterSet
+    table_class = CustomerTable
+    template_name = "ledger/customer_list.html"
+
+    def get_queryset(self) -> QuerySet[Customer]:
+        return customer_list()
+
+    def get_extra_context(self) -> dict[str, Any]:
+        snapshot = CustomerAging.objects.order_by("-as_of").values_list("as_of", "currency").first()
+        return {
             "snapshot_as_of": snapshot[0] if snapshot else None,
             "snapshot_currency": snapshot[1] if snapshot else None,
-        },
-    )
+        }
 
 
 @login_required

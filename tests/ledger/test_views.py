@@ -163,6 +163,26 @@ def test_customer_list_query_count_does_not_grow_with_rows(
     assert response.context["table"].paginator.count == 84
 
 
+def test_customer_list_htmx_gets_the_results_alone(manager_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        response = manager_client.get(
+            "/?segment=SMB", headers={"HX-Request": "true", "HX-Target": "results"}
+        )
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section id="results"')
+    assert "<form" not in page and "<html" not in page
+    assert listed(response) == ["C2", "C3"]
+    # Another htmx request (a boosted link, another target) gets the whole page.
+    whole = manager_client.get("/", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert "<form" in whole.content.decode()
+
+
+def test_customer_list_ignores_a_bad_filter_and_applies_the_others(manager_client):
+    response = manager_client.get("/?min_balance=lots&segment=SMB&min_days_past_due=1.5")
+    assert listed(response) == ["C2", "C3"]
+    assert "Some filters were not understood and were ignored." in response.content.decode()
+
+
 def test_customer_page_header_and_items(manager_client):
     response = manager_client.get("/customers/C1/?as_of=2026-06-30")
     assert response.status_code == 200

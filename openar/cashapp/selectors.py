@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from openar.cashapp.choices import LineStatus
 from openar.cashapp.models import MatchProposal, PayerAccount, StatementLine
+from openar.ledger.hierarchy import customer_family_ids
 from openar.ledger.models import Customer, Document
 
 
@@ -62,6 +63,25 @@ class LineDetail(NamedTuple):
     open_items: list[Document]  # that customer's (and its group's) open items in the currency
 
 
+def applicable_documents(
+    line: StatementLine, customer: Customer, *, limit: int = 200
+) -> list[Document]:
+    """The open documents a person may apply ``line`` to when ``customer`` paid: those of the
+    customer's whole group (``ledger.hierarchy``), in the line's currency, of the bank account's
+    entity; the review service accepts exactly these. Oldest due first."""
+    return list(
+        Document.objects.filter(
+            customer_id__in=customer_family_ids(customer.pk),
+            currency=line.currency,
+            entity_id=line.statement.bank_account.entity_id,
+            cleared_date__isnull=True,
+        )
+        .exclude(open_amount=0)
+        .select_related("customer")
+        .order_by("due_date", "document_ref")[:limit]
+    )
+
+
 def line_detail(line: StatementLine | int, *, limit: int = 200) -> LineDetail:
     """A line with its ranked proposals and the open items a person would apply it to."""
     if isinstance(line, int):
@@ -79,22 +99,5 @@ def line_detail(line: StatementLine | int, *, limit: int = 200) -> LineDetail:
             .first()
         )
         customer = payer.customer if payer else None
-    items: list[Document] = []
-    if customer is not None:
-        members = [
-            customer.pk,
-            *Customer.objects.filter(parent=customer).values_list("id", flat=True),
-        ]
-        if customer.parent_id:
-            members.append(customer.parent_id)
-        items = list(
-            Document.objects.filter(
-                customer_id__in=members,
-                currency=line.currency,
-                cleared_date__isnull=True,
-            )
-            .exclude(open_amount=0)
-            .select_related("customer")
-            .order_by("due_date", "document_ref")[:limit]
-        )
+    items = applicable_documents(line, customer, limit=limit) if customer is not None else []
     return LineDetail(line, proposals, customer, items)

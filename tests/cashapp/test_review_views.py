@@ -531,3 +531,57 @@ def test_statements_and_applied_lists_query_count_is_flat(client, data, speciali
         )  # fmt: skip
     assert _queries(client, reverse("cashapp:applied")) == few_applied
     assert _queries(client, reverse("cashapp:statements")) == few_statements
+
+
+@pytest.mark.parametrize("viewed_as", ["assigned", "chosen"])
+def test_the_screen_offers_exactly_the_documents_the_service_accepts(
+    client, data, specialist, viewed_as
+) -> None:
+    """A group three levels deep, a sibling branch, and documents the service must refuse
+    (another currency, another entity, another group): the review screen lists one set, and
+    ``line_apply`` takes each listed document and refuses each of the others."""
+    from django.db import transaction
+
+    from openar.cashapp.services import line_apply
+    from openar.core.errors import OpenARError
+
+    us, acme = data["entity"], data["acme"]
+    holding = CustomerFactory(customer_ref="H1", name="Holding", entity=us)
+    type(acme).objects.filter(pk=acme.pk).update(parent=holding)
+    store = CustomerFactory(customer_ref="S1", name="Acme Store", entity=us, parent=acme)
+    sister = CustomerFactory(customer_ref="SIS", name="Sister Co", entity=us, parent=holding)
+    mx = EntityFactory(code="MX01", name="OpenAR Mexico", currency="MXN")
+    abroad = CustomerFactory(customer_ref="MXA", name="Acme Mexico", entity=mx, parent=holding)
+    due = dt.date(2026, 6, 1)
+    extra = {
+        ref: DocumentFactory(customer=c, document_ref=ref, amount=Decimal("10.00"),
+                             due_date=due, currency=cur)
+        for ref, c, cur in (
+            ("HOLD-1", holding, "USD"), ("STORE-1", store, "USD"), ("SIS-1", sister, "USD"),
+            ("EUR-1", store, "EUR"), ("MX-1", abroad, "USD"),
+        )
+    }  # fmt: skip
+    line = make_line(data, amount="10.00", name="Acme", remittance="")
+    if viewed_as == "assigned":
+        Receipt.objects.filter(pk=line.receipt_id).update(customer=acme)
+        url = reverse("cashapp:line", args=[line.pk])
+    else:
+        url = reverse("cashapp:line", args=[line.pk]) + "?customer=C10001"
+    detail = client.get(url).context["detail"]
+    offered = {item["doc"].document_ref for item in detail["items"]}
+    assert offered == {"INV-1001", "INV-1002", "INV-1003", "HOLD-1", "STORE-1", "SIS-1"}
+
+    accepted = set()
+    candidates = [*data["docs"].values(), *extra.values()]
+    for doc in candidates:
+        try:
+            with transaction.atomic():
+                line_apply(
+                    line=line.pk, allocations=[(doc, Decimal("10.00"))], actor=specialist,
+                    customer=acme,
+                )  # fmt: skip
+                transaction.set_rollback(True)
+        except OpenARError:
+            continue
+        accepted.add(doc.document_ref)
+    assert accepted == offered

@@ -19,6 +19,7 @@ from openar.cashapp.services.plans import _Plan, _promises_check, _write_plans
 from openar.core.audit import audit_record
 from openar.core.errors import Conflict, NotFound, ValidationError
 from openar.core.money import ZERO, format_amount, quantize
+from openar.ledger.hierarchy import customer_family_ids
 from openar.ledger.models import Customer, Document, Receipt
 
 
@@ -43,22 +44,6 @@ def _customer(customer: Customer | int | str) -> Customer:
         return Customer.objects.get(customer_ref=customer)
     except Customer.DoesNotExist:
         raise NotFound(f"no customer {customer!r}", field="customer") from None
-
-
-def _group_ids(customer: Customer) -> set[int]:
-    top = customer
-    seen = {top.pk}
-    while top.parent_id is not None and top.parent_id not in seen:
-        top = Customer.objects.get(pk=top.parent_id)
-        seen.add(top.pk)
-    members, stack = set(), [top.pk]
-    while stack:
-        node = stack.pop()
-        if node in members:
-            continue
-        members.add(node)
-        stack.extend(Customer.objects.filter(parent_id=node).values_list("id", flat=True))
-    return members
 
 
 def _open_line(line: StatementLine, *, allow_on_account: bool = False) -> None:
@@ -123,7 +108,7 @@ def line_apply(
     if payer is None:
         raise ValidationError("name the customer who paid", field="customer")
     entity_id = row.statement.bank_account.entity_id
-    group = _group_ids(payer)
+    group = set(customer_family_ids(payer.pk))
     plan_allocations: list[tuple[int, Decimal]] = []
     total = ZERO
     for doc_id, (_, raw_amount) in zip(doc_ids, pairs, strict=True):
@@ -302,10 +287,11 @@ def _reproposals(row: StatementLine, payer: Customer) -> None:
         remittance=row.remittance,
         creditor_reference=row.creditor_reference,
     )
+    family = set(customer_family_ids(payer.pk))
     proposals = [
         p
         for p in matching.propose(index, facts, match_settings(), places=_places(row.currency))
-        if p.customer_id in _group_ids(payer)
+        if p.customer_id in family
     ]
     MatchProposal.objects.filter(line=row).delete()
     MatchProposal.objects.bulk_create(_proposal_rows(row, proposals))

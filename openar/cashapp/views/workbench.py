@@ -148,22 +148,8 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _group_ids(customer: Customer) -> list[int]:
-    """The customer and the accounts below it (a parent pays for its children)."""
-    members = [customer.pk]
-    frontier = [customer.pk]
-    while frontier and len(members) < 500:
-        frontier = [
-            pk
-            for pk in Customer.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-            if pk not in members
-        ]
-        members.extend(frontier)
-    return members
-
-
 def _detail(request: HttpRequest, line: StatementLine) -> dict[str, Any]:
-    from openar.cashapp.selectors import line_detail
+    from openar.cashapp.selectors import applicable_documents, line_detail
 
     receipt = line.receipt
     found = line_detail(line, limit=OPEN_ITEMS_SHOWN)
@@ -176,16 +162,7 @@ def _detail(request: HttpRequest, line: StatementLine) -> dict[str, Any]:
         other = Customer.objects.filter(customer_ref=chosen).first()
         if other is not None:  # the reviewer looks at another customer's items
             customer = other
-            documents = list(
-                Document.objects.filter(
-                    customer_id__in=_group_ids(other),
-                    currency=line.currency,
-                    entity_id=line.statement.bank_account.entity_id,
-                )
-                .exclude(open_amount=0)
-                .select_related("customer")
-                .order_by("due_date", "document_ref")[:OPEN_ITEMS_SHOWN]
-            )
+            documents = applicable_documents(line, other, limit=OPEN_ITEMS_SHOWN)
     applied = list(
         CashApplication.objects.filter(line=line)
         .select_related("application__document__customer", "created_by")

@@ -25,6 +25,7 @@ SEED = int(os.environ.get("OPENAR_BENCH_CASH_SEED", "42"))
 def cashapp_match(*, as_of: dt.date, lines: int = LINES, seed: int = SEED) -> dict[str, Any]:
     from openar.cashapp.services import lines_match, statement_import
     from openar.core.errors import Conflict
+    from openar.demo import bank_formats
     from openar.demo import bank_statements as generator
     from openar.ledger.models import Document
 
@@ -34,7 +35,7 @@ def cashapp_match(*, as_of: dt.date, lines: int = LINES, seed: int = SEED) -> di
     generator.seed_payer_accounts(result)
     generate_seconds = time.perf_counter() - prep
     with tempfile.TemporaryDirectory(prefix="openar-cash-") as tmp:
-        files = generator.write_files(result, Path(tmp), formats=("camt", "mt940", "bai2"))
+        files = bank_formats.write_files(result, Path(tmp), formats=("camt", "mt940", "bai2"))
         started = time.perf_counter()
         imported = []
         for path in files:

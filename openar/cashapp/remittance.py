@@ -20,6 +20,7 @@ ledger: matching checks every candidate against its index, so a wrong guess cost
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -72,20 +73,32 @@ def _segments(text: str) -> list[list[str]]:
     one (element at position 3, segment terminator at 105); otherwise ``*`` and ``~`` (or ``\\``
     or a new line), as banks print addenda. Spaces a bank's line break put inside an element are
     dropped from references and amounts by the callers."""
-    element, terminator = "*", "~"
-    isa = text.find("ISA")
-    if isa >= 0 and len(text) > isa + 105 and text[isa + 3] not in " \t":
-        element, terminator = text[isa + 3], text[isa + 105]
-    if terminator not in text:
-        terminator = "\\" if "\\" in text else "\n"
+    # Banks reflow the text (spaces squeezed, records re-broken), so the fixed-width ISA header
+    # cannot be trusted for its terminator: use the common ones.
+    element = "*"
+    terminator = next((t for t in ("~", "\\", "'") if t in text), "\n")
+    tags = "|".join(_SEGMENT_TAGS)
     out: list[list[str]] = []
     for raw in text.split(terminator):
         raw = raw.strip()
-        # Text before the first segment of a record ("ADDENDA: RMR*..."): keep from the tag.
-        m = re.search(r"(?:^|\s)(" + "|".join(_SEGMENT_TAGS) + r")\s*" + re.escape(element), raw)
-        if m is None:
+        compact = raw.replace(" ", "")
+        m = re.match(r"(" + tags + r")\*", compact)
+        if m is not None:
+            # A record break may have put a space inside the tag ("R MR*IV*...").
+            cut = 0
+            seen = 0
+            while seen < len(m.group(1)):
+                seen += raw[cut] != " "
+                cut += 1
+            elements = [m.group(1), *(e.strip() for e in raw[cut:].lstrip(" *").split(element))]
+            if raw[cut:].lstrip(" ").startswith(element):
+                out.append(elements)
             continue
-        elements = [e.strip() for e in raw[m.start(1) :].split(element)]
+        # Text before the first segment of a record ("ADDENDA: ISA*..."): keep from the tag.
+        found = re.search(r"(?:^|\s)(" + tags + r")\s*" + re.escape(element), raw)
+        if found is None:
+            continue
+        elements = [e.strip() for e in raw[found.start(1) :].split(element)]
         elements[0] = elements[0].replace(" ", "")
         out.append(elements)
     return out
@@ -164,7 +177,8 @@ _NAME_LABELS = ("ORIG CO NAME", "ORIGINATOR NAME", "ORIG NAME", "ORDP//NAME", "O
 _ID_LABELS = ("IND ID", "CUST ID", "CUSTOMER ID", "CUSTOMER NO", "CUSTOMER", "CUST NO", "CUST",
               "CLIENTE", "NUM CLIENTE", "NO CLIENTE", "KUNDENNR", "KUNDE", "KD-NR", "KDNR",
               "ACCT NO", "ACCOUNT NO", "OUR ACCT", "YOUR ACCT", "KREF", "MREF")  # fmt: skip
-_ACCOUNT_LABELS = ("ORIG ACCT", "ORIGINATOR ACCT", "BO", "IBAN", "ACCT", "Z RACH.")
+# The ACH company id (ORIG ID) identifies the originator as steadily as an account number.
+_ACCOUNT_LABELS = ("ORIG ACCT", "ORIGINATOR ACCT", "ORIG ID", "BO", "IBAN", "ACCT", "Z RACH.")
 _PURPOSE_LABELS = ("REMI/USTD//", "REMI/STRD//", "REMI", "SVWZ", "OBI", "ENTRY DESCR",
                    "CO ENTRY DESCR", "PMT DET", "RMT", "ADDENDA", "RFB", "TYT.", "EREF",
                    "CREF", "DESC", "PAYMENT DETAILS", "DETAILS")  # fmt: skip
@@ -274,18 +288,17 @@ _ALNUM_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*")
 
 def split_pairs(text: str) -> list[tuple[str, str]]:
     """Neighbouring tokens a line break may have cut out of one reference ("18000 22194",
-    "INVUS0000 1234"): the first ends in a digit or is a letter prefix glued to digits, the
-    second starts with a digit. Matching joins them and believes the join only when the whole
-    reference is an open item."""
+    "INVUS0000 1234", "INVU S00001234"): any two with a digit between them and no more than 35
+    characters together. Matching joins them and believes the join only when the whole
+    reference is an open item, so a wrong pair costs one lookup."""
     tokens = _ALNUM_TOKEN.findall(text)
     out: list[tuple[str, str]] = []
-    for a, b in zip(tokens, tokens[1:], strict=False):
-        if not b[:1].isdigit() or len(a) + len(b) > 35:
+    for a, b in itertools.pairwise(tokens):
+        if len(a) + len(b) > 35 or not any(ch.isdigit() for ch in a + b):
             continue
-        if a[-1:].isdigit() or (a.isalpha() and a.isupper() and len(a) <= 6 and len(b) >= 4):
-            if a.isalpha():
-                continue  # "INV 1234" is a prefix and a number, read as such already
-            out.append((a, b))
+        if a.isalpha() and b.isalpha():
+            continue
+        out.append((a, b))
     return out
 
 
@@ -336,7 +349,7 @@ def read(text: str, *, name: str = "") -> Reading:
             purpose_parts.append(value)
         elif label in _ACCOUNT_LABELS:
             out.accounts.append(value.split()[0] if value.split() else value)
-        elif label in ("ORIG ID", "DESC DATE", "SEC", "TRACE#", "TRACE", "EED", "CO ID", "TRN",
+        elif label in ("DESC DATE", "SEC", "TRACE#", "TRACE", "EED", "CO ID", "TRN",
                        "IMAD", "OMAD", "BIC", "CRED", "CSID", "TNR", "ID IPH", "ADDR", "SND BK",
                        "RCV BK", "ORIG BANK", "BBK", "BBI", "PREF", "TRTP", "PURP"):  # fmt: skip
             continue  # bank plumbing: never a reference of ours

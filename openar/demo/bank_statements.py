@@ -16,15 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from openar.cashapp.matching import rf_make
-from openar.core.money import ZERO, format_amount, minor_units
+from openar.core.money import ZERO, minor_units
 
 # Scenario: share of lines.
 SCENARIOS: dict[str, float] = {
@@ -79,6 +78,9 @@ class Line:
     counterparty_account: str = ""
     remittance: str = ""
     creditor_reference: str = ""
+    style: int = 0  # picks each format's layout and wording for this line (same every run)
+    payer_id: str = ""  # our customer number, when the payer's bank carries it (IND ID, KREF)
+    advice: tuple[tuple[str, Decimal, Decimal], ...] = ()  # (document, paid, open) for X12 820
 
 
 @dataclass
@@ -246,24 +248,66 @@ def _typo(ref: str, rng: random.Random, taken: set[str] | None = None) -> str:
     return wrong
 
 
-def _payer_name(cust: _Cust, rng: random.Random) -> str:
+# How payers and their banks write a legal form (the ledger's form first).
+_LEGAL_VARIANTS: dict[str, tuple[str, ...]] = {
+    "Inc.": ("Inc", "INC.", "Incorporated", ""),
+    "LLC": ("L.L.C.", "LLC.", "Limited Liability Co", ""),
+    "Corp.": ("Corp", "Corporation", "CORP.", ""),
+    "Co.": ("Co", "Company", "CO", ""),
+    "S.A. de C.V.": ("SA DE CV", "S.A. DE C.V", "SA de CV", ""),
+    "S. de R.L. de C.V.": ("S DE RL DE CV", "S. DE R.L.", ""),
+    "S.A.P.I. de C.V.": ("SAPI DE CV", "S.A.P.I.", ""),
+    "S.L.": ("SL", "S.L", "Sociedad Limitada", ""),
+    "S.A.": ("SA", "S.A", "Sociedad Anonima", ""),
+    "S.L.U.": ("SLU", "S.L.", ""),
+    "S.R.L.": ("SRL", "S.R.L", ""),
+    "Ltda.": ("Ltda", "LIMITADA", ""),
+}
+
+
+def _legal_variant(name: str, rng: random.Random) -> str:
+    """The name with its legal form written another way (or left out), 40% of the time."""
+    for form in sorted(_LEGAL_VARIANTS, key=len, reverse=True):
+        if name.endswith(" " + form):
+            if rng.random() < 0.4:
+                return (name[: -len(form)] + rng.choice(_LEGAL_VARIANTS[form])).strip()
+            return name
+    return name
+
+
+def _payer_name(cust: _Cust, rng: random.Random, others: Sequence[str]) -> str:
     roll = rng.random()
+    name = _legal_variant(cust.name, rng)
     if roll < 0.45:
-        return cust.name.upper()[:35]
+        return name.upper()[:35]
     if roll < 0.65:
-        return cust.name
+        return name
     if roll < 0.75:
         return " ".join(cust.name.split()[:2]).upper()
     if roll < 0.82 and cust.parent_name:
-        return cust.parent_name.upper()[:35]
-    return rng.choice(_OTHER_PAYERS)
+        return _legal_variant(cust.parent_name, rng).upper()[:35]
+    return rng.choice(others)
 
 
-def _refs_text(refs: Sequence[str], rng: random.Random, language: str) -> str:
-    lead = rng.choice(
-        ("PAGO FACTURAS", "PAGO", "FACT") if language == "es" else ("INV", "PAYMENT", "INVOICES")
-    )
-    sep = rng.choice((" ", ", ", "; ", " / "))
+# Words payers put before their references; the held-out pool is for a measure on text the
+# matching was not tuned on.
+_LEADS: dict[str, dict[str, tuple[str, ...]]] = {
+    "tuned": {"es": ("PAGO FACTURAS", "PAGO", "FACT"), "en": ("INV", "PAYMENT", "INVOICES")},
+    "holdout": {
+        "es": ("ABONO FRAS", "LIQUIDACION DOCTOS", "CANCELA FACTURA NO", "SU FACTURA"),
+        "en": ("RE INVOICE NO", "SETTLE INVS", "REMIT FOR", "BILL NO", "PMT OF INV#"),
+    },
+}
+_HOLDOUT_OTHER_PAYERS = (
+    "AP CLEARING ACCOUNT", "BANCO PAGADOR CORPORATIVO", "GROUP TREASURY CENTRE",
+    "OUTSOURCED PAYABLES LTD", "INTERCOMPANY SETTLEMENTS",
+)  # fmt: skip
+
+
+def _refs_text(refs: Sequence[str], rng: random.Random, language: str, pool: str = "tuned") -> str:
+    lead = rng.choice(_LEADS[pool][language])
+    seps = (" ", ", ", "; ", " / ") if pool == "tuned" else (" & ", " + ", ",", " AND ")
+    sep = rng.choice(seps)
     return f"{lead} {sep.join(refs)}" if rng.random() < 0.8 else sep.join(refs)
 
 
@@ -275,10 +319,15 @@ def generate(
     seed: int,
     accounts: dict[tuple[str, str], str],
     scenarios: dict[str, float] | None = None,
+    wording: str = "tuned",
 ) -> Generated:
     """Statements with ``lines`` credit lines (plus one bank-fee debit each) for the open items
-    in the database, and the truth of what each line pays."""
+    in the database, and the truth of what each line pays. ``wording="holdout"`` words the
+    payments with phrases and payer names the matching was not tuned on."""
     rng = random.Random(seed)
+    # Layout and wording per format come from their own stream: the payments stay the same.
+    styles = random.Random(f"{seed}-{wording}-style")
+    others = _OTHER_PAYERS if wording == "tuned" else _HOLDOUT_OTHER_PAYERS
     weights = scenarios or SCENARIOS
     names, shares = list(weights), list(weights.values())
     customers = _portfolio(rng, lines, accounts)
@@ -309,13 +358,13 @@ def generate(
             value_date=day,
             bank_reference=f"BR{seed:03d}{n:08d}",
             end_to_end_id=e2e,
-            counterparty_name=_payer_name(cust, rng),
+            counterparty_name=_payer_name(cust, rng, others),
             counterparty_account=payer_account(cust.id, cust.entity_code)
             if rng.random() < 0.9
             else f"{rng.randrange(10**11, 10**12)}",
         )
         language = "es" if cust.entity_code[:2] in ("MX", "ES", "CR") else "en"
-        made = _scenario(scenario, cust, invoices, line, rng, places, language, as_of)
+        made = _scenario(scenario, cust, invoices, line, rng, places, language, as_of, wording)
         if made is None:
             continue
         docs, paid, customer_ref, known_account = made
@@ -332,6 +381,13 @@ def generate(
             # The payer's account may have been seen before; half the time it was.
             payers[line.counterparty_account] = customer_ref
         truth[e2e] = Truth(customer_ref, docs, scenario, paid)
+        line.style = styles.getrandbits(48)
+        if customer_ref and styles.random() < 0.3:
+            line.payer_id = customer_ref
+        opens = {d.ref: d.open for d in cust.invoices + cust.credits}
+        if docs and scenario not in ("account_only", "name_only", "customer_number", "over"):
+            # What a CTX payer's advice would say: each document and what it pays of it.
+            line.advice = tuple((ref, amount, opens[ref]) for ref, amount in docs.items())
         statement = statements.get(key)
         if statement is None:
             number = accounts[key]
@@ -382,6 +438,7 @@ def _scenario(
     places: Decimal,
     language: str,
     as_of: dt.date,
+    wording: str = "tuned",
 ) -> tuple[dict[str, Decimal], Decimal, str | None, bool] | None:
     """Fill the line's text for a scenario: (documents paid, amount, customer_ref, payer's
     account already known)."""
@@ -397,27 +454,27 @@ def _scenario(
         )
     one = rng.choice(invoices[: rng.randint(1, 3)])
     if scenario == "exact":
-        line.remittance = _refs_text([one.ref], rng, language)
+        line.remittance = _refs_text([one.ref], rng, language, wording)
         return {one.ref: one.open}, one.open, cust.ref, False
     if scenario == "multi":
         k = min(len(invoices), rng.randint(2, 5))
         picked = invoices[:k] if rng.random() < 0.6 else rng.sample(invoices, k)
         if len(picked) < 2:
             return None
-        line.remittance = _refs_text([d.ref for d in picked], rng, language)
+        line.remittance = _refs_text([d.ref for d in picked], rng, language, wording)
         return {d.ref: d.open for d in picked}, sum((d.open for d in picked), ZERO), cust.ref, False
     if scenario == "cm_net":
         credits = [c for c in cust.credits if one.open + c.open > 0]
         if not credits:
             return None
         cm = credits[0]
-        line.remittance = _refs_text([one.ref, cm.ref], rng, language)
+        line.remittance = _refs_text([one.ref, cm.ref], rng, language, wording)
         return {one.ref: one.open, cm.ref: cm.open}, one.open + cm.open, cust.ref, False
     if scenario == "ocr":
-        line.remittance = _refs_text([_ocr(one.ref, rng)], rng, language)
+        line.remittance = _refs_text([_ocr(one.ref, rng)], rng, language, wording)
         return {one.ref: one.open}, one.open, cust.ref, False
     if scenario == "no_prefix":
-        line.remittance = _refs_text([_no_prefix(one.ref, rng)], rng, language)
+        line.remittance = _refs_text([_no_prefix(one.ref, rng)], rng, language, wording)
         return {one.ref: one.open}, one.open, cust.ref, rng.random() < 0.5
     if scenario == "rf":
         line.creditor_reference = rf_make(one.ref)
@@ -425,7 +482,7 @@ def _scenario(
         return {one.ref: one.open}, one.open, cust.ref, False
     if scenario == "typo":
         taken = {d.ref for d in cust.invoices + cust.credits}
-        line.remittance = _refs_text([_typo(one.ref, rng, taken)], rng, language)
+        line.remittance = _refs_text([_typo(one.ref, rng, taken)], rng, language, wording)
         line.counterparty_account = payer_account(cust.id, cust.entity_code)
         return {one.ref: one.open}, one.open, cust.ref, True
     if scenario == "account_only":
@@ -449,7 +506,7 @@ def _scenario(
         cut = (one.open * Decimal(rng.randint(2, 15)) / 100).quantize(places)
         if cut <= 0 or cut >= one.open:
             return None
-        line.remittance = _refs_text([one.ref], rng, language) + rng.choice(
+        line.remittance = _refs_text([one.ref], rng, language, wording) + rng.choice(
             ("", " LESS DAMAGED GOODS", " DEDUCCION PROMOCION", " SHORTAGE")
         )
         return {one.ref: one.open - cut}, one.open - cut, cust.ref, False
@@ -459,7 +516,9 @@ def _scenario(
             return None
         doc = rng.choice(recent)
         paid = (doc.open * Decimal("0.98")).quantize(places)
-        line.remittance = _refs_text([doc.ref], rng, language) + rng.choice(("", " 2% DISC"))
+        line.remittance = _refs_text([doc.ref], rng, language, wording) + rng.choice(
+            ("", " 2% DISC")
+        )
         return {doc.ref: paid}, paid, cust.ref, False
     if scenario == "charges":
         low, high = CHARGES.get(cust.currency, (5, 30))
@@ -469,227 +528,15 @@ def _scenario(
         due = sum((d.open for d in picked), ZERO)
         if fee >= due * Decimal("0.1") or fee >= picked[-1].open:
             return None
-        line.remittance = _refs_text([d.ref for d in picked], rng, language)
+        line.remittance = _refs_text([d.ref for d in picked], rng, language, wording)
         docs = {d.ref: d.open for d in picked}
         docs[picked[-1].ref] -= fee
         return docs, due - fee, cust.ref, False
     if scenario == "over":
         extra = (one.open * Decimal(rng.randint(3, 25)) / 100).quantize(places)
-        line.remittance = _refs_text([one.ref], rng, language)
+        line.remittance = _refs_text([one.ref], rng, language, wording)
         return {one.ref: one.open}, one.open + extra, cust.ref, False
     raise ValueError(scenario)
-
-
-# --------------------------------------------------------------------------- writers
-def _amt(value: Decimal, currency: str) -> str:
-    return format_amount(abs(value), currency)
-
-
-def write_camt053(statement: GeneratedStatement) -> bytes:
-    """ISO 20022 camt.053.001.02 with one entry (and one TxDtls) per line."""
-    cur = statement.currency
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">',
-        "<BkToCstmrStmt>",
-        f"<GrpHdr><MsgId>{escape(statement.statement_id)}</MsgId>"
-        f"<CreDtTm>{statement.closing_date.isoformat()}T20:00:00</CreDtTm></GrpHdr>",
-        f"<Stmt><Id>{escape(statement.statement_id)}</Id>"
-        f"<CreDtTm>{statement.closing_date.isoformat()}T20:00:00</CreDtTm>",
-        f"<Acct><Id>{_account_xml(statement.account)}</Id><Ccy>{cur}</Ccy></Acct>",
-    ]
-    for code, value, day in (
-        ("OPBD", statement.opening_balance, statement.opening_date),
-        ("CLBD", statement.closing_balance, statement.closing_date),
-    ):
-        out.append(
-            f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp>"
-            f'<Amt Ccy="{cur}">{_amt(value, cur)}</Amt>'
-            f"<CdtDbtInd>{'CRDT' if value >= 0 else 'DBIT'}</CdtDbtInd>"
-            f"<Dt><Dt>{day.isoformat()}</Dt></Dt></Bal>"
-        )
-    for line in statement.lines:
-        credit = line.amount > 0
-        party = "Dbtr" if credit else "Cdtr"
-        parties = ""
-        if line.counterparty_name or line.counterparty_account:
-            parties = "<RltdPties>"
-            if line.counterparty_name:
-                parties += f"<{party}><Nm>{escape(line.counterparty_name)}</Nm></{party}>"
-            if line.counterparty_account:
-                parties += (
-                    f"<{party}Acct><Id>{_account_xml(line.counterparty_account)}</Id></{party}Acct>"
-                )
-            parties += "</RltdPties>"
-        remittance = ""
-        if line.remittance or line.creditor_reference:
-            remittance = "<RmtInf>"
-            if line.remittance:
-                remittance += f"<Ustrd>{escape(line.remittance)}</Ustrd>"
-            if line.creditor_reference:
-                remittance += (
-                    "<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry>"
-                    "<Issr>ISO</Issr></Tp>"
-                    f"<Ref>{escape(line.creditor_reference)}</Ref></CdtrRefInf></Strd>"
-                )
-            remittance += "</RmtInf>"
-        e2e = line.end_to_end_id or "NOTPROVIDED"
-        out.append(
-            f'<Ntry><Amt Ccy="{cur}">{_amt(line.amount, cur)}</Amt>'
-            f"<CdtDbtInd>{'CRDT' if credit else 'DBIT'}</CdtDbtInd><Sts>BOOK</Sts>"
-            f"<BookgDt><Dt>{line.booking_date.isoformat()}</Dt></BookgDt>"
-            f"<ValDt><Dt>{line.value_date.isoformat()}</Dt></ValDt>"
-            f"<AcctSvcrRef>{escape(line.bank_reference)}</AcctSvcrRef>"
-            "<BkTxCd><Domn><Cd>PMNT</Cd><Fmly>"
-            f"<Cd>{'RCDT' if credit else 'CCRD'}</Cd>"
-            f"<SubFmlyCd>{'ESCT' if credit else 'CHRG'}</SubFmlyCd></Fmly></Domn></BkTxCd>"
-            "<NtryDtls><TxDtls><Refs>"
-            f"<AcctSvcrRef>{escape(line.bank_reference)}</AcctSvcrRef>"
-            f"<EndToEndId>{escape(e2e)}</EndToEndId></Refs>"
-            f"{parties}{remittance}</TxDtls></NtryDtls></Ntry>"
-        )
-    out += ["</Stmt>", "</BkToCstmrStmt>", "</Document>", ""]
-    return "\n".join(out).encode("utf-8")
-
-
-def _account_xml(account: str) -> str:
-    if account[:2].isalpha() and account[2:4].isdigit() and len(account) >= 15:
-        return f"<IBAN>{escape(account)}</IBAN>"
-    return f"<Othr><Id>{escape(account)}</Id></Othr>"
-
-
-def _swift(text: str) -> str:
-    """The SWIFT character set: letters, digits and a few signs; nothing else survives."""
-    allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/-?:().,'+ ")
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in plain if ch in allowed)
-
-
-def _mt_amount(value: Decimal, currency: str) -> str:
-    return _amt(value, currency).replace(".", ",")
-
-
-def write_mt940(statement: GeneratedStatement) -> bytes:
-    """SWIFT MT940 with the SEPA-style :86: layout (/EREF/ /ORDP//NAME/ /IBAN/ /REMI/)."""
-    cur = statement.currency
-
-    def bal(tag: str, value: Decimal, day: dt.date) -> str:
-        mark = "C" if value >= 0 else "D"
-        return f":{tag}:{mark}{day:%y%m%d}{cur}{_mt_amount(value, cur)}"
-
-    out = [
-        f":20:{statement.statement_id[:16]}",
-        f":25:{statement.account}",
-        f":28C:{statement.closing_date:%j}/1",
-        bal("60F", statement.opening_balance, statement.opening_date),
-    ]
-    for line in statement.lines:
-        mark = "C" if line.amount > 0 else "D"
-        out.append(
-            f":61:{line.value_date:%y%m%d}{line.booking_date:%m%d}{mark}"
-            f"{_mt_amount(line.amount, cur)}NTRFNONREF//{line.bank_reference[:16]}"
-        )
-        details = ""
-        if line.end_to_end_id:
-            details += f"/EREF/{line.end_to_end_id}"
-        if line.counterparty_name:
-            details += f"/ORDP//NAME/{_swift(line.counterparty_name)}"
-        if line.counterparty_account:
-            details += f"/IBAN/{line.counterparty_account}"
-        remi = line.remittance or (
-            f"RFB {line.creditor_reference}" if line.creditor_reference else ""
-        )
-        details += f"/REMI/{_swift(remi).replace('/', ' ')}" if remi else "/REMI/"
-        chunks = [details[i : i + 65] for i in range(0, len(details), 65)][:6]
-        out.append(":86:" + "\n".join(chunks))
-    out.append(bal("62F", statement.closing_balance, statement.closing_date))
-    out.append("-")
-    return ("\r\n".join(out) + "\r\n").encode("ascii", "replace")
-
-
-def write_bai2(statements: Sequence[GeneratedStatement], *, created: dt.datetime) -> bytes:
-    """BAI2 with one group per statement date and one account per statement; control totals,
-    record counts and 88 continuations as banks send them."""
-    records: list[str] = [f"01,OPENAR,DEMOBANK,{created:%y%m%d},{created:%H%M},1,,,2/"]
-    file_total = 0
-    groups = 0
-    for statement in statements:
-        cur = statement.currency
-        scale = 10 ** minor_units(cur)
-
-        def minor(value: Decimal, scale: int = scale) -> int:
-            return int(value * scale)
-
-        group = [f"02,OPENAR,DEMOBANK,1,{statement.closing_date:%y%m%d},,{cur},2/"]
-        opening, closing = minor(statement.opening_balance), minor(statement.closing_balance)
-        account = [f"03,{statement.account},{cur},010,{opening},,,015,{closing},,/"]
-        total = opening + closing
-        for line in statement.lines:
-            amount = abs(minor(line.amount))
-            total += amount
-            code = "195" if line.amount > 0 else "698"
-            text = " ".join(
-                x
-                for x in (
-                    line.counterparty_name,
-                    f"ACCT {line.counterparty_account}" if line.counterparty_account else "",
-                    line.remittance,
-                    line.creditor_reference,
-                )
-                if x
-            )
-            words = _swift(text).replace("/", " ").replace(",", " ").split()
-            first = f"16,{code},{amount},0,{line.bank_reference},{line.end_to_end_id},"
-            # Continuations break between words (the parser joins them with a space).
-            chunks: list[str] = []
-            for word in words:
-                if chunks and len(chunks[-1]) + len(word) < 70:
-                    chunks[-1] += " " + word
-                else:
-                    chunks.append(word)
-            account.append(first + (chunks[0] if chunks else ""))
-            account.extend(f"88,{chunk}" for chunk in chunks[1:])
-        account.append(f"49,{total},{len(account) + 1}/")
-        group += account
-        group.append(f"98,{total},1,{len(group) + 1}/")
-        records += group
-        file_total += total
-        groups += 1
-    records.append(f"99,{file_total},{groups},{len(records) + 1}/")
-    return ("\n".join(records) + "\n").encode("ascii", "replace")
-
-
-def write_files(
-    result: Generated, out: Path, *, formats: Iterable[str] = ("camt", "mt940", "bai2")
-) -> list[Path]:
-    """Write each statement once, in the formats in turn (camt, then MT940, then BAI2...)."""
-    out.mkdir(parents=True, exist_ok=True)
-    formats = list(formats)
-    written: list[Path] = []
-    bai2: list[GeneratedStatement] = []
-    for i, statement in enumerate(result.statements):
-        fmt = formats[i % len(formats)]
-        stem = f"{statement.statement_id}"
-        if fmt == "camt":
-            path = out / f"{stem}.camt053.xml"
-            path.write_bytes(write_camt053(statement))
-            written.append(path)
-        elif fmt == "mt940":
-            path = out / f"{stem}.sta"
-            path.write_bytes(write_mt940(statement))
-            written.append(path)
-        elif fmt == "bai2":
-            bai2.append(statement)
-        else:
-            raise ValueError(f"unknown statement format {fmt!r}")
-    if bai2:
-        path = out / f"{bai2[0].statement_id}.bai2"
-        created = dt.datetime.combine(bai2[0].closing_date, dt.time(20, 0))
-        path.write_bytes(write_bai2(bai2, created=created))
-        written.append(path)
-    return written
 
 
 def seed_payer_accounts(result: Generated) -> int:
@@ -702,10 +549,14 @@ def seed_payer_accounts(result: Generated) -> int:
             "customer_ref", "id"
         )
     )
+    from openar.demo.bank_formats import orig_id
+
+    # Learnt from earlier applications: the account, and the ACH company id it sends under.
     rows = [
-        PayerAccount(account=a, customer_id=ids[c], learnt_from="application")
+        PayerAccount(account=key, customer_id=ids[c], learnt_from="application")
         for a, c in result.payer_accounts.items()
         if c in ids
+        for key in (a, orig_id(a))
     ]
     PayerAccount.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
     return len(rows)
@@ -760,11 +611,16 @@ def evaluate(result: Generated) -> dict[str, Any]:
                 }
             )
     total = len(result.truth)
+    payable = sum(1 for t in result.truth.values() if t.customer_ref is not None)
     return {
         "lines": total,
         "auto_applied": auto,
         "correct": correct,
         "auto_rate": auto / total if total else 0.0,
+        # Unknown payers (a share of the lines by design) can never be applied: the rate over
+        # the lines a person could apply.
+        "payable_lines": payable,
+        "auto_rate_payable": auto / payable if payable else 0.0,
         "precision": correct / auto if auto else 1.0,
         "by_scenario": {
             k: {"lines": v[0], "auto": v[1], "correct": v[2]}
@@ -785,6 +641,7 @@ def demo_statements_load(
     from openar.cashapp.models import StatementFile
     from openar.cashapp.services import lines_match, statement_import
     from openar.core.errors import Conflict
+    from openar.demo import bank_formats
 
     accounts = ensure_bank_accounts(actor=actor)
     if StatementFile.objects.filter(
@@ -796,7 +653,7 @@ def demo_statements_load(
     out = Path(settings.VAR_DIR) / "demo" / "statements"
     out.mkdir(parents=True, exist_ok=True)
     imported = []
-    for written in write_files(result, out, formats=("camt",)):
+    for written in bank_formats.write_files(result, out, formats=("camt",)):
         try:
             imported.append(statement_import(path=written, actor=actor).as_dict())
         except Conflict:

@@ -11,7 +11,8 @@ import pytest
 
 from openar import cli
 from openar.cashapp.models import StatementLine
-from openar.demo.bank_statements import GeneratedStatement, Line, write_camt053
+from openar.demo.bank_formats import write_camt053
+from openar.demo.bank_statements import GeneratedStatement, Line
 from tests.factories import CustomerFactory, DocumentFactory, EntityFactory
 
 from .conftest import STATEMENTS

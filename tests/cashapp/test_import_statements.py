@@ -164,7 +164,8 @@ def test_debit_reversing_an_earlier_payment_is_a_bounce(entity) -> None:
         amount=Decimal("250.00"),
         document_ref="INVES00000042",
     )
-    from openar.demo.bank_statements import GeneratedStatement, Line, write_camt053
+    from openar.demo.bank_formats import write_camt053
+    from openar.demo.bank_statements import GeneratedStatement, Line
 
     day = dt.date(2026, 6, 29)
     first = GeneratedStatement(

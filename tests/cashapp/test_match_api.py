@@ -12,7 +12,8 @@ from django.test import Client
 from openar.api_auth.services import token_create
 from openar.cashapp.services import bank_account_add
 from openar.core.roles import Role
-from openar.demo.bank_statements import GeneratedStatement, Line, write_camt053
+from openar.demo.bank_formats import write_camt053
+from openar.demo.bank_statements import GeneratedStatement, Line
 from openar.ledger.models import Document
 from tests.factories import CustomerFactory, DocumentFactory, EntityFactory, UserFactory
 

@@ -29,7 +29,8 @@ from openar.cashapp.services import (
     statement_import,
 )
 from openar.core.errors import Conflict, ValidationError
-from openar.demo.bank_statements import GeneratedStatement, Line, write_camt053
+from openar.demo.bank_formats import write_camt053
+from openar.demo.bank_statements import GeneratedStatement, Line
 from openar.disputes.models import Deduction
 from openar.ledger.models import Application, Document
 from tests.factories import CustomerFactory, DocumentFactory, EntityFactory

@@ -108,8 +108,10 @@ def test_swift_style_codes() -> None:
 def test_split_pairs_offer_the_join_of_a_reference_cut_by_a_line_break() -> None:
     assert ("18000221", "94") in r.read("INV 18000221 94 ACME").joined
     assert ("INVUS0000", "1234") in r.split_pairs("PAY INVUS0000 1234")
-    # A prefix and its number are one reference already, not a split.
-    assert r.split_pairs("INV 1234") == []
+    assert ("INVU", "S00001234") in r.split_pairs("INVU S00001234")
+    # Words without a digit are never a reference; nor is a join longer than 35 characters.
+    assert r.split_pairs("ACME TRADING") == []
+    assert r.split_pairs("A" * 30 + "1 " + "2" * 10) == []
 
 
 def test_real_bai2_continuations_name_the_payer() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -190,6 +191,19 @@ class MatchIndex:
                 seen.add(top)
             self._tops[customer_id] = top
         return top
+
+    def names_starting(self, key: str, *, limit: int = 50) -> list[str]:
+        """Name keys that begin with ``key``: a name a bank cut short (16 characters in an ACH
+        batch header, 27 in a German ?32, 35 in MT940) is the start of the real one."""
+        if self._name_choices is None:
+            self._name_choices = sorted(set(self.names) | set(self.aliases))
+        choices = self._name_choices
+        out: list[str] = []
+        at = bisect_left(choices, key)
+        while at < len(choices) and choices[at].startswith(key) and len(out) < limit:
+            out.append(choices[at])
+            at += 1
+        return out
 
     def fuzzy_name(self, key: str) -> str | None:
         if key in self._fuzzy_cache:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from openar.cashapp.matching.advice import advice_proposal, drop_split_fragments, line_tokens
 from openar.cashapp.matching.amounts import (
     _by_amount,
     _explain_excess,
@@ -18,7 +19,7 @@ from openar.cashapp.matching.amounts import (
 )
 from openar.cashapp.matching.customers import _customer_candidates
 from openar.cashapp.matching.index import Item, MatchIndex, _get
-from openar.cashapp.matching.refs import RefToken, extract_refs, ref_prefix
+from openar.cashapp.matching.refs import RefToken, ref_prefix
 from openar.cashapp.matching.rules import (
     CONFIDENCE,
     CUSTOMER_EVIDENCE,
@@ -27,6 +28,14 @@ from openar.cashapp.matching.rules import (
     Proposal,
     Settings,
 )
+from openar.cashapp.remittance import read
+
+# Evidence that may name several accounts: believed only when one account's items fit.
+WEAK_EVIDENCE = frozenset({"name_shared", "name_fuzzy", "name_prefix", "name_in_text"})
+
+
+def _ok(index: MatchIndex, it: Item, line: LineFacts) -> bool:
+    return _fits(it, line) and index.customers[it.customer_id].entity_id == line.entity_id
 
 
 def _find_ref_items(
@@ -40,7 +49,7 @@ def _find_ref_items(
     level = "exact"
 
     def ok(it: Item) -> bool:
-        return _fits(it, line) and index.customers[it.customer_id].entity_id == line.entity_id
+        return _ok(index, it, line)
 
     for tok in tokens:
         exact = [it for it in _get(index.items_by_ref, tok.text) if ok(it)]
@@ -61,14 +70,40 @@ def _find_ref_items(
     return list(hits.values()), level
 
 
+def _digit_off_elsewhere(index: MatchIndex, line: LineFacts, named: list[Item]) -> bool:
+    """Whether an open item whose number is one digit off a named item's pays the line."""
+    taken = {it.id for it in named}
+    for it in named:
+        number = it.number
+        for i, ch in enumerate(number):
+            for digit in "0123456789":
+                if digit == ch:
+                    continue
+                near = (number[:i] + digit + number[i + 1 :]).lstrip("0")
+                for other in _get(index.items_by_number, near):
+                    if (
+                        other.id not in taken
+                        and other.open == line.amount
+                        and _ok(index, other, line)
+                    ):
+                        return True
+    return False
+
+
 def propose(
     index: MatchIndex, line: LineFacts, cfg: Settings, *, places: Decimal
 ) -> list[Proposal]:
     """Ranked proposals for one credit line (best first); empty when nothing points anywhere."""
-    tokens = extract_refs(line.remittance, line.creditor_reference)
+    reading = read(line.remittance)
+    tokens = line_tokens(line, reading)
     proposals: list[Proposal] = []
-    candidates = _customer_candidates(index, line, tokens)
+    candidates = _customer_candidates(index, line, tokens, reading)
+    if any(t.source.startswith("joined:") for t in tokens):
+        tokens = drop_split_fragments(index, tokens, lambda it: _ok(index, it, line))
     ref_items, level = _find_ref_items(index, tokens, line) if tokens else ([], "exact")
+    advice = advice_proposal(index, line, reading)
+    if advice is not None:
+        proposals.append(advice)
 
     if ref_items:
         by_customer: dict[int, list[Item]] = defaultdict(list)
@@ -128,6 +163,11 @@ def propose(
             elif level == "bare" and not agree:
                 cap = Decimal("0.93") if prop.difference == 0 else Decimal("0.75")
                 prop.confidence = min(prop.confidence, cap)
+            elif prop.difference != 0 and not agree and _digit_off_elsewhere(index, line, its):
+                # Nobody confirms the payer, the amount does not agree, and an item one digit
+                # away pays it to the cent: most likely a typo of that one.
+                prop.confidence = min(prop.confidence, CONFIDENCE["ref_partial"])
+                prop.explanation += "; an item one digit away matches the amount exactly"
             proposals.append(prop)
             if prop.difference != 0 and prop.customer_id is not None:
                 # A named item that does not add up, beside one a digit away that does to the
@@ -145,8 +185,8 @@ def propose(
                 if typo is not None:
                     proposals.append(typo)
     if not proposals or proposals[0].confidence < cfg.threshold:
-        strong = [(c, e) for c, e in candidates if e not in ("name_shared", "name_fuzzy")]
-        weak = [(c, e) for c, e in candidates if e in ("name_shared", "name_fuzzy")]
+        strong = [(c, e) for c, e in candidates if e not in WEAK_EVIDENCE]
+        weak = [(c, e) for c, e in candidates if e in WEAK_EVIDENCE]
         ref_ids = {it.id for it in ref_items}
         for cid, evidence in strong[:10]:
             typo = _typo_proposal(index, line, cfg, cid, evidence, tokens, ref_ids, places)

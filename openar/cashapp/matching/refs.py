@@ -12,7 +12,8 @@ RANGE_SPAN = 60
 # Words that say nothing about who a company is.
 _LEGAL_WORDS = frozenset(
     """inc incorporated llc ltd limited corp corporation co company plc gmbh ag bv nv sa sas sl
-    slu srl ltda sapi de cv s a c v r l the y and cia spa sarl oy ab as kg""".split()  # noqa: SIM905
+    slu srl ltda sapi de cv s a c v r l the y and cia spa sarl oy ab as kg u p i pty limitada
+    sociedad anonima""".split()  # noqa: SIM905
 )
 _TOKEN = re.compile(r"[A-Z0-9]+(?:[-/.][A-Z0-9]+)*")
 _AMOUNTISH = re.compile(r"^\d{1,3}(?:[.,]\d{3})*[.,]\d{1,2}$|^\d+[.,]\d{2}$")

@@ -13,6 +13,7 @@ ZERO = Decimal(0)
 
 # Named situations and their confidence (0..1). Kept in one table so docs and tests read it.
 CONFIDENCE = {
+    "remittance_advice": Decimal("0.99"),  # X12 820 RMR lines: the payer's own split
     "ref_exact": Decimal("0.99"),
     "ref_fuzzy": Decimal("0.97"),
     "ref_typo": Decimal("0.95"),
@@ -42,6 +43,8 @@ CUSTOMER_EVIDENCE = {
     "name": Decimal("0.98"),
     "name_shared": Decimal("0.97"),  # several accounts share the name; the amount picked one
     "name_fuzzy": Decimal("0.95"),
+    "name_prefix": Decimal("0.95"),  # the start of a name a bank cut short
+    "name_in_text": Decimal("0.96"),  # words of the free text that are a customer's name
     "assigned": Decimal("1.00"),
 }
 

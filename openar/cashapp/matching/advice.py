@@ -1,0 +1,142 @@
+"""What the free text adds to matching: its references (with the pieces a line break split
+joined back), and the payer's own split of the amount when an X12 820 advice came with it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from openar.cashapp.matching.amounts import _refs_text
+from openar.cashapp.matching.index import Item, MatchIndex, _get
+from openar.cashapp.matching.refs import RefToken, extract_refs, norm_ref, ref_number, ref_prefix
+from openar.cashapp.matching.rules import CONFIDENCE, ZERO, Allocation, LineFacts, Proposal
+from openar.cashapp.remittance import Reading, RemittanceLine
+
+
+def line_tokens(line: LineFacts, reading: Reading) -> list[RefToken]:
+    """Candidate references: the purpose text's (labels and bank plumbing left out), the X12
+    RMR references, and every pair of neighbouring fragments joined (source 'joined': believed
+    only when the whole joined reference is an open item)."""
+    text = reading.purpose if reading.purpose or reading.x12 else line.remittance
+    tokens = extract_refs(text, line.creditor_reference)
+    seen = {t.text for t in tokens}
+    if reading.x12 is not None:
+        for rmr in reading.x12.lines:
+            n = norm_ref(rmr.reference)
+            if n and n not in seen and len(ref_number(n)) >= 3:
+                seen.add(n)
+                tokens.append(RefToken(n, ref_number(n), ref_prefix(n), "structured"))
+    for a, b in reading.joined:
+        n = norm_ref(a + b)
+        if n not in seen and len(ref_number(n)) >= 3:
+            seen.add(n)
+            tokens.append(
+                RefToken(n, ref_number(n), ref_prefix(n), f"joined:{norm_ref(a)}|{norm_ref(b)}")
+            )
+    return tokens
+
+
+def drop_split_fragments(
+    index: MatchIndex, tokens: list[RefToken], ok: Callable[[Item], bool]
+) -> list[RefToken]:
+    """A joined reference counts only when it is, whole, an open item's reference; its two
+    fragments are then no references of their own. Unmatched joins are dropped."""
+    fragments: set[str] = set()
+    out: list[RefToken] = []
+    for tok in tokens:
+        if tok.source.startswith("joined:"):
+            hits = [it for it in _get(index.items_by_ref, tok.text) if ok(it)]
+            if not hits and len(tok.number) >= 6 and not tok.prefix:
+                # A number without its prefix, split by a break: believed as a bare number.
+                hits = [it for it in _get(index.items_by_number, tok.number) if ok(it)]
+            if hits:
+                fragments.update(tok.source[7:].split("|"))
+                out.append(RefToken(tok.text, tok.number, tok.prefix, "text"))
+        else:
+            out.append(tok)
+    return [t for t in out if t.text not in fragments or t.source != "text"] if fragments else out
+
+
+def _resolve(index: MatchIndex, rmr: RemittanceLine, line: LineFacts) -> Item | None:
+    """The one open item an RMR reference names (whole reference, or number and prefix)."""
+    n = norm_ref(rmr.reference)
+
+    def ok(it: Item) -> bool:
+        info = index.customers.get(it.customer_id)
+        return (
+            it.currency == line.currency
+            and it.open != 0
+            and info is not None
+            and info.entity_id == line.entity_id
+        )
+
+    found = [it for it in _get(index.items_by_ref, n) if ok(it)]
+    if not found:
+        prefix = ref_prefix(n)
+        found = [
+            it
+            for it in _get(index.items_by_number, ref_number(n))
+            if ok(it) and (not prefix or ref_prefix(it.ref)[:2] == prefix[:2])
+        ]
+    return found[0] if len(found) == 1 else None
+
+
+def advice_proposal(index: MatchIndex, line: LineFacts, reading: Reading) -> Proposal | None:
+    """The payer's X12 820 remittance applied as written: each RMR's paid amount on the item it
+    names. Believed when every receivable RMR names one open item of one customer group, the
+    paid amounts add up to the line, and no item gets more than it has open."""
+    x12 = reading.x12
+    if x12 is None:
+        return None
+    rmrs = [r for r in x12.lines if r.names_a_receivable and r.paid is not None]
+    if not rmrs:
+        return None
+    paid_by_item: dict[int, Decimal] = {}
+    items: dict[int, Item] = {}
+    for rmr in rmrs:
+        it = _resolve(index, rmr, line)
+        if it is None or rmr.paid is None:
+            return None
+        items[it.id] = it
+        paid_by_item[it.id] = paid_by_item.get(it.id, ZERO) + rmr.paid
+    if sum(paid_by_item.values(), ZERO) != line.amount:
+        return None
+    tops = {index.group_top(it.customer_id) for it in items.values()}
+    if len(tops) != 1:
+        return None
+    if line.customer_id is not None and index.group_top(line.customer_id) not in tops:
+        return None
+    for pk, paid in paid_by_item.items():
+        it = items[pk]
+        if (it.open > 0 and not ZERO < paid <= it.open) or (it.open < 0 and paid != it.open):
+            return None
+    ordered = sorted(items.values(), key=lambda it: (it.due, it.id))
+    allocations = [Allocation(it, paid_by_item[it.id]) for it in ordered]
+    due = sum((it.open for it in ordered), ZERO)
+    short = due - line.amount
+    payer = max(
+        {it.customer_id for it in ordered},
+        key=lambda c: sum((it.open for it in ordered if it.customer_id == c), ZERO),
+    )
+    why = f"remittance advice (X12 820) names {_refs_text(ordered)} with the amount paid on each"
+    if short == 0:
+        return Proposal(
+            payer, allocations, CONFIDENCE["remittance_advice"], "remittance_advice", why
+        )
+    discounts = sum((r.discount or ZERO for r in rmrs), ZERO)
+    adjustments = [reason for r in rmrs for reason, _ in r.adjustments]
+    reason = "discount" if discounts == short else "short_payment"
+    where = max(ordered, key=lambda it: it.open - paid_by_item[it.id])
+    detail = f"discount taken {discounts}" if reason == "discount" else "short paid"
+    if adjustments:
+        detail += f" (adjustment reason {', '.join(adjustments)})"
+    return Proposal(
+        payer,
+        allocations,
+        CONFIDENCE["remittance_advice"],
+        "remittance_advice",
+        f"{why}; {detail}: {short} stays open on {where.ref}",
+        difference=-short,
+        shortfall_reason=reason,
+        shortfall_item=where,
+    )

@@ -19,7 +19,8 @@ from openar.core.audit import actor_label, audit_record
 from openar.core.errors import ValidationError
 from openar.ingest.choices import ImportFormat, ImportKind, ImportStatus
 from openar.ingest.formats import detect_format, make_adapter
-from openar.ingest.loaders import LOADERS, LoadContext
+from openar.ingest.loaders import LOADERS
+from openar.ingest.loaders.base import LoadContext
 from openar.ingest.models import ImportBatch
 from openar.ingest.readers import FileProblem, open_rows
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils import timezone
@@ -41,3 +41,30 @@ def audit_record(
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
     )
+
+
+def audit_record_many(
+    *, actor: Any, events: Iterable[Mapping[str, Any]], batch_size: int = 2000
+) -> int:
+    """Append many audit events in one bulk insert (a run that decides thousands of rows); each
+    mapping has ``action`` and optionally ``object_type``, ``object_id``, ``summary``,
+    ``before`` and ``after``. Returns how many were written."""
+    now = timezone.now()
+    user = actor if hasattr(actor, "pk") else None
+    label = actor_label(actor)
+    rows = [
+        AuditEvent(
+            at=now,
+            actor=user,
+            actor_label=label,
+            action=event["action"],
+            object_type=event.get("object_type", ""),
+            object_id=str(event.get("object_id", "")),
+            summary=str(event.get("summary", ""))[:500],
+            before=dict(event["before"]) if event.get("before") is not None else None,
+            after=dict(event["after"]) if event.get("after") is not None else None,
+        )
+        for event in events
+    ]
+    AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)

@@ -1,4 +1,5 @@
-"""Bulk writes on PostgreSQL: COPY plain rows into a table.
+"""Bulk writes: COPY plain rows into a table (PostgreSQL), and staging tables that set-based
+services fill and then join in a few SQL statements (both databases).
 
 For the daily jobs that write 100k rows at a time (aging snapshots, scores, predictions, work
 items, staged actions) and the imports' staging tables, where Django preparing every value of
@@ -7,8 +8,10 @@ columns take a ``json.dumps`` string."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -40,3 +43,121 @@ def copy_rows(*, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any
     with copy_writer(table=table, columns=columns) as write:
         for row in rows:
             write(row)
+
+
+PG_TYPES = {"int": "bigint", "text": "text", "date": "date", "num": "numeric", "bool": "boolean"}
+SQLITE_TYPES = {
+    "int": "INTEGER",
+    "text": "TEXT",
+    "date": "TEXT",
+    "num": "NUMERIC",
+    "bool": "INTEGER",
+}
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _register_sqlite_adapters() -> None:
+    import sqlite3
+
+    # Dates as ISO text and decimals as text, as Django stores them.
+    sqlite3.register_adapter(dt.date, dt.date.isoformat)
+    sqlite3.register_adapter(Decimal, str)
+
+
+_register_sqlite_adapters()
+
+
+class Stage:
+    """A temporary table for one import, dropped when the transaction ends."""
+
+    def __init__(self, name: str, columns: Sequence[tuple[str, str]]) -> None:
+        self.name = name
+        self.columns = list(columns)
+        self.count = 0
+        self.indexed: set[tuple[str, ...]] = set()
+
+    def create(self) -> None:
+        types = PG_TYPES if is_postgres() else SQLITE_TYPES
+        cols = ", ".join(f"{c} {types[t]}" for c, t in self.columns)
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {self.name}")
+            if is_postgres():
+                cur.execute(f"CREATE TEMP TABLE {self.name} ({cols}) ON COMMIT DROP")
+            else:
+                cur.execute(f"CREATE TEMP TABLE {self.name} ({cols})")
+
+    def drop(self) -> None:
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {self.name}")
+
+    def index(self, *cols: str) -> None:
+        if cols in self.indexed:
+            return
+        self.indexed.add(cols)
+        with connection.cursor() as cur:
+            cur.execute(
+                f"CREATE INDEX {self.name}_{'_'.join(cols)}_idx ON {self.name} ({', '.join(cols)})"
+            )
+            if is_postgres():
+                cur.execute(f"ANALYZE {self.name}")
+
+    @contextmanager
+    def writer(self) -> Iterator[Callable[[Sequence[Any]], None]]:
+        names = ", ".join(c for c, _ in self.columns)
+        if not self.columns:  # a loader that merges through the ORM stages nothing
+            yield lambda row: None
+            return
+        if is_postgres():
+            with copy_writer(
+                table=self.name, columns=[c for c, _ in self.columns], queued=True
+            ) as copy:
+
+                def write_pg(row: Sequence[Any]) -> None:
+                    copy(row)
+                    self.count += 1
+
+                yield write_pg
+            return
+        buffer: list[Sequence[Any]] = []
+        marks = ", ".join("?" for _ in self.columns)
+        sql = f"INSERT INTO {self.name} ({names}) VALUES ({marks})"
+        raw_conn = connection.connection
+
+        def flush() -> None:
+            if buffer:
+                raw_conn.executemany(sql, buffer)
+                buffer.clear()
+
+        def write_sqlite(row: Sequence[Any]) -> None:
+            # Decimal, date and bool go through sqlite3 adapters (registered below).
+            buffer.append(row)
+            self.count += 1
+            if len(buffer) >= 5000:
+                flush()
+
+        connection.ensure_connection()
+        yield write_sqlite
+        flush()
+
+
+def execute(sql: str, params: Sequence[Any] = ()) -> int:
+    """Run one statement with Django-style %s placeholders; returns the row count."""
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.rowcount
+
+
+def scalar(sql: str, params: Sequence[Any] = ()) -> Any:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+        return row[0] if row else None
+
+
+def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return list(cur.fetchall())

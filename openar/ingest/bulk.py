@@ -1,31 +1,29 @@
 """Set-based loading: rows stream into a temporary staging table (COPY on PostgreSQL,
 executemany on SQLite), then a few SQL statements count, update and insert. The ORM row by row
-cannot load a million documents in a minute; this can, on both databases."""
+cannot load a million documents in a minute; this can, on both databases. The staging table and
+the statement helpers are core's (``core.bulk``); what only imports need is here."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
-from typing import Any
 
-from django.db import connection
+from openar.core.bulk import Stage, execute, fetch, is_postgres, scalar
 
-from openar.core.bulk import copy_writer
-
-PG_TYPES = {"int": "bigint", "text": "text", "date": "date", "num": "numeric", "bool": "boolean"}
-SQLITE_TYPES = {
-    "int": "INTEGER",
-    "text": "TEXT",
-    "date": "TEXT",
-    "num": "NUMERIC",
-    "bool": "INTEGER",
-}
-
-
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
+__all__ = [
+    "Stage",
+    "analyze_if_big",
+    "distinct",
+    "duplicate_lines",
+    "execute",
+    "fetch",
+    "foreign_keys_checked_once",
+    "is_postgres",
+    "json_cast",
+    "now_param",
+    "scalar",
+]
 
 
 def distinct(a: str, b: str) -> str:
@@ -41,110 +39,6 @@ def now_param() -> dt.datetime:
     from django.utils import timezone
 
     return timezone.now()
-
-
-def _register_sqlite_adapters() -> None:
-    import sqlite3
-
-    # Dates as ISO text and decimals as text, as Django stores them.
-    sqlite3.register_adapter(dt.date, dt.date.isoformat)
-    sqlite3.register_adapter(Decimal, str)
-
-
-_register_sqlite_adapters()
-
-
-class Stage:
-    """A temporary table for one import, dropped when the transaction ends."""
-
-    def __init__(self, name: str, columns: Sequence[tuple[str, str]]) -> None:
-        self.name = name
-        self.columns = list(columns)
-        self.count = 0
-        self.indexed: set[tuple[str, ...]] = set()
-
-    def create(self) -> None:
-        types = PG_TYPES if is_postgres() else SQLITE_TYPES
-        cols = ", ".join(f"{c} {types[t]}" for c, t in self.columns)
-        with connection.cursor() as cur:
-            cur.execute(f"DROP TABLE IF EXISTS {self.name}")
-            if is_postgres():
-                cur.execute(f"CREATE TEMP TABLE {self.name} ({cols}) ON COMMIT DROP")
-            else:
-                cur.execute(f"CREATE TEMP TABLE {self.name} ({cols})")
-
-    def drop(self) -> None:
-        with connection.cursor() as cur:
-            cur.execute(f"DROP TABLE IF EXISTS {self.name}")
-
-    def index(self, *cols: str) -> None:
-        if cols in self.indexed:
-            return
-        self.indexed.add(cols)
-        with connection.cursor() as cur:
-            cur.execute(
-                f"CREATE INDEX {self.name}_{'_'.join(cols)}_idx ON {self.name} ({', '.join(cols)})"
-            )
-            if is_postgres():
-                cur.execute(f"ANALYZE {self.name}")
-
-    @contextmanager
-    def writer(self) -> Iterator[Callable[[Sequence[Any]], None]]:
-        names = ", ".join(c for c, _ in self.columns)
-        if not self.columns:  # a loader that merges through the ORM stages nothing
-            yield lambda row: None
-            return
-        if is_postgres():
-            with copy_writer(
-                table=self.name, columns=[c for c, _ in self.columns], queued=True
-            ) as copy:
-
-                def write_pg(row: Sequence[Any]) -> None:
-                    copy(row)
-                    self.count += 1
-
-                yield write_pg
-            return
-        buffer: list[Sequence[Any]] = []
-        marks = ", ".join("?" for _ in self.columns)
-        sql = f"INSERT INTO {self.name} ({names}) VALUES ({marks})"
-        raw_conn = connection.connection
-
-        def flush() -> None:
-            if buffer:
-                raw_conn.executemany(sql, buffer)
-                buffer.clear()
-
-        def write_sqlite(row: Sequence[Any]) -> None:
-            # Decimal, date and bool go through sqlite3 adapters (registered below).
-            buffer.append(row)
-            self.count += 1
-            if len(buffer) >= 5000:
-                flush()
-
-        connection.ensure_connection()
-        yield write_sqlite
-        flush()
-
-
-def execute(sql: str, params: Sequence[Any] = ()) -> int:
-    """Run one statement with Django-style %s placeholders; returns the row count."""
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.rowcount
-
-
-def scalar(sql: str, params: Sequence[Any] = ()) -> Any:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-        return row[0] if row else None
-
-
-def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return list(cur.fetchall())
 
 
 def duplicate_lines(stage: Stage, keys: Sequence[str]) -> list[tuple[int, int]]:

@@ -14,3 +14,10 @@ class AgingGroup(models.TextChoices):
     COLLECTOR = "collector", _("Collector")
     ENTITY = "entity", _("Entity")
     GROUP = "group", _("Parent group")
+
+
+class PostingEffect(models.TextChoices):
+    """What posting applications does to the documents (see ledger.services.applications)."""
+
+    CASH = "cash", _("New cash: reduces what the documents have open")
+    HISTORY = "history", _("The ERP's applications: open amounts come from its items")

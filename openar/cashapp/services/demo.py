@@ -17,6 +17,7 @@ from openar.cashapp.models import (
     StatementLine,
 )
 from openar.core.audit import audit_record
+from openar.disputes.services import disputes_data_reset
 
 
 # --------------------------------------------------------------------------- demo
@@ -25,10 +26,8 @@ def cashapp_data_reset(*, actor: Any) -> int:
     """Delete every cash-application row (deductions, applications' links, proposals, lines,
     statement files, learnt payers and aliases, layouts and bank accounts) so the ledger under
     them can be reset (``demo-data --reset``); returns the number of statement lines removed."""
-    from openar.disputes.models import Deduction
-
     lines = StatementLine.objects.count()
-    Deduction.objects.all().delete()
+    disputes_data_reset(actor=actor)
     CashApplication.objects.all().delete()
     MatchProposal.objects.all().delete()
     StatementLine.objects.all().delete()

@@ -1,5 +1,6 @@
-"""Writing what matching or a person decided for lines: applications, open amounts, receipts,
-line statuses, deductions, events, learnt payer accounts and audit events, all in bulk."""
+"""Writing what matching or a person decided for lines, all in bulk: applications and open
+amounts through the ledger's posting service, deductions and events through disputes' and
+activity's services, line statuses, learnt payer accounts and audit events here."""
 
 from __future__ import annotations
 
@@ -11,18 +12,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from openar.activity.services import account_events_record_bulk, promises_check
 from openar.cashapp.choices import ApplicationMode, LineStatus
 from openar.cashapp.models import CashApplication, PayerAccount, StatementLine
 from openar.cashapp.services.common import CHUNK, OPEN_STATUSES, _chunks
-from openar.core.audit import actor_label
-from openar.core.errors import Conflict, NotFound
-from openar.core.models import AuditEvent
-from openar.core.money import ZERO, format_amount, quantize
-from openar.ledger.models import Application, Document
+from openar.core.audit import audit_record_many
+from openar.disputes.services import deductions_open_bulk
+from openar.ledger.choices import PostingEffect
+from openar.ledger.services import Posting, applications_post, postings_stage, receipts_identify
 
 
 # --------------------------------------------------------------------------- applying cash
@@ -40,24 +40,13 @@ class _Plan:
     summary: str = ""
 
 
-def _functional_open(row: dict[str, Any], open_amount: Decimal) -> Decimal | None:
-    if row["currency"] == row["functional_currency"]:
-        return open_amount
-    if row["fx_rate"] is not None:
-        return quantize(open_amount * row["fx_rate"], row["functional_currency"])
-    if row["functional_amount"] is not None and row["amount"]:
-        return quantize(
-            open_amount * row["functional_amount"] / row["amount"], row["functional_currency"]
-        )
-    return None
-
-
 def _write_plans(
     plans: list[_Plan], *, as_of: dt.date, actor: Any, timings: dict[str, float] | None = None
 ) -> dict[str, int]:
-    """Write the plans in bulk: applications, open amounts, receipts, lines, deductions,
-    events, learnt payer accounts and one audit event per line. Documents are locked in id
-    order and re-checked, so cash is never applied beyond what is open."""
+    """Write the plans: the applications through the ledger's posting service (which locks the
+    documents in id order and refuses cash beyond what is open), who paid each receipt, line
+    statuses, deductions and short-payment events through their apps' services, learnt payer
+    accounts and one audit event per line."""
     clock = [time.perf_counter()]
 
     def lap(name: str) -> None:
@@ -66,127 +55,47 @@ def _write_plans(
             timings[f"write_{name}"] = now - clock[0]
         clock[0] = now
 
-    from openar.activity.models import AccountEvent
-    from openar.disputes.models import Deduction
-    from openar.ingest.bulk import Stage, execute
-
     now = timezone.now()
     user = actor if hasattr(actor, "pk") else None
-    label = actor_label(actor)
-    doc_ids = sorted({doc_id for p in plans for doc_id, _ in p.allocations})
-    docs: dict[int, dict[str, Any]] = {}
-    fields = (
-        "id",
-        "amount",
-        "open_amount",
-        "currency",
-        "functional_currency",
-        "fx_rate",
-        "functional_amount",
-        "cleared_date",
-        "document_date",
-        "customer_id",
-        "document_ref",
-    )
-    for chunk in _chunks(doc_ids):
-        qs = Document.objects.filter(id__in=chunk).order_by("id")
-        if connection.features.has_select_for_update:
-            qs = qs.select_for_update()
-        for row in qs.values(*fields):
-            docs[row["id"]] = row
-    changed: dict[int, tuple[Decimal, dt.date | None]] = {}
-    applications: list[Application] = []
+    postings: list[Posting] = []
     owners: list[_Plan] = []
     for plan in plans:
         receipt = plan.line.receipt
         assert receipt is not None
         applied_on = min(receipt.receipt_date, as_of)
         for doc_id, amount in plan.allocations:
-            row = docs.get(doc_id)
-            if row is None:
-                raise NotFound(f"document {doc_id} no longer exists", field="allocations")
-            current = changed.get(doc_id, (row["open_amount"], row["cleared_date"]))[0]
-            fits = ZERO < amount <= current if current > 0 else current <= amount < ZERO
-            if not fits:
-                raise Conflict(
-                    f"{row['document_ref']}: only {format_amount(current, row['currency'])} "
-                    f"{row['currency']} is open, cannot apply "
-                    f"{format_amount(amount, row['currency'])}",
-                    code="over_application",
-                    field="allocations",
-                )
-            left = current - amount
-            cleared = max(applied_on, row["document_date"]) if left == 0 else None
-            changed[doc_id] = (left, cleared)
-            applications.append(
-                Application(
-                    receipt_id=receipt.pk,
-                    document_id=doc_id,
-                    amount=amount,
-                    applied_date=applied_on,
-                    source="cashapp",
-                )
-            )
+            postings.append(Posting(receipt.pk, doc_id, amount, applied_on))
             owners.append(plan)
-    lap("lock_documents")
-    created = Application.objects.bulk_create(applications, batch_size=CHUNK)
-    CashApplication.objects.bulk_create(
-        [
-            CashApplication(
-                line=plan.line,
-                application=app,
-                mode=plan.mode,
-                confidence=plan.confidence,
-                created_by=user,
-            )
-            for app, plan in zip(created, owners, strict=True)
-        ],
-        batch_size=CHUNK,
-    )
-    lap("applications")
-    if changed:
-        stage = Stage(
-            "openar_stage_cash_docs",
-            [
-                ("id", "int"),
-                ("open_amount", "num"),
-                ("functional_open", "num"),
-                ("cleared", "date"),
-            ],
-        )
-        stage.create()
-        with stage.writer() as write:
-            for doc_id, (left, cleared) in changed.items():
-                write((doc_id, left, _functional_open(docs[doc_id], left), cleared))
-        stage.index("id")
-        execute(
-            "UPDATE ledger_document AS t SET open_amount = s.open_amount, "
-            "functional_open_amount = s.functional_open, cleared_date = s.cleared, "
-            "updated_at = %s FROM openar_stage_cash_docs s WHERE t.id = s.id",
-            [now],
+    applied = 0
+    if postings:
+        stage = postings_stage(postings)
+        posted = applications_post(
+            stage=stage, effect=PostingEffect.CASH, source="cashapp", actor=actor
         )
         stage.drop()
-    lap("documents")
-    # Receipts learn their customer (through a staged UPDATE: bulk_update's CASE is slow).
-    receipts = []
+        applied = posted.created
+        lap("applications")
+        CashApplication.objects.bulk_create(
+            [
+                CashApplication(
+                    line=plan.line,
+                    application_id=posted.applications[(p.receipt_id, p.document_id)],
+                    mode=plan.mode,
+                    confidence=plan.confidence,
+                    created_by=user,
+                )
+                for p, plan in zip(postings, owners, strict=True)
+            ],
+            batch_size=CHUNK,
+        )
+    lap("cash_applications")
+    payers: dict[int, int | None] = {}
     for plan in plans:
         receipt = plan.line.receipt
         if receipt is not None and plan.customer_id != receipt.customer_id:
             receipt.customer_id = plan.customer_id
-            receipts.append((receipt.pk, plan.customer_id))
-    if receipts:
-        stage = Stage("openar_stage_cash_receipts", [("id", "int"), ("customer_id", "int")])
-        stage.create()
-        with stage.writer() as write:
-            for row in receipts:
-                write(row)
-        stage.index("id")
-        execute(
-            "UPDATE ledger_receipt AS t SET customer_id = s.customer_id, updated_at = %s "
-            "FROM openar_stage_cash_receipts s WHERE t.id = s.id",
-            [now],
-        )
-        stage.drop()
+            payers[receipt.pk] = plan.customer_id
+    receipts_identify(customers=payers, actor=actor)
     lap("receipts")
     by_status: dict[str, list[int]] = defaultdict(list)
     for plan in plans:
@@ -201,8 +110,8 @@ def _write_plans(
                 matched_by=user if settled else None,
             )
     lap("lines")
-    deductions = []
-    events = []
+    deductions: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     for plan in plans:
         if plan.deduction is None or plan.customer_id is None:
             continue
@@ -210,60 +119,57 @@ def _write_plans(
         receipt = plan.line.receipt
         assert receipt is not None
         deductions.append(
-            Deduction(
-                customer_id=plan.customer_id,
-                document_id=short_doc,
-                receipt=receipt,
-                amount=amount,
-                currency=receipt.currency,
-                opened_on=as_of,
-                reason=reason,
-            )
+            {
+                "customer_id": plan.customer_id,
+                "document_id": short_doc,
+                "receipt_id": receipt.pk,
+                "amount": amount,
+                "currency": receipt.currency,
+                "opened_on": as_of,
+                "reason": reason,
+            }
         )
         if reason.startswith("short payment"):
             events.append(
-                AccountEvent(
-                    customer_id=plan.customer_id,
-                    kind="short_payment",
-                    occurred_on=receipt.receipt_date,
-                    ref=f"line:{plan.line.pk}",
-                    details={
+                {
+                    "customer_id": plan.customer_id,
+                    "kind": "short_payment",
+                    "occurred_on": receipt.receipt_date,
+                    "ref": f"line:{plan.line.pk}",
+                    "details": {
                         "receipt_ref": receipt.receipt_ref,
                         "document_id": short_doc,
                         "amount": str(amount),
                         "currency": receipt.currency,
                     },
-                    source="cashapp",
-                )
+                }
             )
-    Deduction.objects.bulk_create(deductions, batch_size=CHUNK)
-    AccountEvent.objects.bulk_create(events, batch_size=CHUNK, ignore_conflicts=True)
+    opened = deductions_open_bulk(deductions=deductions, actor=actor)
+    account_events_record_bulk(events=events, source="cashapp", actor=actor)
     lap("deductions")
     _learn_payers(plans, as_of=as_of)
     lap("payers")
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                at=now,
-                actor=user,
-                actor_label=label,
-                action=f"statement_line.{plan.status}",
-                object_type="statement_line",
-                object_id=str(plan.line.pk),
-                summary=plan.summary[:500],
-                after={
+    audit_record_many(
+        actor=actor,
+        events=(
+            {
+                "action": f"statement_line.{plan.status}",
+                "object_type": "statement_line",
+                "object_id": plan.line.pk,
+                "summary": plan.summary,
+                "after": {
                     "status": plan.status,
                     "customer_id": plan.customer_id,
                     "allocations": [[d, str(a)] for d, a in plan.allocations],
                     "mode": plan.mode if plan.allocations else None,
                 },
-            )
+            }
             for plan in plans
-        ],
+        ),
         batch_size=CHUNK,
     )
     lap("audit")
-    return {"applications": len(created), "deductions": len(deductions)}
+    return {"applications": applied, "deductions": opened}
 
 
 def _learn_payers(plans: Sequence[_Plan], *, as_of: dt.date) -> None:
@@ -304,11 +210,5 @@ def _learn_payers(plans: Sequence[_Plan], *, as_of: dt.date) -> None:
 
 
 def _promises_check(*, as_of: dt.date, actor: Any, customer_ids: list[int]) -> None:
-    """Let promises to pay see the new cash (when the activity service is built)."""
-    try:
-        from openar.activity import services as activity
-    except ImportError:
-        return
-    check = getattr(activity, "promises_check", None)
-    if check is not None:
-        check(as_of=as_of, actor=actor, customer_ids=customer_ids)
+    """Let promises to pay see the new cash."""
+    promises_check(as_of=as_of, actor=actor, customer_ids=customer_ids)

@@ -24,6 +24,7 @@ from openar.core.audit import audit_record
 from openar.core.errors import Conflict, NotFound, ValidationError
 from openar.core.money import ZERO, format_amount, is_currency, minor_units, quantize
 from openar.ledger.models import Customer, Entity, Receipt
+from openar.ledger.services import receipts_add_bulk
 
 
 # --------------------------------------------------------------------------- bank accounts
@@ -482,7 +483,7 @@ def statement_import(
                 summary.debit_totals[line.currency] = (
                     summary.debit_totals.get(line.currency, ZERO) - line.amount
                 )
-        created = Receipt.objects.bulk_create(receipts, batch_size=CHUNK)
+        created = receipts_add_bulk(receipts=receipts, actor=actor, batch_size=CHUNK)
         summary.receipts_created += len(created)
         for row, receipt in zip(needs_receipt, created, strict=True):
             row.receipt = receipt

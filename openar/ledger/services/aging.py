@@ -1,4 +1,4 @@
-"""Writes to the ledger. Each service is one transaction and records an audit event."""
+"""The aging snapshot: every customer's open balance by bucket in the reporting currency."""
 
 from __future__ import annotations
 
@@ -13,17 +13,10 @@ from django.utils import timezone
 
 from openar.core.audit import audit_record
 from openar.core.bulk import copy_rows
-from openar.core.errors import Conflict, ValidationError
-from openar.core.money import (
-    ZERO,
-    cross_rate,
-    format_amount,
-    minor_units,
-    quantize,
-)
+from openar.core.money import ZERO, cross_rate, format_amount, quantize
 from openar.ledger.choices import AgingGroup
 from openar.ledger.domain import make_buckets, parse_bucket_bounds
-from openar.ledger.models import CustomerAging, Entity
+from openar.ledger.models import CustomerAging
 from openar.ledger.selectors import _aging_lines, customer_aging_rows, latest_rates
 
 _AGING_COLUMNS = (
@@ -50,29 +43,6 @@ def _snapshots_write(snapshots: list[CustomerAging]) -> None:
             for row in snapshots
         ),
     )  # fmt: skip
-
-
-@transaction.atomic
-def entity_add(*, code: str, name: str, currency: str, actor: Any) -> Entity:
-    """Create an entity (company code) with its functional currency."""
-    code = code.strip()
-    currency = currency.strip().upper()
-    if not code:
-        raise ValidationError("an entity needs a code", field="code")
-    if not name.strip():
-        raise ValidationError("an entity needs a name", field="name")
-    minor_units(currency)
-    if Entity.objects.filter(code=code).exists():
-        raise Conflict(f"entity {code!r} already exists", field="code")
-    entity = Entity.objects.create(code=code, name=name.strip(), currency=currency)
-    audit_record(
-        actor=actor,
-        action="entity.add",
-        object_type="entity",
-        object_id=code,
-        after={"code": code, "name": entity.name, "currency": currency},
-    )
-    return entity
 
 
 @transaction.atomic

@@ -1,0 +1,33 @@
+"""Writes to the ledger. Each service is one transaction and records an audit event.
+
+``entities`` (company codes), ``applications`` (posting cash to documents: the one service
+that changes what a document has open) and ``aging`` (the aging snapshot). Every public name
+is importable from here."""
+
+from openar.ledger.services.aging import aging_refresh
+from openar.ledger.services.applications import (
+    Posting,
+    PostingError,
+    PostingRefused,
+    PostingResult,
+    applications_check,
+    applications_post,
+    postings_stage,
+    receipts_add_bulk,
+    receipts_identify,
+)
+from openar.ledger.services.entities import entity_add
+
+__all__ = [
+    "Posting",
+    "PostingError",
+    "PostingRefused",
+    "PostingResult",
+    "aging_refresh",
+    "applications_check",
+    "applications_post",
+    "entity_add",
+    "postings_stage",
+    "receipts_add_bulk",
+    "receipts_identify",
+]

@@ -225,9 +225,9 @@ class DocumentChange(models.Model):
     """What a re-load changed on a document: one row per changed field."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="changes")
-    batch = models.ForeignKey(
-        "ingest.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # The import batch (ingest.ImportBatch) whose load made the change. A plain id, not a
+    # foreign key: ledger sits below ingest and migrates without it.
+    batch_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     field = models.CharField(max_length=40)
     before = models.CharField(max_length=200, blank=True)
     after = models.CharField(max_length=200, blank=True)

@@ -10,7 +10,6 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('ingest', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -96,7 +95,7 @@ class Migration(migrations.Migration):
                 ('before', models.CharField(blank=True, max_length=200)),
                 ('after', models.CharField(blank=True, max_length=200)),
                 ('changed_at', models.DateTimeField()),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ingest.importbatch')),
+                ('batch_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
                 ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='ledger.document')),
             ],
             options={

@@ -1,6 +1,6 @@
 """The statement generator: its files parse back as written, and matching on a small demo
 portfolio reaches the figures: the same payments as camt.053, MT940 and BAI2 each applied with
-no human touch for >= 95% of the payable lines at >= 99.7% precision, within 2 points of each
+no human touch for >= 97.5% of the payable lines at >= 99.7% precision, within 2 points of each
 other, on the tuned wording and on a held-out one."""
 
 from __future__ import annotations
@@ -92,12 +92,12 @@ def test_match_rate_and_precision_on_the_demo_portfolio(portfolio, tmp_path) -> 
 
 
 def _assert_figures(per_format: dict) -> None:
-    """The issue's figures: every format applies >= 95% of the lines a person could apply with
+    """Every format applies >= 97.5% of the lines a person could apply with
     no human touch, at >= 99.7% precision, and no format is 2 points behind another."""
     rates = {fmt: q["auto_rate_payable"] for fmt, q in per_format.items()}
     for fmt, q in per_format.items():
         assert q["matched_lines"] == q["lines"], fmt
-        assert q["auto_rate_payable"] >= 0.95, (fmt, q["by_scenario"])
+        assert q["auto_rate_payable"] >= 0.975, (fmt, q["by_scenario"])
         assert q["precision"] >= 0.997, (fmt, q["wrong"])
         assert q["by_scenario"]["unknown"]["auto"] == 0, fmt
     assert max(rates.values()) - min(rates.values()) <= 0.02, rates

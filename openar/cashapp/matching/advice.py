@@ -8,7 +8,14 @@ from decimal import Decimal
 
 from openar.cashapp.matching.amounts import _refs_text
 from openar.cashapp.matching.index import Item, MatchIndex, _get
-from openar.cashapp.matching.refs import RefToken, extract_refs, norm_ref, ref_number, ref_prefix
+from openar.cashapp.matching.refs import (
+    RefToken,
+    extract_refs,
+    norm_ref,
+    ref_number,
+    ref_prefix,
+    ref_worth,
+)
 from openar.cashapp.matching.rules import CONFIDENCE, ZERO, Allocation, LineFacts, Proposal
 from openar.cashapp.remittance import Reading, RemittanceLine
 
@@ -23,12 +30,12 @@ def line_tokens(line: LineFacts, reading: Reading) -> list[RefToken]:
     if reading.x12 is not None:
         for rmr in reading.x12.lines:
             n = norm_ref(rmr.reference)
-            if n and n not in seen and len(ref_number(n)) >= 3:
+            if n and n not in seen and ref_worth(n):
                 seen.add(n)
                 tokens.append(RefToken(n, ref_number(n), ref_prefix(n), "structured"))
     for a, b in reading.joined:
         n = norm_ref(a + b)
-        if n not in seen and len(ref_number(n)) >= 3:
+        if n not in seen and ref_worth(n):
             seen.add(n)
             tokens.append(
                 RefToken(n, ref_number(n), ref_prefix(n), f"joined:{norm_ref(a)}|{norm_ref(b)}")
@@ -71,7 +78,7 @@ def _resolve(index: MatchIndex, rmr: RemittanceLine, line: LineFacts) -> Item | 
         )
 
     found = [it for it in _get(index.items_by_ref, n) if ok(it)]
-    if not found:
+    if not found and len(ref_number(n)) >= 3:
         prefix = ref_prefix(n)
         found = [
             it

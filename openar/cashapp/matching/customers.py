@@ -15,6 +15,7 @@ from openar.cashapp.matching.refs import (
     RefToken,
     _split_ref,
     customer_tokens,
+    legal_form,
     norm_name,
     norm_ref,
 )
@@ -81,12 +82,13 @@ def _customer_candidates(
             add(cid, "customer_number")
     names = [line.counterparty_name, *(reading.names if reading else ())]
     for name in dict.fromkeys(n for n in names if n):
-        _by_name(index, norm_name(name), add)
+        _by_name(index, norm_name(name), add, written=name)
     if reading is not None and not any(e.startswith(("name", "alias")) for _, e in found):
         # Unlabelled text: a run of its words that is exactly a customer's name.
         for phrase in reading.phrases:
             for key in _phrase_keys(phrase):
                 named = index.names.get(key, []) + index.aliases.get(key, [])
+                named = _by_form(index, key, named, phrase) or named
                 for cid in named:
                     add(cid, "name_in_text")
                 if named:
@@ -94,12 +96,32 @@ def _customer_candidates(
     return found
 
 
-def _by_name(index: MatchIndex, key: str, add: Callable[[int, str], None]) -> None:
+def _by_form(index: MatchIndex, key: str, named: list[int], written: str) -> list[int]:
+    """Of accounts that share a name apart from their legal form ("Apex Supply Inc." and
+    "Apex Supply LLC"), the one whose form the payer wrote, in any spelling; else none."""
+    form = legal_form(written) if len(named) > 1 else ""
+    if not form:
+        return []
+    same = [
+        cid
+        for cid in dict.fromkeys(named)
+        if (info := index.customers.get(cid)) is not None
+        and norm_name(info.name) == key
+        and legal_form(info.name) == form
+    ]
+    return same if len(same) == 1 else []
+
+
+def _by_name(
+    index: MatchIndex, key: str, add: Callable[[int, str], None], *, written: str = ""
+) -> None:
     if not key:
         return
     for cid in index.aliases.get(key, ()):
         add(cid, "alias")
     named = index.names.get(key, [])
+    for cid in _by_form(index, key, named, written):
+        add(cid, "name")
     for cid in named:
         add(cid, "name" if len(named) == 1 else "name_shared")
     if named or index.aliases.get(key):

@@ -12,6 +12,7 @@ from openar.cashapp.matching.amounts import (
     _explain_excess,
     _fits,
     _full,
+    _money,
     _refs_text,
     _settle,
     _typo_proposal,
@@ -19,7 +20,7 @@ from openar.cashapp.matching.amounts import (
 )
 from openar.cashapp.matching.customers import _customer_candidates
 from openar.cashapp.matching.index import Item, MatchIndex, _get
-from openar.cashapp.matching.refs import RefToken, ref_prefix
+from openar.cashapp.matching.refs import RefToken, norm_ref, ref_prefix
 from openar.cashapp.matching.rules import (
     CONFIDENCE,
     CUSTOMER_EVIDENCE,
@@ -32,6 +33,7 @@ from openar.cashapp.remittance import read
 
 # Evidence that may name several accounts: believed only when one account's items fit.
 WEAK_EVIDENCE = frozenset({"name_shared", "name_fuzzy", "name_prefix", "name_in_text"})
+EXACT_AMOUNT = frozenset({"amount_single", "amount_all", "amount_oldest"})
 
 
 def _ok(index: MatchIndex, it: Item, line: LineFacts) -> bool:
@@ -56,10 +58,16 @@ def _find_ref_items(
         if exact:
             found = "fuzzy" if tok.source == "range" else "exact"
         else:
+            # A short number counts only zero-padded as the ledger writes it ('00000065').
+            short = len(tok.number) < 3
+            if short and tok.prefix:
+                continue
             exact = [
                 it
                 for it in _get(index.items_by_number, tok.number)
-                if ok(it) and (not tok.prefix or ref_prefix(it.ref)[:2] == tok.prefix[:2])
+                if ok(it)
+                and (not tok.prefix or ref_prefix(it.ref)[:2] == tok.prefix[:2])
+                and (not short or norm_ref(it.ref).endswith(tok.text))
             ]
             found = "fuzzy" if tok.prefix else "bare"
         if exact:
@@ -90,6 +98,57 @@ def _digit_off_elsewhere(index: MatchIndex, line: LineFacts, named: list[Item]) 
     return False
 
 
+def _one_digit_off(number: str) -> Iterable[str]:
+    """Numbers one mistyped digit (or two swapped neighbours) away, without leading zeros."""
+    for i, ch in enumerate(number):
+        for digit in "0123456789":
+            if digit != ch:
+                yield (number[:i] + digit + number[i + 1 :]).lstrip("0")
+    for i in range(len(number) - 1):
+        if number[i] != number[i + 1]:
+            swapped = number[:i] + number[i + 1] + number[i] + number[i + 2 :]
+            yield swapped.lstrip("0")
+
+
+def _typo_anywhere(
+    index: MatchIndex,
+    line: LineFacts,
+    tokens: Iterable[RefToken],
+    candidates: list[tuple[int, str]],
+) -> Proposal | None:
+    """A reference that names no open item, one digit away from exactly one open item that
+    pays the amount to the cent (as a person searching by amount and number would find it).
+    Not believed against a payer known by its account or number."""
+    found: dict[int, Item] = {}
+    for tok in tokens:
+        if len(tok.number) < (4 if tok.prefix else 5) or not tok.number.isdigit():
+            continue
+        for near in _one_digit_off(tok.number):
+            for it in _get(index.items_by_number, near):
+                if (
+                    it.open == line.amount
+                    and _ok(index, it, line)
+                    and (not tok.prefix or ref_prefix(it.ref)[:2] == tok.prefix[:2])
+                ):
+                    found[it.id] = it
+    if len(found) != 1:
+        return None
+    (it,) = found.values()
+    strong = {index.group_top(c) for c, e in candidates if e not in WEAK_EVIDENCE}
+    if line.customer_id is not None:
+        strong.add(index.group_top(line.customer_id))
+    if strong and index.group_top(it.customer_id) not in strong:
+        return None
+    return Proposal(
+        it.customer_id,
+        _full([it]),
+        CONFIDENCE["ref_typo_amount"],
+        "ref_typo",
+        f"the reference is one digit off {it.ref}, the only open item of "
+        f"{_money(line.amount)} that close",
+    )
+
+
 def propose(
     index: MatchIndex, line: LineFacts, cfg: Settings, *, places: Decimal
 ) -> list[Proposal]:
@@ -113,7 +172,8 @@ def propose(
         groups: dict[int, list[Item]] = defaultdict(list)
         for cid, its in by_customer.items():
             groups[index.group_top(cid)].extend(its)
-        named = {c for c, _ in candidates}
+        named = {c for c, e in candidates if e not in WEAK_EVIDENCE}
+        guessed = {c for c, e in candidates if e in WEAK_EVIDENCE}
         if line.customer_id is not None:
             groups = {t: its for t, its in groups.items() if t == index.group_top(line.customer_id)}
         for top, its in groups.items():
@@ -121,13 +181,16 @@ def propose(
                 {it.customer_id for it in its},
                 key=lambda c: sum((it.open for it in its if it.customer_id == c), ZERO),
             )
-            agree = bool(named) and any(index.group_top(c) == top for c in named)
-            conflict = bool(named) and not agree
+            agree = any(index.group_top(c) == top for c in named | guessed)
+            # A name read loosely (a fuzzy spelling, the start of a cut name, words of the
+            # text) that points elsewhere contradicts only a payment that does not add up.
+            conflict = not agree and bool(named)
+            loose_conflict = not agree and not named and bool(guessed)
             conf = CONFIDENCE["ref_exact" if level == "exact" else "ref_fuzzy"]
             why = f"{len(its)} reference(s) found in the remittance ({level})"
             if agree:
                 why += ", payer confirmed by bank account, customer number or name"
-            if conflict:
+            if conflict or loose_conflict:
                 why += ", but the payer's bank account or name points at another customer"
             its.sort(key=lambda it: (it.due, it.id))
             prop = _settle(
@@ -158,8 +221,10 @@ def propose(
                 continue
             # A number without its prefix, or a payer named otherwise, is believed only when
             # the amounts agree to the cent; a difference then needs a person.
-            if conflict:
+            if conflict or (loose_conflict and prop.difference != 0):
                 prop.confidence = min(prop.confidence, Decimal("0.80"))
+            elif loose_conflict:
+                prop.confidence = min(prop.confidence, CONFIDENCE["ref_typo_amount"])
             elif level == "bare" and not agree:
                 cap = Decimal("0.93") if prop.difference == 0 else Decimal("0.75")
                 prop.confidence = min(prop.confidence, cap)
@@ -212,10 +277,30 @@ def propose(
                 )
             fitting = {p.customer_id for p in found}
             if len(fitting) > 1:
+                # Of the accounts with this name, the only one whose open items pay the amount
+                # to the cent (the others only within a tolerance) is the payer.
+                exact = {
+                    p.customer_id
+                    for p in found
+                    if p.difference == 0
+                    and p.method in EXACT_AMOUNT
+                    and p.confidence > CONFIDENCE["amount_ambiguous"]
+                }
                 for p in found:
+                    if len(exact) == 1 and p.customer_id in exact and p.difference == 0:
+                        p.confidence = min(p.confidence, CONFIDENCE["name_exact_amount"])
+                        p.explanation += (
+                            f"; {len(fitting)} accounts with this name fit, only this one "
+                            "to the cent"
+                        )
+                        continue
                     p.confidence = min(p.confidence, CONFIDENCE["amount_ambiguous"])
                     p.explanation += f"; {len(fitting)} accounts with this name fit"
             proposals.extend(found)
+    if not ref_items and not any(p.confidence >= cfg.threshold for p in proposals):
+        typo = _typo_anywhere(index, line, tokens, candidates)
+        if typo is not None:
+            proposals.append(typo)
     if not proposals:
         for cid, evidence in candidates[:3]:
             info = index.customers[cid]

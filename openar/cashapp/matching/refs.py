@@ -13,7 +13,7 @@ RANGE_SPAN = 60
 _LEGAL_WORDS = frozenset(
     """inc incorporated llc ltd limited corp corporation co company plc gmbh ag bv nv sa sas sl
     slu srl ltda sapi de cv s a c v r l the y and cia spa sarl oy ab as kg u p i pty limitada
-    sociedad anonima""".split()  # noqa: SIM905
+    sociedad anonima rl liability""".split()  # noqa: SIM905
 )
 _TOKEN = re.compile(r"[A-Z0-9]+(?:[-/.][A-Z0-9]+)*")
 _AMOUNTISH = re.compile(r"^\d{1,3}(?:[.,]\d{3})*[.,]\d{1,2}$|^\d+[.,]\d{2}$")
@@ -56,6 +56,18 @@ def ref_number(text: str) -> str:
 def ref_prefix(text: str) -> str:
     """The letters before the numeric core: 'INVUS00001234' -> 'INVUS'."""
     return _split_ref(norm_ref(text))[0]
+
+
+def ref_worth(ref: str) -> bool:
+    """Whether a normalized token can be a document reference: a numeric core of three digits
+    or more, or a short one zero-padded as ledgers number their first documents
+    ('INVES00000078', '00000065': looked up whole, or as the end of a reference, never by the
+    number alone)."""
+    prefix, tail = _split_ref(ref)
+    number = tail.translate(_OCR).lstrip("0")
+    return len(number) >= 3 or (
+        bool(number) and len(tail) >= (4 if prefix else 6) and tail.isdigit()
+    )
 
 
 def customer_tokens(remittance: str) -> list[str]:
@@ -102,9 +114,9 @@ def extract_refs(remittance: str, creditor_reference: str = "") -> list[RefToken
         n = norm_ref(raw)
         if len(n) < 3 or n in found:
             return
-        number = ref_number(n)
-        if len(number) < 3:
+        if not ref_worth(n):
             return
+        number = ref_number(n)
         found[n] = RefToken(n, number, ref_prefix(n), source)
 
     for structured in filter(None, [creditor_reference.upper()]):
@@ -148,9 +160,35 @@ def extract_refs(remittance: str, creditor_reference: str = "") -> list[RefToken
 
 
 # --------------------------------------------------------------------------- names
-def norm_name(name: str) -> str:
-    """Lower-case ASCII words without legal forms: 'Águila Foods S.A. de C.V.' -> 'aguila foods'."""
+# Legal forms as payers and banks write them, to one spelling: "S.A. de C.V." / "SA DE CV",
+# "L.L.C." / "Limited Liability Co", "Inc." / "Incorporated"...
+_FORM_WORDS = _LEGAL_WORDS - {"the", "y", "and"}
+_FORM_SPELLINGS = {
+    "incorporated": "inc", "corporation": "corp", "company": "co", "limited": "ltd",
+    "limitedliabilityco": "llc", "limitedliabilitycompany": "llc", "sociedadanonima": "sa",
+    "sociedadlimitada": "sl", "limitada": "ltda",
+}  # fmt: skip
+
+
+def _ascii_words(name: str) -> list[str]:
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    words = re.split(r"[^a-z0-9]+", text)
-    return " ".join(w for w in words if w and w not in _LEGAL_WORDS)
+    return [w for w in re.split(r"[^a-z0-9]+", text) if w]
+
+
+def legal_form(name: str) -> str:
+    """The legal form a name ends with, in one spelling ('' when none): 'Acme S.A. de C.V.',
+    'ACME SA DE CV' -> 'sadecv'; 'Acme Inc.', 'ACME INCORPORATED' -> 'inc'."""
+    words = _ascii_words(name)
+    tail: list[str] = []
+    while words and words[-1] in _FORM_WORDS and len(tail) < 8:
+        tail.insert(0, words.pop())
+    if not words:  # a name made only of such words has no form to tell apart
+        return ""
+    form = "".join(tail)
+    return _FORM_SPELLINGS.get(form, form)
+
+
+def norm_name(name: str) -> str:
+    """Lower-case ASCII words without legal forms: 'Águila Foods S.A. de C.V.' -> 'aguila foods'."""
+    return " ".join(w for w in _ascii_words(name) if w not in _LEGAL_WORDS)

@@ -17,6 +17,8 @@ CONFIDENCE = {
     "ref_exact": Decimal("0.99"),
     "ref_fuzzy": Decimal("0.97"),
     "ref_typo": Decimal("0.95"),
+    "ref_typo_amount": Decimal("0.93"),  # one digit off an item that pays the amount exactly
+    "name_exact_amount": Decimal("0.92"),  # the one same-named account paid to the cent
     "ref_subset": Decimal("0.95"),
     "ref_discount": Decimal("0.95"),
     "ref_charges": Decimal("0.94"),

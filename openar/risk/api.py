@@ -17,8 +17,7 @@ from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from openar.core.schemas import ERRORS
 from openar.risk.models import CustomerScore
 from openar.risk.reasons import reason_text
-from openar.risk.selectors import customer_score_history
-from openar.risk.services import customer_by_ref
+from openar.risk.selectors import customer_by_ref, customer_score_history
 
 router = Router(tags=["risk"])
 

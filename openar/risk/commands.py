@@ -139,8 +139,7 @@ def _refresh(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     from openar.risk.reasons import reason_text
-    from openar.risk.selectors import customer_score_history
-    from openar.risk.services import customer_by_ref
+    from openar.risk.selectors import customer_by_ref, customer_score_history
 
     customer = customer_by_ref(args.customer_ref)
     history = customer_score_history(customer_id=customer.id, as_of=_date(args.as_of, "as_of"))

@@ -14,8 +14,8 @@ from django.db.models.functions import RowNumber
 
 from openar.core.errors import NotFound
 from openar.ledger.models import Customer, Document, Entity
-from openar.risk.domain import DOC_TYPE_CODES, NO_DATE, History, from_day, to_day
-from openar.risk.models import CustomerScore
+from openar.risk.domain import DOC_TYPE_CODES, NO_DATE, Band, History, from_day, to_day
+from openar.risk.models import CustomerScore, RiskModel, Scorecard
 
 
 @dataclass(frozen=True)
@@ -327,3 +327,43 @@ def class_distribution(*, as_of: dt.date) -> tuple[dt.date | None, dict[str, int
         .order_by()
     )
     return day, {c: counts.get(c, 0) for c in "ABCDE"}
+
+
+def active_models() -> dict[str, RiskModel]:
+    """The active learned model of each scope (an entity code, or "all")."""
+    return {m.scope: m for m in RiskModel.objects.filter(status="active")}
+
+
+def scorecard_bands(card: Scorecard) -> list[Band]:
+    """The scorecard's points table in its order."""
+    return [
+        Band(b.feature, b.low, b.high, b.points, b.missing)
+        for b in card.bands.order_by("order", "id")
+    ]
+
+
+def previous_classes(as_of: dt.date, customer_ids: set[int] | None) -> dict[int, str]:
+    """Each customer's class in its newest score before ``as_of``."""
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT DISTINCT ON (customer_id) customer_id, risk_class FROM risk_customerscore "
+            "WHERE as_of < %s ORDER BY customer_id, as_of DESC"
+        )
+    else:
+        sql = (
+            "SELECT s.customer_id, s.risk_class FROM risk_customerscore s JOIN "
+            "(SELECT customer_id, MAX(as_of) AS d FROM risk_customerscore WHERE as_of < %s "
+            "GROUP BY customer_id) m ON m.customer_id = s.customer_id AND m.d = s.as_of"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [as_of])
+        rows = cursor.fetchall()
+    return {cid: cls for cid, cls in rows if customer_ids is None or cid in customer_ids}
+
+
+def customer_by_ref(customer_ref: str) -> Customer:
+    """The customer with this reference, or NotFound naming it."""
+    try:
+        return Customer.objects.get(customer_ref=customer_ref)
+    except Customer.DoesNotExist:
+        raise NotFound(f"no customer {customer_ref!r}", field="customer_ref") from None

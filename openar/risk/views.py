@@ -19,11 +19,10 @@ from openar.risk.charts import class_bars_svg
 from openar.risk.choices import EnginePolicy
 from openar.risk.domain import SCORECARD_FEATURES
 from openar.risk.models import Backtest, CustomerScore, EntityEngine, RiskModel
-from openar.risk.selectors import class_distribution
+from openar.risk.selectors import class_distribution, scorecard_bands
 from openar.risk.services import (
     BandInput,
     risk_settings,
-    scorecard_bands,
     scorecard_default,
     scorecard_update,
 )

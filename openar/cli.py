@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "openar.worklist.commands",
     "openar.strategy.commands",
     "openar.risk.commands",
+    "openar.comms.commands",
 ]
 
 Handler = Callable[[argparse.Namespace], int]

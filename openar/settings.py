@@ -3,7 +3,8 @@
 Everything a deployment changes comes from the environment:
 DATABASE_URL (default: SQLite under ./var/), OPENAR_SECRET_KEY, OPENAR_DEBUG, OPENAR_DEMO_MODE,
 OPENAR_REPORTING_CURRENCY, OPENAR_AGING_BUCKETS, OPENAR_ALLOWED_HOSTS, OPENAR_VAR_DIR,
-OPENAR_STATEMENT_ZIP_MAX_BYTES / _MAX_RATIO / _MAX_MEMBERS (zipped bank statements).
+OPENAR_STATEMENT_ZIP_MAX_BYTES / _MAX_RATIO / _MAX_MEMBERS (zipped bank statements),
+OPENAR_EMAIL_* (sending: see the communications section below and README.md).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from openar.core.email_url import email_url_config
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -165,6 +168,35 @@ OPENAR_STATEMENT_ZIP_MAX_BYTES = int(
 )
 OPENAR_STATEMENT_ZIP_MAX_RATIO = int(os.environ.get("OPENAR_STATEMENT_ZIP_MAX_RATIO", "100"))
 OPENAR_STATEMENT_ZIP_MAX_MEMBERS = int(os.environ.get("OPENAR_STATEMENT_ZIP_MAX_MEMBERS", "1000"))
+
+# Communications. Where email goes: smtp://user:pass@host:587?tls=1, smtps://..., console://,
+# file:///folder (one .eml per message). Default: a folder under var/, so nothing leaves the
+# machine until a server is configured.
+OPENAR_EMAIL_URL = os.environ.get("OPENAR_EMAIL_URL") or f"file://{VAR_DIR / 'mail'}"
+MAILERS = {"default": email_url_config(OPENAR_EMAIL_URL)}
+# The shared From address; with OPENAR_EMAIL_FROM_COLLECTOR=1 a collector with an email address
+# sends their own customers' messages.
+OPENAR_EMAIL_FROM = os.environ.get("OPENAR_EMAIL_FROM", "Accounts Receivable <ar@openar.invalid>")
+OPENAR_EMAIL_FROM_COLLECTOR = _env_bool("OPENAR_EMAIL_FROM_COLLECTOR", False)
+# Reply-To routes replies back to the account: {token} is replaced by the account's reply token.
+OPENAR_EMAIL_REPLY_TO = os.environ.get("OPENAR_EMAIL_REPLY_TO", "ar+{token}@openar.invalid")
+# Test mode: every email goes to this one address instead of the customer's.
+OPENAR_EMAIL_TEST_TO = os.environ.get("OPENAR_EMAIL_TEST_TO", "")
+# At most this many emails per customer in any 7 days; quiet days and the send window apply in
+# the customer's time zone (attributes.time_zone, else its country's, else TIME_ZONE).
+OPENAR_EMAIL_MAX_PER_WEEK = int(os.environ.get("OPENAR_EMAIL_MAX_PER_WEEK", "2"))
+OPENAR_EMAIL_QUIET_DAYS = os.environ.get("OPENAR_EMAIL_QUIET_DAYS", "sat,sun")
+OPENAR_EMAIL_WINDOW = os.environ.get("OPENAR_EMAIL_WINDOW", "08:00-18:00")
+# Attachments larger than this (all of a message's together) are refused, the message kept.
+OPENAR_EMAIL_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("OPENAR_EMAIL_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
+)
+# Attach the statement of the past-due items as PDF to each reminder email.
+OPENAR_EMAIL_ATTACH_PDF = _env_bool("OPENAR_EMAIL_ATTACH_PDF", False)
+# Letters are written as PDF into this folder (one subfolder per day) for printing and posting.
+OPENAR_LETTER_DIR = Path(os.environ.get("OPENAR_LETTER_DIR", VAR_DIR / "letters"))
+# How often the task worker sends what is due (seconds).
+OPENAR_SEND_INTERVAL = int(os.environ.get("OPENAR_SEND_INTERVAL", "300"))
 
 LOGGING = {
     "version": 1,

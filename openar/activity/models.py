@@ -109,6 +109,8 @@ class ContactLog(models.Model):
     promise = models.ForeignKey(
         PromiseToPay, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
+    # An email's Message-ID, so replies can be threaded back to it.
+    message_id = models.CharField(max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -117,7 +119,22 @@ class ContactLog(models.Model):
             models.Index(fields=["customer", "contacted_at"], name="contact_customer_at"),
             models.Index(fields=["user", "contacted_at"], name="contact_user_at"),
             models.Index(fields=["action_id"], name="contact_action"),
+            models.Index(fields=["message_id"], name="contact_message_id"),
         ]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.customer_id} {self.outcome} {self.contacted_at:%Y-%m-%d}"
+
+
+class ContactAttachment(models.Model):
+    """A file that went out (or came in) with a contact: the PDF of a letter or statement, an
+    email's attachment. Kept in the database so every worker and web server sees it."""
+
+    contact = models.ForeignKey(ContactLog, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.filename

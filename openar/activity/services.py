@@ -26,7 +26,7 @@ from openar.activity.choices import (
     PromiseStatus,
 )
 from openar.activity.domain import promise_deadline, promise_outcome
-from openar.activity.models import AccountEvent, ContactLog, PromiseToPay
+from openar.activity.models import AccountEvent, ContactAttachment, ContactLog, PromiseToPay
 from openar.core.audit import audit_record
 from openar.core.errors import Conflict, ValidationError
 from openar.core.money import ZERO, check_scale, format_amount, is_currency, parse_decimal
@@ -139,9 +139,12 @@ def contact_record(
     contacted_at: dt.datetime | None = None,
     direction: str = ContactDirection.OUTBOUND,
     promise: PromiseToPay | None = None,
+    message_id: str = "",
+    attachments: Iterable[tuple[str, str, bytes]] = (),
     actor: Any,
 ) -> ContactLog:
-    """Log one contact with a customer (a call and its outcome, an email, a visit, a note)."""
+    """Log one contact with a customer (a call and its outcome, an email, a visit, a note);
+    ``attachments`` are ``(filename, content type, content)`` kept with it on the timeline."""
     if channel not in ContactChannel.values:
         raise ValidationError(
             f"unknown channel {channel!r} (expected one of {', '.join(ContactChannel.values)})",
@@ -167,7 +170,19 @@ def contact_record(
         note=note.strip(),
         action_id=action_id,
         promise=promise,
+        message_id=message_id[:250],
     )
+    files = [
+        ContactAttachment(
+            contact=contact,
+            filename=filename[:200],
+            content_type=content_type[:100],
+            size=len(content),
+            content=content,
+        )
+        for filename, content_type, content in attachments
+    ]
+    ContactAttachment.objects.bulk_create(files)
     audit_record(
         actor=actor,
         action="contact.record",

@@ -10,9 +10,18 @@ class MessageChannel(models.TextChoices):
 
 class MessageStatus(models.TextChoices):
     QUEUED = "queued", pgettext_lazy("message status", "Queued")
+    HELD = "held", pgettext_lazy("message status", "Held")
+    # The Message-ID is recorded and the message handed to the mail server; a message still in
+    # this state after a run was interrupted there and is never sent again by itself.
+    SENDING = "sending", pgettext_lazy("message status", "Unconfirmed")
     SENT = "sent", pgettext_lazy("message status", "Sent")
     FAILED = "failed", pgettext_lazy("message status", "Failed")
+    BOUNCED = "bounced", pgettext_lazy("message status", "Bounced")
     CANCELLED = "cancelled", pgettext_lazy("message status", "Cancelled")
+
+
+# Messages that may still go out (a person can hold or cancel them).
+WAITING = (MessageStatus.QUEUED, MessageStatus.HELD, MessageStatus.FAILED)
 
 
 # What each message template is called on the pages (the codes are in ``domain.TEMPLATES``).

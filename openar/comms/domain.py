@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "es")
@@ -40,6 +41,7 @@ TEMPLATES: dict[str, Template] = {
                 "Dear {customer_name},\n\n"
                 "This is a friendly reminder that invoices on your account {customer_ref} fall "
                 "due soon. Your open balance is {balance} {currency}.\n\n"
+                "{items}\n\n"
                 "If you have already paid, thank you, and please ignore this message.\n\n"
                 "Kind regards,\n{sender}"
             ),
@@ -47,6 +49,7 @@ TEMPLATES: dict[str, Template] = {
                 "Estimado cliente {customer_name}:\n\n"
                 "Le recordamos que próximamente vencen facturas de su cuenta {customer_ref}. "
                 "Su saldo pendiente es de {balance} {currency}.\n\n"
+                "{items}\n\n"
                 "Si ya realizó el pago, le agradecemos y le rogamos ignorar este mensaje.\n\n"
                 "Atentamente,\n{sender}"
             ),
@@ -65,6 +68,7 @@ TEMPLATES: dict[str, Template] = {
                 "Our records show {past_due} {currency} past due on your account {customer_ref}, "
                 "the oldest item {days_past_due} days past its due date (open balance "
                 "{balance} {currency}).\n\n"
+                "{items}\n\n"
                 "Please arrange payment or let us know when we can expect it. If you have "
                 "already paid, please send us the remittance details.\n\n"
                 "Kind regards,\n{sender}"
@@ -74,6 +78,7 @@ TEMPLATES: dict[str, Template] = {
                 "Según nuestros registros, su cuenta {customer_ref} tiene {past_due} {currency} "
                 "vencidos; la partida más antigua lleva {days_past_due} días de atraso (saldo "
                 "pendiente {balance} {currency}).\n\n"
+                "{items}\n\n"
                 "Le rogamos realizar el pago o indicarnos cuándo podemos esperarlo. Si ya pagó, "
                 "por favor envíenos el detalle del pago.\n\n"
                 "Atentamente,\n{sender}"
@@ -93,6 +98,7 @@ TEMPLATES: dict[str, Template] = {
                 "Dear Sir or Madam,\n\n"
                 "Despite our previous reminders, {past_due} {currency} remains past due on your "
                 "account {customer_ref}; the oldest item is {days_past_due} days overdue.\n\n"
+                "{items}\n\n"
                 "Please pay the overdue amount within 10 days of this letter. Otherwise we may "
                 "have to put further deliveries on hold.\n\n"
                 "Yours faithfully,\n{sender}"
@@ -103,6 +109,7 @@ TEMPLATES: dict[str, Template] = {
                 "A pesar de nuestros avisos anteriores, su cuenta {customer_ref} mantiene "
                 "{past_due} {currency} vencidos; la partida más antigua lleva {days_past_due} "
                 "días de atraso.\n\n"
+                "{items}\n\n"
                 "Les rogamos pagar el importe vencido dentro de los 10 días siguientes a esta "
                 "carta. De lo contrario, podríamos tener que retener próximas entregas.\n\n"
                 "Atentamente,\n{sender}"
@@ -122,6 +129,7 @@ class MessageContext:
     days_past_due: int
     as_of: dt.date
     sender: str = ""  # empty: the accounts-receivable department, in the message language
+    items: str = ""  # the list of items, already written out (text or a marker for HTML)
 
 
 @dataclass(frozen=True)
@@ -177,6 +185,7 @@ def render_message(code: str, language: str, ctx: MessageContext) -> RenderedMes
         "days_past_due": ctx.days_past_due,
         "date": ctx.as_of.isoformat(),
         "sender": ctx.sender or SENDERS[lang],
+        "items": ctx.items,
     }
     return RenderedMessage(
         code,
@@ -184,3 +193,126 @@ def render_message(code: str, language: str, ctx: MessageContext) -> RenderedMes
         template.subject[lang].format(**values),
         template.body[lang].format(**values),
     )
+
+
+# --- what a message lists -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One open document on a message or statement (amounts as Decimal, document currency)."""
+
+    document_ref: str
+    document_type: str
+    document_date: dt.date
+    due_date: dt.date
+    currency: str
+    amount: Decimal
+    open_amount: Decimal
+    days_past_due: int
+    disputed: bool
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class CurrencyTotals:
+    currency: str
+    past_due: Decimal  # undisputed past-due invoices and debit memos: what is asked for
+    disputed: Decimal  # past-due items in dispute: shown, not asked for
+    not_due: Decimal
+    credits: Decimal  # open credit memos and down payments (negative)
+    unapplied: Decimal  # cash received and not applied yet (positive)
+    balance: Decimal  # every open item
+    requested: Decimal  # past due less credits and unapplied cash, never below zero
+
+
+@dataclass(frozen=True)
+class AccountItems:
+    """The open items, credits and unapplied cash of one account on ``as_of``."""
+
+    as_of: dt.date
+    items: tuple[Item, ...]
+    unapplied: dict[str, Decimal]
+
+    @property
+    def past_due_items(self) -> list[Item]:
+        return [i for i in self.items if i.open_amount > 0 and i.days_past_due > 0]
+
+    @property
+    def credit_items(self) -> list[Item]:
+        return [i for i in self.items if i.open_amount < 0]
+
+    @property
+    def listed_items(self) -> list[Item]:
+        """What a reminder lists: the past-due items, or every open debit when none is past due;
+        credits are listed apart."""
+        past = self.past_due_items
+        return past or [i for i in self.items if i.open_amount > 0]
+
+    def totals(self) -> list[CurrencyTotals]:
+        currencies = sorted({i.currency for i in self.items} | set(self.unapplied))
+        out = []
+        for cur in currencies:
+            mine = [i for i in self.items if i.currency == cur]
+            past = sum(
+                (i.open_amount for i in mine if i.open_amount > 0 and i.days_past_due > 0),
+                Decimal(0),
+            )
+            disputed = sum(
+                (
+                    i.open_amount
+                    for i in mine
+                    if i.open_amount > 0 and i.days_past_due > 0 and i.disputed
+                ),
+                Decimal(0),
+            )
+            not_due = sum(
+                (i.open_amount for i in mine if i.open_amount > 0 and i.days_past_due <= 0),
+                Decimal(0),
+            )
+            credits = sum((i.open_amount for i in mine if i.open_amount < 0), Decimal(0))
+            unapplied = self.unapplied.get(cur, Decimal(0))
+            asked = past - disputed
+            out.append(
+                CurrencyTotals(
+                    currency=cur,
+                    past_due=asked,
+                    disputed=disputed,
+                    not_due=not_due,
+                    credits=credits,
+                    unapplied=unapplied,
+                    balance=past + not_due + credits,
+                    requested=max(asked + credits - unapplied, Decimal(0)),
+                )
+            )
+        return out
+
+
+def aging_rows(
+    account: AccountItems, bounds: tuple[int, ...]
+) -> tuple[list[str], list[tuple[str, list[Decimal], Decimal]]]:
+    """Bucket names ('current', '1-30'... '120+') and, per currency, the open amount in each
+    bucket and the total (credits fall in the bucket of their due date)."""
+    names = ["current"]
+    low = 1
+    for high in bounds:
+        names.append(f"{low}-{high}")
+        low = high + 1
+    names.append(f"{bounds[-1]}+" if bounds else "1+")
+
+    def index(dpd: int) -> int:
+        if dpd <= 0:
+            return 0
+        for i, high in enumerate(bounds):
+            if dpd <= high:
+                return i + 1
+        return len(names) - 1
+
+    rows = []
+    for cur in sorted({i.currency for i in account.items}):
+        cells = [Decimal(0)] * len(names)
+        for item in account.items:
+            if item.currency == cur:
+                cells[index(item.days_past_due)] += item.open_amount
+        rows.append((cur, cells, sum(cells, Decimal(0))))
+    return names, rows

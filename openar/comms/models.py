@@ -10,8 +10,10 @@ from openar.comms.choices import TEMPLATE_LABELS, MessageChannel, MessageStatus
 class OutboxMessage(models.Model):
     """One email or letter to a customer, rendered from a template in the customer's language.
 
-    ``action`` (one message per action) makes queueing idempotent; sending is a later step that
-    moves ``status`` from queued to sent or failed."""
+    ``action`` (one message per action) makes queueing idempotent. Sending records
+    ``message_id`` and the status ``sending`` in its own transaction before the message is handed
+    to the mail server, so a crash after the server accepted it never sends it twice. A message the
+    server refused for now waits until ``next_attempt_at`` (backoff by ``attempts``)."""
 
     customer = models.ForeignKey(
         "ledger.Customer", on_delete=models.CASCADE, related_name="outbox_messages"
@@ -33,6 +35,20 @@ class OutboxMessage(models.Model):
         max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED
     )
     error = models.CharField(max_length=300, blank=True)
+    html = models.TextField(blank=True)  # the HTML part (email) or page body (letter)
+    from_address = models.CharField(max_length=300, blank=True)
+    reply_to = models.CharField(max_length=300, blank=True)
+    message_id = models.CharField(max_length=250, null=True, blank=True, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The email whose bounce (or missing address) this letter replaces.
+    fallback_for = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="fallbacks"
+    )
+    # The account timeline entry recorded when it went out (with its attachments).
+    contact = models.ForeignKey(
+        "activity.ContactLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     as_of = models.DateField()  # the cycle date that queued it
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -50,3 +66,45 @@ class OutboxMessage(models.Model):
     @property
     def template_label(self) -> str:
         return str(TEMPLATE_LABELS.get(self.template_code, self.template_code))
+
+
+class BouncedAddress(models.Model):
+    """An email address the mail server refused for good (5xx, or a delivery report): no email
+    goes to it again; the customer's messages go by letter until a person clears it."""
+
+    address = models.CharField(max_length=254, unique=True)  # lower case
+    customer = models.ForeignKey(
+        "ledger.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bounced_addresses",
+    )
+    code = models.PositiveIntegerField(null=True, blank=True)  # the SMTP reply code
+    reason = models.CharField(max_length=300)
+    message = models.ForeignKey(
+        OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bounced_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.code})"
+
+
+class Letterhead(models.Model):
+    """What an entity's letters, statements and emails carry: its postal address, contact lines
+    and logo. Payment instructions come from the entity's bank accounts (cash application)."""
+
+    entity = models.OneToOneField(
+        "ledger.Entity", on_delete=models.CASCADE, related_name="letterhead"
+    )
+    address = models.TextField(blank=True)  # postal address, one line per line
+    phone = models.CharField(max_length=60, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    website = models.CharField(max_length=200, blank=True)
+    tax_id = models.CharField(max_length=60, blank=True)
+    logo_svg = models.TextField(blank=True)  # inline SVG: no file storage, no fetch
+    footer = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"letterhead {self.entity_id}"

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
-from openar.comms.models import OutboxMessage
+from openar.cashapp.models import BankAccount
+from openar.comms.domain import AccountItems, Item
+from openar.comms.models import Letterhead, OutboxMessage
+from openar.ledger.models import Application, Document, Receipt
+
+_ZERO = Decimal(0)
 
 
 def outbox_list(
@@ -47,3 +55,103 @@ def outbox_counts() -> dict[str, int]:
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
+
+
+def account_items(customer_ids: list[int], as_of: dt.date) -> dict[int, AccountItems]:
+    """Open items (current open amounts, disputed flag) and unapplied cash per currency of each
+    customer, for messages and statements."""
+    items: dict[int, list[Item]] = {cid: [] for cid in customer_ids}
+    docs = (
+        Document.objects.filter(customer_id__in=customer_ids)
+        .exclude(open_amount=0)
+        .order_by("customer_id", "due_date", "document_ref")
+        .values_list(
+            "customer_id",
+            "document_ref",
+            "document_type",
+            "document_date",
+            "due_date",
+            "currency",
+            "amount",
+            "open_amount",
+            "disputed",
+            "reference",
+        )
+    )
+    for cid, ref, dtype, ddate, due, cur, amount, open_amount, disputed, reference in docs:
+        items[cid].append(
+            Item(
+                document_ref=ref,
+                document_type=dtype,
+                document_date=ddate,
+                due_date=due,
+                currency=cur,
+                amount=amount,
+                open_amount=open_amount,
+                days_past_due=(as_of - due).days,
+                disputed=disputed,
+                reference=reference,
+            )
+        )
+    received = (
+        Receipt.objects.filter(customer_id__in=customer_ids, receipt_date__lte=as_of)
+        .values("customer_id", "currency")
+        .annotate(total=Coalesce(Sum("amount"), _ZERO))
+        .order_by()
+    )
+    applied = (
+        Application.objects.filter(
+            receipt__customer_id__in=customer_ids,
+            receipt__receipt_date__lte=as_of,
+            applied_date__lte=as_of,
+        )
+        .values("receipt__customer_id", "receipt__currency")
+        .annotate(total=Coalesce(Sum("amount"), _ZERO))
+        .order_by()
+    )
+    unapplied: dict[int, dict[str, Decimal]] = {cid: {} for cid in customer_ids}
+    for row in received:
+        unapplied[row["customer_id"]][row["currency"]] = Decimal(row["total"])
+    for applied_row in applied:
+        per = unapplied[applied_row["receipt__customer_id"]]
+        cur = applied_row["receipt__currency"]
+        per[cur] = per.get(cur, _ZERO) - Decimal(applied_row["total"])
+    return {
+        cid: AccountItems(
+            as_of=as_of,
+            items=tuple(items[cid]),
+            unapplied={c: v for c, v in unapplied[cid].items() if v > 0},
+        )
+        for cid in customer_ids
+    }
+
+
+@dataclass(frozen=True)
+class PaymentAccount:
+    bank_name: str
+    name: str
+    account_number: str
+    bic: str
+    currencies: tuple[str, ...]
+
+
+def payment_accounts(entity_ids: list[int]) -> dict[int, list[PaymentAccount]]:
+    """The active bank accounts of each entity, for payment instructions."""
+    out: dict[int, list[PaymentAccount]] = {eid: [] for eid in entity_ids}
+    for account in BankAccount.objects.filter(entity_id__in=entity_ids, active=True).order_by(
+        "entity_id", "currency", "id"
+    ):
+        out[account.entity_id].append(
+            PaymentAccount(
+                bank_name=account.bank_name,
+                name=account.name,
+                account_number=account.account_number,
+                bic=account.bic,
+                currencies=tuple(account.allowed_currencies),
+            )
+        )
+    return out
+
+
+def letterheads(entity_ids: list[int]) -> dict[int, Letterhead]:
+    return {lh.entity_id: lh for lh in Letterhead.objects.filter(entity_id__in=entity_ids)}

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
+from django.utils import timezone
 
 from openar.core.audit import audit_record
+from openar.core.dates import today
 from openar.core.errors import Conflict
 from openar.core.jobs import active_job, job_failed, job_finished, job_progress, job_started
 from openar.core.models import JobRun
@@ -72,6 +75,8 @@ def daily_job_execute(job: JobRun, *, progress: Progress | None = None) -> dict[
         "step_seconds": result["step_seconds"],
     }
     job_finished(job, result=summary)
+    # The day's messages go out on the sending schedule; start it if nothing keeps it going.
+    transaction.on_commit(send_schedule_ensure)
     return result
 
 
@@ -80,3 +85,33 @@ def run_daily_job(job_id: int) -> dict[str, Any]:
     """Worker entry point: run the queued daily job ``job_id``."""
     job = JobRun.objects.select_related("started_by").get(pk=job_id)
     return json_summary(daily_job_execute(job))
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+SEND_TASK_PATH = "openar.jobs.tasks.send_due_messages"
+
+
+def send_schedule_ensure() -> bool:
+    """Make sure one sending run waits in the task queue (each run queues the next, every
+    ``OPENAR_SEND_INTERVAL`` seconds). Returns True when one was queued now."""
+    from django_tasks_db.models import DBTaskResult
+
+    if DBTaskResult.objects.filter(task_path=SEND_TASK_PATH, status="READY").exists():
+        return False
+    send_due_messages.using(
+        run_after=timezone.now() + dt.timedelta(seconds=settings.OPENAR_SEND_INTERVAL)
+    ).enqueue()
+    return True
+
+
+@task()
+def send_due_messages() -> dict[str, int]:
+    """Worker entry point: send what is due today, then queue the next run."""
+    from openar.comms.services import outbox_send
+
+    try:
+        result = outbox_send(as_of=today(), actor="worker")
+    finally:
+        send_schedule_ensure()
+    return result.as_json()

@@ -75,13 +75,18 @@ def test_actions_become_messages_in_the_customer_language_once():
     assert m_es.body.endswith("Atentamente,\nCuentas por Cobrar")
 
 
-def test_email_without_address_is_kept_as_failed():
-    customer = CustomerFactory(email="")
+def test_email_without_address_becomes_a_letter():
+    customer = CustomerFactory(email="", name="Sin Correo SA", country="ES")
     _action(customer, "email", dpd=-5)
     assert outbox_queue(as_of=BASE_DATE, actor="test") == 1
     message = OutboxMessage.objects.get()
-    assert (message.status, message.template_code) == ("failed", "reminder")
-    assert "no email" in message.error
+    assert (message.status, message.channel, message.template_code) == (
+        "queued",
+        "letter",
+        "reminder",
+    )
+    assert "no email address: a letter goes instead" in message.error
+    assert message.to_address == "Sin Correo SA\nES"
 
 
 def test_cancel_queued_message():

@@ -1,0 +1,274 @@
+"""Messages, letters and statements written out: one set of HTML templates serves the email's
+HTML part, the letter PDF and the statement PDF (WeasyPrint), in the message's language.
+
+Amounts are formatted here, in the message language ('1.234,50' in Spanish), so the templates
+only print. The plain-text part of an email is written from the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from openar.comms.domain import (
+    AccountItems,
+    Item,
+    MessageContext,
+    aging_rows,
+    amount_text,
+    render_message,
+)
+from openar.comms.selectors import PaymentAccount
+from openar.core.money import format_amount
+
+ITEMS_MARK = "\x00items\x00"
+
+
+@dataclass
+class Party:
+    """Who a document is from (the entity and its letterhead) and to (the customer)."""
+
+    customer_ref: str
+    customer_name: str
+    customer_currency: str
+    postal_block: str
+    entity_name: str
+    letterhead: Any = None  # comms.models.Letterhead or None
+    payment_accounts: list[PaymentAccount] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str  # the email's HTML part, or the page of a letter (before PDF)
+
+
+def _amt(value: Decimal, currency: str, lang: str) -> str:
+    return amount_text(format_amount(value, currency), lang)
+
+
+def _item_row(item: Item, lang: str) -> dict[str, Any]:
+    return {
+        "ref": item.document_ref,
+        "type": _type_label(item.document_type),
+        "date": item.document_date.isoformat(),
+        "due": item.due_date.isoformat(),
+        "dpd": max(item.days_past_due, 0),
+        "currency": item.currency,
+        "amount": _amt(item.amount, item.currency, lang),
+        "open": _amt(item.open_amount, item.currency, lang),
+        "disputed": item.disputed,
+        "reference": item.reference,
+    }
+
+
+def _type_label(code: str) -> str:
+    return {
+        "invoice": _("Invoice"),
+        "credit_memo": _("Credit memo"),
+        "debit_memo": _("Debit memo"),
+        "down_payment": _("Down payment"),
+    }.get(code, code)
+
+
+def _figures(account: AccountItems, lang: str, *, listed: list[Item]) -> dict[str, Any]:
+    totals = [
+        {
+            "currency": t.currency,
+            "past_due": _amt(t.past_due, t.currency, lang),
+            "disputed": _amt(t.disputed, t.currency, lang) if t.disputed else "",
+            "credits": _amt(t.credits, t.currency, lang) if t.credits else "",
+            "unapplied": _amt(-t.unapplied, t.currency, lang) if t.unapplied else "",
+            "requested": _amt(t.requested, t.currency, lang),
+            "balance": _amt(t.balance, t.currency, lang),
+        }
+        for t in account.totals()
+    ]
+    names, rows = aging_rows(account, tuple(settings.OPENAR_AGING_BUCKETS))
+    return {
+        "items": [_item_row(i, lang) for i in listed],
+        "credits": [_item_row(i, lang) for i in account.credit_items],
+        "unapplied": [
+            {"currency": c, "amount": _amt(-v, c, lang)}
+            for c, v in sorted(account.unapplied.items())
+        ],
+        "totals": totals,
+        "any_disputed": any(i.disputed for i in listed),
+        "aging_names": [_("Current") if n == "current" else n for n in names],
+        "aging": [
+            {
+                "currency": cur,
+                "cells": [_amt(c, cur, lang) for c in cells],
+                "total": _amt(total, cur, lang),
+            }
+            for cur, cells, total in rows
+        ],
+    }
+
+
+def _items_text(fig: dict[str, Any]) -> str:
+    due, disputed_mark = _("due"), _("in dispute: not requested")
+    past_due, in_dispute, credits = _("past due"), _("in dispute"), _("credits")
+    unapplied, to_pay = _("unapplied cash"), _("amount to pay")
+    lines = [_("Past-due items") if fig["items"] else _("Open items")]
+    for row in fig["items"]:
+        mark = f"  [{disputed_mark}]" if row["disputed"] else ""
+        lines.append(
+            f"  {row['ref']:<14} {row['type']:<14} {due} {row['due']}  "
+            f"{row['open']:>14} {row['currency']}{mark}"
+        )
+    if fig["credits"]:
+        lines.append(_("Credits available"))
+        lines.extend(
+            f"  {row['ref']:<14} {row['type']:<14} {row['open']:>30} {row['currency']}"
+            for row in fig["credits"]
+        )
+    if fig["unapplied"]:
+        lines.append(_("Payments received, not yet applied"))
+        lines.extend(f"  {row['amount']:>45} {row['currency']}" for row in fig["unapplied"])
+    lines.append(_("Totals by currency"))
+    for t in fig["totals"]:
+        lines.append(f"  {t['currency']}: {past_due} {t['past_due']}")
+        if t["disputed"]:
+            lines.append(f"       {in_dispute} {t['disputed']}")
+        if t["credits"]:
+            lines.append(f"       {credits} {t['credits']}")
+        if t["unapplied"]:
+            lines.append(f"       {unapplied} {t['unapplied']}")
+        lines.append(f"       {to_pay} {t['requested']}")
+    return "\n".join(lines)
+
+
+def _payment_lines(party: Party) -> list[dict[str, str]]:
+    return [
+        {
+            "currencies": ", ".join(a.currencies),
+            "bank": a.bank_name or a.name,
+            "account": a.account_number,
+            "bic": a.bic,
+        }
+        for a in party.payment_accounts
+    ]
+
+
+def _payment_text(party: Party) -> str:
+    rows = _payment_lines(party)
+    if not rows:
+        return ""
+    lines = [_("How to pay")]
+    for r in rows:
+        bic = f" (BIC {r['bic']})" if r["bic"] else ""
+        lines.append(f"  {r['currencies']}: {r['bank']} {r['account']}{bic}")
+    lines.append(
+        "  " + _("Please quote your account number %(ref)s.") % {"ref": party.customer_ref}
+    )
+    return "\n".join(lines)
+
+
+def render_reminder(
+    *,
+    code: str,
+    language: str,
+    party: Party,
+    account: AccountItems,
+    days_past_due: int,
+    sender: str = "",
+) -> Rendered:
+    """An email or letter from template ``code``: subject, plain text and HTML, listing the
+    account's past-due items, credits and unapplied cash with totals by currency."""
+    with translation.override(language):
+        cur = party.customer_currency
+        totals = {t.currency: t for t in account.totals()}
+        if cur not in totals and totals:
+            cur = max(totals, key=lambda c: totals[c].past_due)
+        main = totals.get(cur)
+        zero = Decimal(0)
+        ctx = MessageContext(
+            customer_name=party.customer_name,
+            customer_ref=party.customer_ref,
+            currency=cur,
+            balance=format_amount(main.balance if main else zero, cur),
+            past_due=format_amount(main.past_due if main else zero, cur),
+            days_past_due=max(days_past_due, 0),
+            as_of=account.as_of,
+            sender=sender,
+            items=ITEMS_MARK,
+        )
+        rendered = render_message(code, language, ctx)
+        lang = rendered.language
+        fig = _figures(account, lang, listed=account.listed_items)
+        items_text = _items_text(fig)
+        pay_text = _payment_text(party)
+        text = rendered.body.replace(ITEMS_MARK, items_text)
+        if pay_text:
+            text = text.replace(items_text, f"{items_text}\n\n{pay_text}")
+        paragraphs = rendered.body.split("\n\n")
+        html = render_to_string(
+            "comms/documents/message.html",
+            {
+                "lang": lang,
+                "subject": rendered.subject,
+                "paragraphs": [
+                    {"items": p == ITEMS_MARK, "lines": p.split("\n")} for p in paragraphs
+                ],
+                "fig": fig,
+                "party": party,
+                "payment": _payment_lines(party),
+            },
+        )
+    return Rendered(rendered.subject, text, html)
+
+
+def letter_page(
+    *, rendered: Rendered, language: str, party: Party, account: AccountItems, kind: str
+) -> str:
+    """The full HTML page of a letter (letterhead, address block, the message, aging, payment
+    instructions), ready for ``pdf``."""
+    with translation.override(language):
+        fig = _figures(account, language, listed=account.listed_items)
+        return render_to_string(
+            "comms/documents/letter.html",
+            {
+                "lang": language,
+                "kind": kind,
+                "party": party,
+                "letterhead": party.letterhead,
+                "address_lines": [line for line in party.postal_block.split("\n") if line],
+                "date": account.as_of.isoformat(),
+                "body_html": rendered.html,
+                "fig": fig,
+                "payment": _payment_lines(party),
+            },
+        )
+
+
+def statement_page(*, language: str, party: Party, account: AccountItems) -> str:
+    """The statement of account: every open item, the aging and the balance per currency."""
+    with translation.override(language):
+        fig = _figures(account, language, listed=[i for i in account.items if i.open_amount > 0])
+        return render_to_string(
+            "comms/documents/statement.html",
+            {
+                "lang": language,
+                "party": party,
+                "letterhead": party.letterhead,
+                "address_lines": [line for line in party.postal_block.split("\n") if line],
+                "date": account.as_of.isoformat(),
+                "fig": fig,
+                "payment": _payment_lines(party),
+            },
+        )
+
+
+def pdf(html: str) -> bytes:
+    """HTML to PDF with WeasyPrint (no network: every style and image is inline)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None).write_pdf()

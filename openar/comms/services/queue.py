@@ -1,0 +1,116 @@
+"""Queueing: open email and letter actions become rendered outbox messages, once each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from openar.comms.choices import MessageChannel, MessageStatus
+from openar.comms.documents import render_reminder
+from openar.comms.domain import message_language, template_for
+from openar.comms.models import BouncedAddress, OutboxMessage
+from openar.comms.parties import parties_for
+from openar.comms.selectors import account_items
+from openar.core.audit import audit_record
+from openar.strategy.choices import ActionStatus, StepKind
+from openar.strategy.models import Action
+
+_BATCH = 1000
+NO_EMAIL = "the customer has no email address: a letter goes instead"
+BOUNCED = "the email address bounced before: a letter goes instead"
+
+
+@transaction.atomic
+def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
+    """Turn open email and letter actions (created on or before ``as_of``, not yet queued) into
+    outbox messages in the customer's language, listing the account's past-due items, credits
+    and unapplied cash. Idempotent: one message per action.
+
+    An email to a customer without an address, or whose address bounced, becomes a letter.
+    Waiting messages whose action has been cancelled or skipped since are cancelled. Returns the
+    number of messages queued."""
+    pending = list(
+        Action.objects.filter(
+            status=ActionStatus.OPEN,
+            kind__in=[StepKind.EMAIL, StepKind.LETTER],
+            as_of__lte=as_of,
+            outbox_message__isnull=True,
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    created = as_letters = 0
+    fields = ("id", "kind", "days_past_due", "customer_id", "step__template")
+    for start in range(0, len(pending), _BATCH):
+        actions = list(
+            Action.objects.filter(id__in=pending[start : start + _BATCH]).values_list(*fields)
+        )
+        customer_ids = sorted({row[3] for row in actions})
+        parties = parties_for(customer_ids)
+        accounts = account_items(customer_ids, as_of)
+        bounced = set(
+            BouncedAddress.objects.filter(
+                address__in=[p.email.lower() for p in parties.values() if p.email]
+            ).values_list("address", flat=True)
+        )
+        messages = []
+        for action_id, kind, days_past_due, customer_id, step_template in actions:
+            party = parties[customer_id]
+            channel = MessageChannel.LETTER if kind == StepKind.LETTER else MessageChannel.EMAIL
+            error = ""
+            if channel == MessageChannel.EMAIL and not party.email:
+                channel, error = MessageChannel.LETTER, NO_EMAIL
+            elif channel == MessageChannel.EMAIL and party.email.lower() in bounced:
+                channel, error = MessageChannel.LETTER, BOUNCED
+            if error:
+                as_letters += 1
+            code = template_for(
+                kind=kind, step_template=step_template or "", days_past_due=days_past_due
+            )
+            language = message_language(party.language)
+            rendered = render_reminder(
+                code=code,
+                language=language,
+                party=party,
+                account=accounts[customer_id],
+                days_past_due=days_past_due or 0,
+            )
+            messages.append(
+                OutboxMessage(
+                    customer_id=customer_id,
+                    action_id=action_id,
+                    channel=channel,
+                    template_code=code,
+                    language=language,
+                    to_address=party.postal_block
+                    if channel == MessageChannel.LETTER
+                    else party.email,
+                    subject=rendered.subject[:300],
+                    body=rendered.text,
+                    html=rendered.html,
+                    status=MessageStatus.QUEUED,
+                    error=error,
+                    as_of=as_of,
+                )
+            )
+        OutboxMessage.objects.bulk_create(messages, batch_size=_BATCH, ignore_conflicts=True)
+        created += len(messages)
+    # A message still waiting whose action was cancelled or skipped since must not go out.
+    withdrawn = OutboxMessage.objects.filter(
+        status__in=[MessageStatus.QUEUED, MessageStatus.HELD, MessageStatus.FAILED],
+        action__status__in=[ActionStatus.CANCELLED, ActionStatus.SKIPPED],
+    ).update(status=MessageStatus.CANCELLED, error="the action was cancelled")
+    audit_record(
+        actor=actor,
+        action="outbox.queue",
+        object_type="outbox",
+        object_id=as_of.isoformat(),
+        summary=(
+            f"{created} messages queued ({as_letters} as letters for want of an email "
+            f"address), {withdrawn} withdrawn with their action"
+        ),
+        after={"queued": created, "as_letters": as_letters, "withdrawn": withdrawn},
+    )
+    return created

@@ -1,0 +1,545 @@
+"""Sending what is due: emails through the configured mail server, letters as PDF for printing.
+
+Nothing is sent twice: before a message is handed to the server its Message-ID and the status
+``sending`` are committed in their own transaction (a conditional update, so two workers never
+take the same message). Only after the server accepted it does the status become ``sent``. A run
+that dies in between leaves the message ``sending``; no later run picks it up again, and the
+Outbox shows it as unconfirmed for a person to check.
+
+A server that is down or answers 4xx leaves the message queued with the error and a later
+``next_attempt_at`` (backoff). A 5xx refusal of the recipient is a hard bounce: the address is
+flagged and a letter goes instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.utils import make_msgid, parseaddr
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from openar.activity.choices import ContactChannel, ContactOutcome
+from openar.activity.services import contact_record
+from openar.comms.choices import MessageChannel, MessageStatus
+from openar.comms.documents import Rendered, letter_page, pdf, render_reminder, statement_page
+from openar.comms.domain import message_language
+from openar.comms.models import BouncedAddress, OutboxMessage
+from openar.comms.parties import Recipient, parties_for
+from openar.comms.policy import (
+    MAX_ATTEMPTS,
+    backoff,
+    cap_frees_at,
+    customer_zone,
+    parse_window,
+    reply_token,
+)
+from openar.comms.selectors import account_items
+from openar.core.audit import audit_record
+from openar.ledger.models import Customer
+
+JSON_KEYS = ("sent", "deferred", "failed", "letters", "skipped")
+# Which of two messages for the same customer goes out (the other is merged into it).
+_SEVERITY = {"reminder": 0, "past_due_notice": 1, "second_notice": 2}
+_DOWN = (
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPNotSupportedError,
+    OSError,
+)
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+    letters: int = 0
+    skipped: int = 0
+    dry_run: bool = False
+    # One line per message that did not simply go out: (message id, customer ref, outcome, why).
+    details: list[tuple[int, str, str, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, int]:
+        return {key: getattr(self, key) for key in JSON_KEYS}
+
+    @property
+    def ok(self) -> bool:
+        return not (self.deferred or self.failed)
+
+
+def _note(result: SendResult, message: OutboxMessage, outcome: str, why: str) -> None:
+    result.details.append((message.pk, message.customer.customer_ref, outcome, why))
+
+
+def _from_address(party: Recipient) -> str:
+    if settings.OPENAR_EMAIL_FROM_COLLECTOR and party.collector_email:
+        name = party.collector_name.replace('"', "")
+        return f'"{name}" <{party.collector_email}>' if name else party.collector_email
+    return settings.OPENAR_EMAIL_FROM
+
+
+def _reply_to(customer_id: int) -> str:
+    return settings.OPENAR_EMAIL_REPLY_TO.replace(
+        "{token}", reply_token(customer_id, settings.SECRET_KEY)
+    )
+
+
+def _msgid_domain() -> str:
+    _, addr = parseaddr(settings.OPENAR_EMAIL_FROM)
+    return addr.rpartition("@")[2] or "openar.invalid"
+
+
+def _due(*, as_of: dt.date, now: dt.datetime, message_ids: list[int] | None) -> list[OutboxMessage]:
+    qs = OutboxMessage.objects.select_related("customer").filter(status=MessageStatus.QUEUED)
+    if message_ids is not None:
+        qs = qs.filter(pk__in=message_ids)
+    else:
+        qs = qs.filter(as_of__lte=as_of).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        )
+    return list(qs.order_by("customer_id", "id"))
+
+
+def _pick(messages: list[OutboxMessage]) -> tuple[OutboxMessage, list[OutboxMessage]]:
+    """The one message a customer gets on this channel (the latest cycle, then the sternest),
+    and the others it replaces: each lists every past-due item, so one is enough."""
+    best = max(messages, key=lambda m: (m.as_of, _SEVERITY.get(m.template_code, 0), m.pk))
+    return best, [m for m in messages if m.pk != best.pk]
+
+
+def outbox_send(
+    *,
+    as_of: dt.date,
+    actor: Any,
+    limit: int | None = None,
+    ignore_window: bool = False,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+    message_ids: list[int] | None = None,
+) -> SendResult:
+    """Send the queued messages due on ``as_of`` (or just ``message_ids``): one email or letter
+    per customer and channel, within the frequency cap, and unless ``ignore_window`` only on
+    working days inside the send window in the customer's time zone. ``limit`` caps the number
+    of customers handled. ``dry_run`` counts what would happen and changes nothing."""
+    now = now or timezone.now()
+    result = SendResult(dry_run=dry_run)
+    window = parse_window(settings.OPENAR_EMAIL_WINDOW, settings.OPENAR_EMAIL_QUIET_DAYS)
+    if message_ids is None:
+        for stuck in OutboxMessage.objects.select_related("customer").filter(
+            status=MessageStatus.SENDING, as_of__lte=as_of
+        ):
+            result.skipped += 1
+            _note(result, stuck, "unconfirmed", "interrupted after hand-over: not sent again")
+    due = _due(as_of=as_of, now=now, message_ids=message_ids)
+    groups: dict[tuple[int, str], list[OutboxMessage]] = defaultdict(list)
+    for message in due:
+        groups[(message.customer_id, message.channel)].append(message)
+    keys = list(groups)
+    if limit is not None:
+        customers = sorted({cid for cid, _ in keys})[: max(limit, 0)]
+        keys = [k for k in keys if k[0] in set(customers)]
+    customer_ids = sorted({cid for cid, _ in keys})
+    parties = parties_for(customer_ids)
+    accounts = account_items(customer_ids, as_of)
+    week_ago = now - dt.timedelta(days=7)
+    sent_times: dict[int, list[dt.datetime]] = defaultdict(list)
+    for cid, at in OutboxMessage.objects.filter(
+        customer_id__in=customer_ids,
+        channel=MessageChannel.EMAIL,
+        status=MessageStatus.SENT,
+        sent_at__gt=week_ago,
+    ).values_list("customer_id", "sent_at"):
+        if at is not None:
+            sent_times[cid].append(at)
+    bounced = set(
+        BouncedAddress.objects.filter(
+            address__in=[p.email.lower() for p in parties.values() if p.email]
+        ).values_list("address", flat=True)
+    )
+    sender = _Sender(result=result, actor=actor, now=now, dry_run=dry_run)
+    try:
+        for key in keys:
+            primary, merged = _pick(groups[key])
+            for other in merged:
+                result.skipped += 1
+                _note(result, other, "merged", f"sent together with message {primary.pk}")
+                if not dry_run:
+                    _merge(other, primary, actor=actor)
+            party = parties[primary.customer_id]
+            if primary.channel == MessageChannel.LETTER:
+                sender.letter(primary, party, accounts[primary.customer_id])
+                continue
+            address = (primary.to_address or "").strip()
+            if address.lower() in bounced:
+                sender.bounce_to_letter(
+                    primary,
+                    party,
+                    accounts[primary.customer_id],
+                    None,
+                    "the address bounced before",
+                )
+                continue
+            frees = cap_frees_at(
+                sent_times[primary.customer_id], cap=settings.OPENAR_EMAIL_MAX_PER_WEEK, now=now
+            )
+            if frees is not None:
+                sender.defer(
+                    primary,
+                    frees,
+                    f"frequency cap: {settings.OPENAR_EMAIL_MAX_PER_WEEK} emails in 7 days",
+                    attempt=False,
+                )
+                continue
+            if not ignore_window:
+                zone = customer_zone(
+                    time_zone=party.time_zone, country=party.country, default=settings.TIME_ZONE
+                )
+                local = now.astimezone(zone)
+                if not window.contains(local):
+                    why = (
+                        "quiet day"
+                        if local.weekday() in window.quiet_days
+                        else "outside the send window"
+                    )
+                    sender.defer(
+                        primary,
+                        window.next_opening(local),
+                        f"{why} in {zone.key}",
+                        attempt=False,
+                    )
+                    continue
+            if sender.email(primary, party, accounts[primary.customer_id]):
+                sent_times[primary.customer_id].append(now)
+    finally:
+        sender.close()
+    if not dry_run and (result.sent or result.letters or result.failed or result.deferred):
+        audit_record(
+            actor=actor,
+            action="outbox.send",
+            object_type="outbox",
+            object_id=as_of.isoformat(),
+            summary=(
+                f"{result.sent} sent, {result.letters} letters, {result.deferred} deferred, "
+                f"{result.failed} failed, {result.skipped} skipped"
+            ),
+            after=result.as_json(),
+        )
+    return result
+
+
+@transaction.atomic
+def _merge(message: OutboxMessage, into: OutboxMessage, *, actor: Any) -> None:
+    OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
+        status=MessageStatus.CANCELLED, error=f"sent together with message {into.pk}"
+    )
+
+
+class _Sender:
+    """One run's connection to the mail server and the outcome of each message."""
+
+    def __init__(self, *, result: SendResult, actor: Any, now: dt.datetime, dry_run: bool):
+        self.result = result
+        self.actor = actor
+        self.now = now
+        self.dry_run = dry_run
+        self.connection: Any = None
+        self.down: str = ""  # why the server cannot be reached in this run
+
+    def close(self) -> None:
+        if self.connection is not None:
+            # Closing a broken connection must not mask the run's result.
+            with contextlib.suppress(Exception):
+                self.connection.close()
+
+    # -- outcomes -------------------------------------------------------------------------------
+    def defer(self, message: OutboxMessage, until: dt.datetime, why: str, *, attempt: bool) -> None:
+        self.result.deferred += 1
+        _note(self.result, message, "deferred", why)
+        if self.dry_run:
+            return
+        attempts = message.attempts + (1 if attempt else 0)
+        status = MessageStatus.QUEUED
+        if attempt and attempts >= MAX_ATTEMPTS:
+            status, why = MessageStatus.FAILED, f"gave up after {attempts} attempts: {why}"
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=status,
+            error=why[:300],
+            attempts=attempts,
+            next_attempt_at=until,
+        )
+
+    def fail(self, message: OutboxMessage, why: str) -> None:
+        self.result.failed += 1
+        _note(self.result, message, "failed", why)
+        if not self.dry_run:
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                status=MessageStatus.FAILED, error=why[:300]
+            )
+
+    # -- letters --------------------------------------------------------------------------------
+    def letter(self, message: OutboxMessage, party: Recipient, account: Any) -> None:
+        """Write the letter as PDF into the day's print folder and put it on the timeline. A
+        rerun after a crash writes the same file again: nothing leaves the building twice."""
+        if self.dry_run:
+            self.result.letters += 1
+            return
+        page = letter_page(
+            rendered=Rendered(message.subject, message.body, message.html),
+            language=message.language,
+            party=party,
+            account=account,
+            kind=message.template_code,
+        )
+        content = pdf(page)
+        folder = Path(settings.OPENAR_LETTER_DIR) / message.as_of.isoformat()
+        folder.mkdir(parents=True, exist_ok=True)
+        filename = f"{party.customer_ref}-{message.pk}.pdf"
+        (folder / filename).write_bytes(content)
+        if self._record(
+            message,
+            party,
+            channel=ContactChannel.LETTER,
+            attachments=[(filename, "application/pdf", content)],
+            from_status=MessageStatus.QUEUED,
+        ):
+            self.result.letters += 1
+
+    def bounce_to_letter(
+        self,
+        message: OutboxMessage,
+        party: Recipient,
+        account: Any,
+        code: int | None,
+        why: str,
+    ) -> None:
+        """The email cannot be delivered: flag the address, and a letter goes instead."""
+        if self.dry_run:
+            self.result.failed += 1
+            _note(self.result, message, "bounced", why)
+            self.result.letters += 1
+            return
+        letter = _bounce(message=message, party=party, code=code, why=why, actor=self.actor)
+        self.result.failed += 1
+        _note(self.result, message, "bounced", why)
+        self.letter(letter, party, account)
+
+    # -- email ----------------------------------------------------------------------------------
+    def email(self, message: OutboxMessage, party: Recipient, account: Any) -> bool:
+        if self.down:
+            self.defer(message, self.now + backoff(message.attempts + 1), self.down, attempt=True)
+            return False
+        attachments: list[tuple[str, str, bytes]] = []
+        if settings.OPENAR_EMAIL_ATTACH_PDF:
+            page = statement_page(language=message.language, party=party, account=account)
+            attachments.append(
+                (f"statement-{party.customer_ref}.pdf", "application/pdf", pdf(page))
+            )
+        size = sum(len(content) for _, _, content in attachments)
+        if size > settings.OPENAR_EMAIL_MAX_ATTACHMENT_BYTES:
+            self.fail(
+                message,
+                f"attachments of {size} bytes are over the limit of "
+                f"{settings.OPENAR_EMAIL_MAX_ATTACHMENT_BYTES} bytes",
+            )
+            return False
+        if self.dry_run:
+            self.result.sent += 1
+            return True
+        message_id = message.message_id or make_msgid(
+            idstring=f"openar.{message.pk}", domain=_msgid_domain()
+        )
+        from_address = _from_address(party)
+        reply_to = _reply_to(message.customer_id)
+        # Record the Message-ID and take the message before the server sees it (own transaction).
+        taken = OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.SENDING,
+            message_id=message_id,
+            from_address=from_address[:300],
+            reply_to=reply_to[:300],
+        )
+        if not taken:
+            return False
+        message.message_id = message_id
+        recipient = settings.OPENAR_EMAIL_TEST_TO or message.to_address
+        headers = {"Message-ID": message_id, "X-OpenAR-Account": party.customer_ref}
+        subject = message.subject
+        if settings.OPENAR_EMAIL_TEST_TO:
+            headers["X-OpenAR-Original-To"] = message.to_address
+            subject = f"[TEST] {subject}"
+        email = mail.EmailMultiAlternatives(
+            subject=subject,
+            body=message.body,
+            from_email=from_address,
+            to=[recipient],
+            reply_to=[reply_to],
+            headers=headers,
+        )
+        if message.html:
+            email.attach_alternative(message.html, "text/html")
+        for filename, content_type, content in attachments:
+            email.attach(filename, content, content_type)
+        try:
+            if self.connection is None:
+                self.connection = mail.mailers.default
+                self.connection.open()
+            self.connection.send_messages([email])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()), (0, b""))
+            why = f"{code} {_text(reply)}"
+            if 500 <= code < 600:
+                self._unclaim(message)
+                self.bounce_to_letter(message, party, account, code, f"refused: {why}")
+            else:
+                self._unclaim(message)
+                self.defer(message, self.now + backoff(message.attempts + 1), why, attempt=True)
+            return False
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            why = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+            self._unclaim(message)
+            if 500 <= exc.smtp_code < 600:
+                self.fail(message, f"refused by the mail server: {why}")
+            else:
+                self.defer(message, self.now + backoff(message.attempts + 1), why, attempt=True)
+            return False
+        except _DOWN as exc:
+            self.down = f"mail server unreachable: {type(exc).__name__}: {exc}"[:300]
+            self.connection = None
+            self._unclaim(message)
+            self.defer(message, self.now + backoff(message.attempts + 1), self.down, attempt=True)
+            return False
+        self._record(
+            message,
+            party,
+            channel=ContactChannel.EMAIL,
+            attachments=attachments,
+            sent_to=recipient,
+        )
+        self.result.sent += 1
+        return True
+
+    def _unclaim(self, message: OutboxMessage) -> None:
+        """The server refused before accepting: the message may be tried again (same id)."""
+        OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+            status=MessageStatus.QUEUED
+        )
+
+    @transaction.atomic
+    def _record(
+        self,
+        message: OutboxMessage,
+        party: Recipient,
+        *,
+        channel: str,
+        attachments: list[tuple[str, str, bytes]],
+        sent_to: str = "",
+        from_status: str = MessageStatus.SENDING,
+    ) -> bool:
+        test_note = ""
+        if settings.OPENAR_EMAIL_TEST_TO and channel == ContactChannel.EMAIL:
+            test_note = f"test mode: sent to {sent_to}"[:300]
+        done = OutboxMessage.objects.filter(pk=message.pk, status=from_status).update(
+            status=MessageStatus.SENT, sent_at=self.now, error=test_note
+        )
+        if not done:
+            return False
+        customer = Customer.objects.get(pk=message.customer_id)
+        to = sent_to or message.to_address
+        contact = contact_record(
+            customer=customer,
+            user=None,
+            channel=channel,
+            outcome=ContactOutcome.SENT,
+            note=f"{message.subject}\n{to}\n\n{message.body}",
+            action_id=message.action_id,
+            contacted_at=self.now,
+            message_id=message.message_id or "",
+            attachments=attachments,
+            actor=self.actor,
+        )
+        OutboxMessage.objects.filter(pk=message.pk).update(contact=contact)
+        return True
+
+
+def _text(reply: Any) -> str:
+    if isinstance(reply, bytes):
+        return reply.decode("utf-8", "replace")
+    return str(reply)
+
+
+@transaction.atomic
+def _bounce(
+    *, message: OutboxMessage, party: Recipient, code: int | None, why: str, actor: Any
+) -> OutboxMessage:
+    """Flag the address, close the email as bounced and queue the letter that replaces it."""
+    address = (message.to_address or "").strip().lower()
+    if address:
+        BouncedAddress.objects.get_or_create(
+            address=address,
+            defaults={
+                "customer_id": message.customer_id,
+                "code": code,
+                "reason": why[:300],
+                "message": message,
+                "bounced_at": timezone.now(),
+            },
+        )
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=MessageStatus.BOUNCED, error=why[:300]
+    )
+    letter = OutboxMessage.objects.create(
+        customer_id=message.customer_id,
+        channel=MessageChannel.LETTER,
+        template_code=message.template_code,
+        language=message.language,
+        to_address=party.postal_block,
+        subject=message.subject,
+        body=message.body,
+        html=message.html,
+        status=MessageStatus.QUEUED,
+        error=f"instead of email {message.pk}, which bounced",
+        as_of=message.as_of,
+        fallback_for=message,
+    )
+    audit_record(
+        actor=actor,
+        action="outbox.bounce",
+        object_type="outbox_message",
+        object_id=message.pk,
+        summary=f"{address} refused ({why}); letter {letter.pk} instead",
+        after={"address": address, "code": code, "letter": letter.pk},
+    )
+    return letter
+
+
+def statement_pdf(*, customer: Customer, as_of: dt.date) -> bytes:
+    """The statement of account of ``customer`` on ``as_of`` as PDF, in its language."""
+    party = parties_for([customer.pk])[customer.pk]
+    account = account_items([customer.pk], as_of)[customer.pk]
+    return pdf(
+        statement_page(language=message_language(party.language), party=party, account=account)
+    )
+
+
+def reminder_preview(*, customer: Customer, code: str, as_of: dt.date) -> Any:
+    """A message as the customer would get it today (templates preview)."""
+    party = parties_for([customer.pk])[customer.pk]
+    account = account_items([customer.pk], as_of)[customer.pk]
+    return render_reminder(
+        code=code,
+        language=message_language(party.language),
+        party=party,
+        account=account,
+        days_past_due=max((i.days_past_due for i in account.past_due_items), default=0),
+    )

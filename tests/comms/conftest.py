@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import pytest
+
+from openar.core.email_url import email_url_config
+from tests.comms.smtp import SMTPServer
+
+
+@pytest.fixture
+def smtp(settings, tmp_path):
+    """A real SMTP server the app sends to, with sending settings fixed for the test."""
+    server = SMTPServer()
+    server.start()
+    settings.MAILERS = {"default": email_url_config(server.url)}
+    settings.OPENAR_EMAIL_FROM = "Accounts Receivable <ar@example.com>"
+    settings.OPENAR_EMAIL_REPLY_TO = "ar+{token}@example.com"
+    settings.OPENAR_EMAIL_TEST_TO = ""
+    settings.OPENAR_EMAIL_MAX_PER_WEEK = 2
+    settings.OPENAR_EMAIL_WINDOW = "08:00-18:00"
+    settings.OPENAR_EMAIL_QUIET_DAYS = "sat,sun"
+    settings.OPENAR_EMAIL_ATTACH_PDF = False
+    settings.OPENAR_LETTER_DIR = tmp_path / "letters"
+    settings.TIME_ZONE = "UTC"
+    yield server
+    server.stop()

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from openar.strategy.domain import BOOL_CONDITIONS, LIST_CRITERIA, Issue
+from openar.strategy.domain.definitions import BOOL_CONDITIONS, LIST_CRITERIA, Issue
 
 STEP_FIELDS = ("code", "name", "trigger", "days_from", "days_to", "kind", "owner_role",
                "wait_days", "template", "skip_if_balance_under", *BOOL_CONDITIONS)  # fmt: skip

@@ -22,14 +22,16 @@ from openar.disputes.models import Deduction
 from openar.ledger.models import Customer, Document, Entity
 from openar.ledger.selectors import latest_rates
 from openar.strategy.choices import StepTrigger
-from openar.strategy.domain import (
+from openar.strategy.domain.definitions import (
     EVENT_LOOKBACK_DAYS,
     EVENT_TRIGGERS,
     SPEC_VERSION,
-    AccountFacts,
-    DueStep,
     StepDef,
     StrategyDef,
+)
+from openar.strategy.domain.evaluation import (
+    AccountFacts,
+    DueStep,
     compile_strategy,
     due_steps,
     order_for_matching,
@@ -384,7 +386,7 @@ class Simulation:
 def strategy_simulate(*, strategy: Strategy, as_of: dt.date, limit: int = 500) -> Simulation:
     """What ``strategy`` would do on ``as_of`` if it were active (alongside the active ones, at its
     priority): the actions it would create, per step and kind. Writes nothing."""
-    from openar.strategy.domain import describe
+    from openar.strategy.domain.evaluation import describe
 
     target = strategy_def(strategy)
     others = [s for s in strategy_defs() if s.code != target.code]

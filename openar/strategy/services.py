@@ -24,15 +24,15 @@ from openar.core.roles import Role
 from openar.credit.choices import RecommendationStatus
 from openar.credit.models import Recommendation
 from openar.strategy.choices import ActionStatus, StepKind, StepTrigger
-from openar.strategy.domain import (
+from openar.strategy.domain.definitions import (
     RECOMMENDATION_KINDS,
     SKIP_WAIT,
     Issue,
     StrategyDef,
     Validation,
-    describe,
-    validate_document,
 )
+from openar.strategy.domain.evaluation import describe
+from openar.strategy.domain.validation import validate_document
 from openar.strategy.models import Action, Strategy, StrategyRun, StrategyStep
 from openar.strategy.selectors import (
     Progress,
@@ -327,7 +327,7 @@ def strategy_save(
 
     Raises ``ValidationError`` for the first problem (all of them are in ``validation_errors``);
     returns the strategy and the warnings."""
-    from openar.strategy.domain import validate_strategy
+    from openar.strategy.domain.validation import validate_strategy
 
     checked = validate_strategy(data)
     code = str(data.get("code") or "").strip()

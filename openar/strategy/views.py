@@ -20,7 +20,7 @@ from openar.core.errors import OpenARError
 from openar.core.roles import Role, has_role
 from openar.strategy import editor
 from openar.strategy.choices import ActionStatus, StepKind, StepTrigger
-from openar.strategy.domain import RISK_CLASSES
+from openar.strategy.domain.definitions import RISK_CLASSES
 from openar.strategy.models import Strategy
 from openar.strategy.selectors import (
     action_list,

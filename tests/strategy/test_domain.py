@@ -5,19 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from openar.strategy.domain import (
+from openar.strategy.domain.definitions import StepDef, StrategyDef, effective_windows
+from openar.strategy.domain.evaluation import (
     AccountFacts,
-    StepDef,
-    StrategyDef,
     compile_strategy,
     criteria_match,
     due_steps,
-    effective_windows,
     order_for_matching,
     pick_strategy,
-    validate_document,
-    validate_strategy,
 )
+from openar.strategy.domain.validation import validate_document, validate_strategy
 
 AS_OF = dt.date(2026, 6, 30)
 

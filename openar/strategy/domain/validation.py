@@ -1,11 +1,9 @@
-"""Pure strategy logic: validating a strategy definition, deciding which strategy an account gets
-and which of its steps are due. No ORM, no I/O: the engine feeds plain tuples in."""
+"""Validating a strategy document: every finding with its path (``strategies[0].steps[2].kind``),
+errors and warnings apart, and the strategies it defines when it is sound."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,114 +11,24 @@ from django.utils.translation import gettext as _
 
 from openar.core.roles import Role
 from openar.strategy.choices import StepKind, StepTrigger
-
-SPEC_VERSION = 1
-RISK_CLASSES = ("A", "B", "C", "D", "E")
-LIST_CRITERIA = ("entity", "segment", "risk_class", "country", "language")
-CRITERIA_KEYS = (*LIST_CRITERIA, "balance_min", "balance_max", "attributes")
-BOOL_CONDITIONS = ("skip_if_disputed", "skip_if_promise", "skip_if_payment_plan")
-CONDITION_KEYS = (*BOOL_CONDITIONS, "skip_if_balance_under")
-STRATEGY_KEYS = (
-    "code", "name", "description", "priority", "is_default", "active", "criteria", "steps",
-)  # fmt: skip
-STEP_KEYS = (
-    "code", "name", "trigger", "days_from", "days_to", "kind", "owner_role", "wait_days",
-    "conditions", "template",
-)  # fmt: skip
-EVENT_TRIGGERS = tuple(t.value for t in StepTrigger if t != StepTrigger.DAYS_PAST_DUE)
-RECOMMENDATION_KINDS = (StepKind.CREDIT_HOLD.value, StepKind.AGENCY.value)
-# Events older than this before the run date are not acted on, even after a long pause.
-EVENT_LOOKBACK_DAYS = 31
-MAX_DAYS = 3650
-SLUG_MESSAGE = "use letters, digits, '-' and '_' only (at most 40)"
-
-# Skip reasons (keys of the counts the engine and the simulation report).
-SKIP_DISPUTED = "disputed"
-SKIP_PROMISE = "promise_active"
-SKIP_PLAN = "payment_plan_active"
-SKIP_BALANCE = "balance_under"
-SKIP_WAIT = "waiting"
-
-
-# --- definitions -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StepDef:
-    code: str
-    name: str
-    kind: str
-    owner_role: str
-    trigger: str = StepTrigger.DAYS_PAST_DUE.value
-    days_from: int | None = None
-    days_to: int | None = None
-    wait_days: int = 0
-    conditions: Mapping[str, Any] = field(default_factory=dict)
-    template: str = ""
-    id: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"code": self.code, "name": self.name, "trigger": self.trigger}
-        if self.trigger == StepTrigger.DAYS_PAST_DUE:
-            data["days_from"] = self.days_from
-            if self.days_to is not None:
-                data["days_to"] = self.days_to
-        data |= {"kind": self.kind, "owner_role": self.owner_role, "wait_days": self.wait_days}
-        if self.conditions:
-            data["conditions"] = dict(self.conditions)
-        if self.template:
-            data["template"] = self.template
-        return data
-
-
-@dataclass(frozen=True)
-class StrategyDef:
-    code: str
-    name: str
-    priority: int = 100
-    is_default: bool = False
-    active: bool = False
-    description: str = ""
-    criteria: Mapping[str, Any] = field(default_factory=dict)
-    steps: tuple[StepDef, ...] = ()
-    id: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "description": self.description,
-            "priority": self.priority,
-            "is_default": self.is_default,
-            "active": self.active,
-            "criteria": dict(self.criteria),
-            "steps": [step.as_dict() for step in self.steps],
-        }
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One validation finding; ``field`` is a path such as ``strategies[0].steps[2].owner_role``."""
-
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
-
-
-@dataclass
-class Validation:
-    errors: list[Issue] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
-    strategies: list[StrategyDef] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-# --- validation --------------------------------------------------------------------------------
+from openar.strategy.domain.definitions import (
+    BOOL_CONDITIONS,
+    CONDITION_KEYS,
+    CRITERIA_KEYS,
+    LIST_CRITERIA,
+    MAX_DAYS,
+    RECOMMENDATION_KINDS,
+    RISK_CLASSES,
+    SLUG_MESSAGE,
+    SPEC_VERSION,
+    STEP_KEYS,
+    STRATEGY_KEYS,
+    Issue,
+    StepDef,
+    StrategyDef,
+    Validation,
+    effective_windows,
+)
 
 
 def _int(value: Any) -> int | None:
@@ -367,22 +275,6 @@ def _is_slug(text: str) -> bool:
     return 0 < len(text) <= 40 and all(c.isalnum() or c in "-_" for c in text) and text.isascii()
 
 
-def effective_windows(steps: Sequence[StepDef]) -> dict[str, tuple[int, int | None]]:
-    """Each days-past-due step's window: ``days_to`` when given, else until the day before the
-    next later-starting step (the last step stays open)."""
-    starts = sorted({s.days_from for s in steps if s.trigger == "dpd" and s.days_from is not None})
-    windows: dict[str, tuple[int, int | None]] = {}
-    for step in steps:
-        if step.trigger != "dpd" or step.days_from is None:
-            continue
-        if step.days_to is not None:
-            windows[step.code] = (step.days_from, step.days_to)
-            continue
-        later = [d for d in starts if d > step.days_from]
-        windows[step.code] = (step.days_from, later[0] - 1 if later else None)
-    return windows
-
-
 def _overlaps(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
     a_end = a[1] if a[1] is not None else MAX_DAYS * 10
     b_end = b[1] if b[1] is not None else MAX_DAYS * 10
@@ -600,160 +492,3 @@ def validate_document(data: Any) -> Validation:
             )
         )
     return out
-
-
-# --- evaluation --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AccountFacts:
-    """What the engine knows about one account on the run date (plain values from aggregates)."""
-
-    customer_id: int
-    entity: str
-    segment: str
-    country: str
-    language: str
-    attributes: Mapping[str, Any]
-    risk_class: str | None
-    balance: Decimal  # open balance in the reporting currency
-    oldest_due: dt.date | None  # due date of the oldest open debit item
-    disputed: bool
-    promise_active: bool
-    plan_active: bool = False
-    collector_id: int | None = None
-    # trigger -> (event id, occurred_on) of the first such event in the run's window
-    events: Mapping[str, tuple[int, dt.date]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class DueStep:
-    step: StepDef
-    strategy: StrategyDef
-    dedupe_key: str
-    days_past_due: int | None
-    event: tuple[int, dt.date] | None
-
-
-def criteria_match(criteria: Mapping[str, Any], facts: AccountFacts) -> bool:
-    for key in LIST_CRITERIA:
-        wanted = criteria.get(key)
-        if wanted and getattr(facts, key) not in wanted:
-            return False
-    low, high = criteria.get("balance_min"), criteria.get("balance_max")
-    if low is not None and facts.balance < Decimal(low):
-        return False
-    if high is not None and facts.balance > Decimal(high):
-        return False
-    for name, wanted in (criteria.get("attributes") or {}).items():
-        value = facts.attributes.get(name)
-        value = "" if value is None else str(value)
-        if isinstance(wanted, list):
-            if value not in wanted:
-                return False
-        elif value != wanted:
-            return False
-    return True
-
-
-def pick_strategy(strategies: Sequence[StrategyDef], facts: AccountFacts) -> StrategyDef | None:
-    """First match by priority wins; the default (tried last) takes the rest.
-
-    ``strategies`` must already be sorted: non-defaults by (priority, code), then the default."""
-    for strategy in strategies:
-        if strategy.is_default or criteria_match(strategy.criteria, facts):
-            return strategy
-    return None
-
-
-def order_for_matching(strategies: Iterable[StrategyDef]) -> list[StrategyDef]:
-    ordered = sorted(strategies, key=lambda s: (s.is_default, s.priority, s.code))
-    defaults = [s for s in ordered if s.is_default]
-    return [s for s in ordered if not s.is_default] + defaults[:1]
-
-
-def skip_reason(step: StepDef, facts: AccountFacts) -> str | None:
-    conditions = step.conditions
-    if conditions.get("skip_if_disputed") and facts.disputed:
-        return SKIP_DISPUTED
-    if conditions.get("skip_if_promise") and facts.promise_active:
-        return SKIP_PROMISE
-    if conditions.get("skip_if_payment_plan") and facts.plan_active:
-        return SKIP_PLAN
-    under = conditions.get("skip_if_balance_under")
-    if under is not None and facts.balance < Decimal(under):
-        return SKIP_BALANCE
-    return None
-
-
-@dataclass(frozen=True)
-class CompiledStrategy:
-    """A strategy ready for the per-account loop: days-past-due steps with their windows, and
-    event steps."""
-
-    strategy: StrategyDef
-    dpd: tuple[tuple[int, int | None, StepDef], ...]
-    events: tuple[StepDef, ...]
-
-
-def compile_strategy(strategy: StrategyDef) -> CompiledStrategy:
-    windows = effective_windows(strategy.steps)
-    return CompiledStrategy(
-        strategy=strategy,
-        dpd=tuple((*windows[s.code], s) for s in strategy.steps if s.code in windows),
-        events=tuple(s for s in strategy.steps if s.trigger != StepTrigger.DAYS_PAST_DUE),
-    )
-
-
-def due_steps(
-    compiled: CompiledStrategy, facts: AccountFacts, as_of: dt.date, skipped: dict[str, int]
-) -> list[DueStep]:
-    """The steps due for this account on ``as_of``; counts skipped steps in ``skipped``.
-
-    Days-past-due steps fire once per episode (the oldest item's due date) and again every
-    ``wait_days`` while the account stays in the step's window; event steps fire once per event."""
-    due: list[DueStep] = []
-    cid = facts.customer_id
-    oldest = facts.oldest_due
-    dpd = (as_of - oldest).days if oldest is not None else None
-    if dpd is not None and oldest is not None and facts.balance > 0:
-        episode = ""
-        for start, end, step in compiled.dpd:
-            if dpd < start or (end is not None and dpd > end):
-                continue
-            reason = skip_reason(step, facts) if step.conditions else None
-            if reason is not None:
-                skipped[reason] = skipped.get(reason, 0) + 1
-                continue
-            period = (dpd - start) // step.wait_days if step.wait_days else 0
-            episode = episode or oldest.strftime("%Y%m%d")
-            key = f"s{step.id}:c{cid}:d{episode}:p{period}"
-            due.append(DueStep(step, compiled.strategy, key, dpd, None))
-    if facts.events:
-        for step in compiled.events:
-            found = facts.events.get(step.trigger)
-            if found is None:
-                continue
-            reason = skip_reason(step, facts) if step.conditions else None
-            if reason is not None:
-                skipped[reason] = skipped.get(reason, 0) + 1
-                continue
-            key = f"s{step.id}:c{cid}:e{found[0]}"
-            due.append(DueStep(step, compiled.strategy, key, dpd, found))
-    return due
-
-
-def describe(due: DueStep, facts: AccountFacts, currency: str, trigger_labels: Mapping[str, str]):
-    """The plain-words reason stored on the action."""
-    parts = []
-    if due.event is not None:
-        parts.append(f"{trigger_labels.get(due.step.trigger, due.step.trigger)} on {due.event[1]}")
-    if due.days_past_due is not None:
-        if due.days_past_due >= 0:
-            parts.append(f"oldest item {due.days_past_due} days past due")
-        else:
-            parts.append(f"oldest item due in {-due.days_past_due} days")
-    parts.append(f"balance {facts.balance:,.2f} {currency}")
-    if facts.risk_class:
-        parts.append(f"risk {facts.risk_class}")
-    return f"{due.strategy.name} / {due.step.name}: " + ", ".join(parts)

@@ -9,7 +9,7 @@ from typing import IO, Any
 import xlsxwriter
 
 from openar.core.money import format_amount, minor_units
-from openar.ledger.selectors import AgingReport
+from openar.ledger.selectors.aging import AgingReport
 
 
 def _header(report: AgingReport) -> list[str]:

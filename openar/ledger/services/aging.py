@@ -17,7 +17,9 @@ from openar.core.money import ZERO, cross_rate, format_amount, quantize
 from openar.ledger.choices import AgingGroup
 from openar.ledger.domain import make_buckets, parse_bucket_bounds
 from openar.ledger.models import CustomerAging
-from openar.ledger.selectors import _aging_lines, customer_aging_rows, latest_rates
+from openar.ledger.selectors.aging import aging_lines
+from openar.ledger.selectors.customers import customer_aging_rows
+from openar.ledger.selectors.rates import latest_rates
 
 _AGING_COLUMNS = (
     "customer_id", "as_of", "currency", "balance", "past_due", "buckets", "days_past_due",
@@ -53,7 +55,7 @@ def aging_refresh(*, as_of: dt.date, actor: Any) -> int:
     currency = settings.OPENAR_REPORTING_CURRENCY
     buckets = make_buckets(parse_bucket_bounds(settings.OPENAR_AGING_BUCKETS))
     names = [b.name for b in buckets]
-    lines = _aging_lines(as_of=as_of, by=AgingGroup.CUSTOMER, buckets=buckets, filters=None)
+    lines = aging_lines(as_of=as_of, by=AgingGroup.CUSTOMER, buckets=buckets, filters=None)
     rates = latest_rates(as_of)
     facts = customer_aging_rows(as_of=as_of)
     now = timezone.now()

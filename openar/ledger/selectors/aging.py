@@ -1,4 +1,5 @@
-"""Reads of the ledger. Everything that depends on 'today' takes ``as_of``."""
+"""The aging report: open items on a date summed by bucket and grouped by customer, collector,
+entity or parent group, converted into the reporting currency; and the items behind a row."""
 
 from __future__ import annotations
 
@@ -14,12 +15,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     F,
     IntegerField,
-    Max,
-    Min,
     Q,
     QuerySet,
     Sum,
@@ -46,7 +44,8 @@ from openar.ledger.domain import (
     parse_bucket_bounds,
 )
 from openar.ledger.hierarchy import customer_roots, customer_subtree_ids
-from openar.ledger.models import Application, Customer, Document, Entity, FxRate, Receipt
+from openar.ledger.models import Application, Customer, Document, Entity
+from openar.ledger.selectors.rates import latest_rates
 
 UNASSIGNED = "unassigned"
 
@@ -139,31 +138,6 @@ class AgingReport:
         }
 
 
-def latest_rates(as_of: dt.date) -> dict[tuple[str, str], Rate]:
-    """The latest stored rate on or before ``as_of`` for every currency pair."""
-    latest = (
-        FxRate.objects.filter(date__lte=as_of)
-        .values("from_currency", "to_currency")
-        .annotate(max_date=Max("date"))
-    )
-    wanted = {(r["from_currency"], r["to_currency"], r["max_date"]) for r in latest}
-    if not wanted:
-        return {}
-    dates = {d for _, _, d in wanted}
-    result: dict[tuple[str, str], Rate] = {}
-    for rate in FxRate.objects.filter(date__in=dates).only(
-        "from_currency", "to_currency", "date", "rate"
-    ):
-        if (rate.from_currency, rate.to_currency, rate.date) in wanted:
-            result[(rate.from_currency, rate.to_currency)] = Rate(rate.rate, rate.date)
-    return result
-
-
-def fx_rate(from_currency: str, to_currency: str, as_of: dt.date) -> Rate | None:
-    """Latest usable rate (direct, inverse, or through USD/EUR) on or before ``as_of``."""
-    return cross_rate(from_currency, to_currency, latest_rates(as_of))
-
-
 def _bucket_case(field_name: str, as_of: dt.date, buckets: list[Bucket]) -> Case:
     whens = []
     for index, bucket in enumerate(buckets[:-1]):
@@ -248,7 +222,7 @@ _GROUP_FIELD = {
 }
 
 
-def _aging_lines(
+def aging_lines(
     *, as_of: dt.date, by: str, buckets: list[Bucket], filters: AgingFilters | None
 ) -> dict[tuple[Any, str], list[Decimal]]:
     """Open amounts as of ``as_of`` summed by (group id, currency) into bucket lists."""
@@ -355,7 +329,7 @@ def aging_report(
     )
     buckets = make_buckets(bounds)
     names = [b.name for b in buckets]
-    lines = _aging_lines(as_of=as_of, by=by, buckets=buckets, filters=filters)
+    lines = aging_lines(as_of=as_of, by=by, buckets=buckets, filters=filters)
 
     if by == AgingGroup.GROUP:
         roots = customer_roots()
@@ -493,111 +467,3 @@ def _applied_split(document_ids: list[int], as_of: dt.date) -> dict[int, tuple[D
         .order_by()
     )
     return {r["document_id"]: (Decimal(r["through"]), Decimal(r["after"])) for r in rows}
-
-
-@dataclass
-class CustomerSummary:
-    customer: Customer
-    as_of: dt.date
-    currency: str  # the customer's currency: balance and credit are shown in it
-    balance: Decimal
-    past_due: Decimal
-    credit_limit: Decimal | None
-    available_credit: Decimal | None
-    aging: AgingReport
-    items: list[OpenItem]
-    unconverted: list[UnconvertedLine]
-    unapplied_cash: Decimal
-
-
-def customer_summary(*, customer_ref: str, as_of: dt.date) -> CustomerSummary:
-    """Header, aging and open items of one account in its own currency."""
-    try:
-        customer = Customer.objects.select_related("entity", "parent", "collector").get(
-            customer_ref=customer_ref
-        )
-    except Customer.DoesNotExist:
-        raise NotFound(f"no customer {customer_ref!r}", field="customer_ref") from None
-    filters = AgingFilters(customer_ref=customer_ref)
-    aging = aging_report(
-        as_of=as_of, by=AgingGroup.CUSTOMER, currency=customer.currency, filters=filters
-    )
-    balance = aging.total
-    past_due = balance - aging.totals[aging.bucket_names[0]]
-    available = None
-    if customer.credit_limit is not None:
-        available = customer.credit_limit - balance
-    unapplied = customer_unapplied_cash(customer, as_of)
-    return CustomerSummary(
-        customer=customer,
-        as_of=as_of,
-        currency=customer.currency,
-        balance=balance,
-        past_due=past_due,
-        credit_limit=customer.credit_limit,
-        available_credit=available,
-        aging=aging,
-        items=open_items_as_of(as_of=as_of, filters=filters),
-        unconverted=aging.unconverted,
-        unapplied_cash=unapplied,
-    )
-
-
-def customer_unapplied_cash(customer: Customer, as_of: dt.date) -> Decimal:
-    """Cash received from the customer by ``as_of`` and not applied by then (customer currency
-    receipts only; others are shown on the receipts tab)."""
-    received = Receipt.objects.filter(
-        customer=customer, receipt_date__lte=as_of, currency=customer.currency
-    ).aggregate(total=Coalesce(Sum("amount"), Decimal(0)))["total"]
-    applied = Application.objects.filter(
-        receipt__customer=customer, receipt__currency=customer.currency, applied_date__lte=as_of
-    ).aggregate(total=Coalesce(Sum("amount"), Decimal(0)))["total"]
-    return Decimal(received) - Decimal(applied)
-
-
-def customer_list(
-    *,
-    queryset: QuerySet[Customer] | None = None,
-    search: str | None = None,
-    collector: str | None = None,
-    entity: str | None = None,
-    segment: str | None = None,
-    min_balance: Decimal | None = None,
-    max_balance: Decimal | None = None,
-    min_days_past_due: int | None = None,
-) -> QuerySet[Customer]:
-    """Customers with their latest aging snapshot (balance, past due, days past due);
-    ``queryset`` narrows the start (default: every customer)."""
-    qs = (Customer.objects.all() if queryset is None else queryset).select_related(
-        "entity", "collector", "aging", "parent"
-    )
-    if search:
-        qs = qs.filter(Q(customer_ref__icontains=search) | Q(name__icontains=search))
-    if collector:
-        if collector == UNASSIGNED:
-            qs = qs.filter(collector__isnull=True)
-        else:
-            qs = qs.filter(collector__username=collector)
-    if entity:
-        qs = qs.filter(entity__code=entity)
-    if segment:
-        qs = qs.filter(segment=segment)
-    if min_balance is not None:
-        qs = qs.filter(aging__balance__gte=min_balance)
-    if max_balance is not None:
-        qs = qs.filter(aging__balance__lte=max_balance)
-    if min_days_past_due is not None:
-        qs = qs.filter(aging__days_past_due__gte=min_days_past_due)
-    return qs
-
-
-def customer_aging_rows(*, as_of: dt.date) -> dict[int, Any]:
-    """Per-customer figures for the aging snapshot: open item count and oldest due date."""
-    rows = (
-        open_documents_as_of(as_of)
-        .exclude(cleared_date__isnull=True, open_amount=0)
-        .values("customer_id")
-        .annotate(n=Count("id"), oldest=Min("due_date"))
-        .order_by()
-    )
-    return {r["customer_id"]: r for r in rows}

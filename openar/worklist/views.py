@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from openar.core import dates
 from openar.core.errors import OpenARError
@@ -177,85 +177,9 @@ def _names(ids: Any) -> dict[Any, Any]:
     return {u.pk: u for u in users}
 
 
-@login_required
-def portfolios_view(request: HttpRequest) -> HttpResponse:
-    """Assign accounts (one at a time, or by rules) and balance workload between collectors."""
-    _require(request, MANAGER)
-    as_of = dates.today()
-    assign_form = AssignForm(prefix="assign")
-    rule_form = RuleForm(prefix="rule")
-    balance_form = BalanceForm(request.GET or None, prefix="balance")
-    rules_preview = None
-    balance = None
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "assign":
-                assign_form = AssignForm(request.POST, prefix="assign")
-                if assign_form.is_valid():
-                    data = assign_form.cleaned_data
-                    customer = Customer.objects.filter(customer_ref=data["customer_ref"]).first()
-                    if customer is None:
-                        assign_form.add_error("customer_ref", _("No such customer"))
-                    else:
-                        target = _user_or_404(data["collector"]) if data["collector"] else None
-                        result = portfolio_assign(
-                            customer=customer, collector=target, actor=request.user
-                        )
-                        messages.success(
-                            request,
-                            _("%(n)d accounts of the group reassigned.") % {"n": result.changed},
-                        )
-                        return redirect("worklist:portfolios")
-            elif action == "rule_add":
-                rule_form = RuleForm(request.POST, prefix="rule")
-                if rule_form.is_valid():
-                    data = rule_form.cleaned_data
-                    portfolio_rule_add(
-                        collector=_user_or_404(data["collector"]),
-                        actor=request.user,
-                        order=data["order"],
-                        entity=data["entity"] or "",
-                        segment=data["segment"],
-                        country=data["country"],
-                        language=data["language"],
-                    )
-                    messages.success(request, _("Rule added."))
-                    return redirect("worklist:portfolios")
-            elif action == "rule_delete":
-                rule = get_object_or_404(PortfolioRule, pk=request.POST.get("rule"))
-                portfolio_rule_delete(rule=rule, actor=request.user)
-                messages.success(request, _("Rule deleted."))
-                return redirect("worklist:portfolios")
-            elif action in ("rules_preview", "rules_apply"):
-                result = portfolio_rules_apply(actor=request.user, apply=action == "rules_apply")
-                if result.applied:
-                    text = _("%(n)d accounts reassigned by the rules.")
-                    messages.success(request, text % {"n": result.changed})
-                    return redirect("worklist:portfolios")
-                rules_preview = result
-            elif action in ("balance_preview", "balance_apply"):
-                balance_form = BalanceForm(request.POST, prefix="balance")
-                if balance_form.is_valid():
-                    collectors = [_user_or_404(n) for n in balance_form.cleaned_data["collectors"]]
-                    result_b = portfolio_balance(
-                        as_of=as_of,
-                        collectors=collectors,
-                        actor=request.user,
-                        entity=balance_form.cleaned_data["entity"] or None,
-                        apply=action == "balance_apply",
-                    )
-                    if result_b.applied:
-                        messages.success(
-                            request,
-                            _("%(n)d accounts moved to balance the portfolios.")
-                            % {"n": len(result_b.changes)},
-                        )
-                        return redirect("worklist:portfolios")
-                    balance = _balance_rows(result_b, collectors)
-        except OpenARError as exc:
-            messages.error(request, exc.message)
-    loads = portfolio_loads(as_of=as_of)
+def _portfolios_page(request: HttpRequest, status: int = 200, **context: Any) -> HttpResponse:
+    """The portfolios page; an action view passes its bound form or its preview in ``context``."""
+    loads = portfolio_loads(as_of=dates.today())
     users = _names(loads.keys())
     load_rows = sorted(
         (
@@ -265,20 +189,140 @@ def portfolios_view(request: HttpRequest) -> HttpResponse:
         ),
         key=lambda r: (r["user"] is None, r["user"].get_username() if r["user"] else ""),
     )
-    return render(
-        request,
-        "worklist/portfolios.html",
-        {
-            "tab": "portfolios",
-            "load_rows": load_rows,
-            "assign_form": assign_form,
-            "rule_form": rule_form,
-            "balance_form": balance_form,
-            "rules": PortfolioRule.objects.select_related("entity", "collector"),
-            "rules_preview": rules_preview,
-            "balance": balance,
-        },
+    page = {
+        "tab": "portfolios",
+        "load_rows": load_rows,
+        "assign_form": AssignForm(prefix="assign"),
+        "rule_form": RuleForm(prefix="rule"),
+        "balance_form": BalanceForm(prefix="balance"),
+        "rules": PortfolioRule.objects.select_related("entity", "collector"),
+        "rules_preview": None,
+        "balance": None,
+    }
+    return render(request, "worklist/portfolios.html", page | context, status=status)
+
+
+def _back_to_portfolios(request: HttpRequest, exc: OpenARError) -> HttpResponse:
+    messages.error(request, exc.message)
+    return redirect("worklist:portfolios")
+
+
+@login_required
+@require_GET
+def portfolios_view(request: HttpRequest) -> HttpResponse:
+    """Workload by collector, assignment rules and balancing; each form posts to its own view."""
+    _require(request, MANAGER)
+    return _portfolios_page(
+        request, balance_form=BalanceForm(request.GET or None, prefix="balance")
     )
+
+
+@login_required
+@require_POST
+def portfolio_assign_view(request: HttpRequest) -> HttpResponse:
+    """Assign one account (with its whole group) to a collector, or leave it unassigned."""
+    _require(request, MANAGER)
+    form = AssignForm(request.POST, prefix="assign")
+    if form.is_valid():
+        data = form.cleaned_data
+        customer = Customer.objects.filter(customer_ref=data["customer_ref"]).first()
+        if customer is None:
+            form.add_error("customer_ref", _("No such customer"))
+        else:
+            target = _user_or_404(data["collector"]) if data["collector"] else None
+            try:
+                result = portfolio_assign(customer=customer, collector=target, actor=request.user)
+            except OpenARError as exc:
+                return _back_to_portfolios(request, exc)
+            messages.success(
+                request, _("%(n)d accounts of the group reassigned.") % {"n": result.changed}
+            )
+            return redirect("worklist:portfolios")
+    return _portfolios_page(request, assign_form=form)
+
+
+@login_required
+@require_POST
+def portfolio_rule_add_view(request: HttpRequest) -> HttpResponse:
+    """Add an assignment rule."""
+    _require(request, MANAGER)
+    form = RuleForm(request.POST, prefix="rule")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            portfolio_rule_add(
+                collector=_user_or_404(data["collector"]),
+                actor=request.user,
+                order=data["order"],
+                entity=data["entity"] or "",
+                segment=data["segment"],
+                country=data["country"],
+                language=data["language"],
+            )
+        except OpenARError as exc:
+            return _back_to_portfolios(request, exc)
+        messages.success(request, _("Rule added."))
+        return redirect("worklist:portfolios")
+    return _portfolios_page(request, rule_form=form)
+
+
+@login_required
+@require_POST
+def portfolio_rule_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an assignment rule."""
+    _require(request, MANAGER)
+    rule = get_object_or_404(PortfolioRule, pk=pk)
+    try:
+        portfolio_rule_delete(rule=rule, actor=request.user)
+    except OpenARError as exc:
+        return _back_to_portfolios(request, exc)
+    messages.success(request, _("Rule deleted."))
+    return redirect("worklist:portfolios")
+
+
+@login_required
+@require_POST
+def portfolio_rules_apply_view(request: HttpRequest) -> HttpResponse:
+    """Preview the rules (how many accounts would move), or apply them with ``apply``."""
+    _require(request, MANAGER)
+    try:
+        result = portfolio_rules_apply(actor=request.user, apply="apply" in request.POST)
+    except OpenARError as exc:
+        return _back_to_portfolios(request, exc)
+    if result.applied:
+        text = _("%(n)d accounts reassigned by the rules.")
+        messages.success(request, text % {"n": result.changed})
+        return redirect("worklist:portfolios")
+    return _portfolios_page(request, rules_preview=result)
+
+
+@login_required
+@require_POST
+def portfolio_balance_view(request: HttpRequest) -> HttpResponse:
+    """Preview how balancing would split the chosen collectors' accounts, or apply it with
+    ``apply``."""
+    _require(request, MANAGER)
+    form = BalanceForm(request.POST, prefix="balance")
+    if not form.is_valid():
+        return _portfolios_page(request, balance_form=form)
+    collectors = [_user_or_404(n) for n in form.cleaned_data["collectors"]]
+    try:
+        result = portfolio_balance(
+            as_of=dates.today(),
+            collectors=collectors,
+            actor=request.user,
+            entity=form.cleaned_data["entity"] or None,
+            apply="apply" in request.POST,
+        )
+    except OpenARError as exc:
+        return _back_to_portfolios(request, exc)
+    if result.applied:
+        messages.success(
+            request,
+            _("%(n)d accounts moved to balance the portfolios.") % {"n": len(result.changes)},
+        )
+        return redirect("worklist:portfolios")
+    return _portfolios_page(request, balance_form=form, balance=_balance_rows(result, collectors))
 
 
 def _balance_rows(result: Any, collectors: list[Any]) -> dict[str, Any]:

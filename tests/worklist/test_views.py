@@ -165,22 +165,25 @@ def test_cover_page_records_and_refuses_overlap(built):
 def test_portfolio_page_assign_and_balance(built):
     client = _client(built["manager"])
     response = client.post(
-        "/queue/portfolios/",
-        {"action": "assign", "assign-customer_ref": "B2", "assign-collector": "ana"},
+        "/queue/portfolios/assign/", {"assign-customer_ref": "B2", "assign-collector": "ana"}
     )
     assert response.status_code == 302
     assert Customer.objects.get(customer_ref="B2").collector == built["ana"]
+    unknown = client.post(
+        "/queue/portfolios/assign/", {"assign-customer_ref": "ZZ", "assign-collector": "ana"}
+    )
+    assert unknown.status_code == 200 and "No such customer" in unknown.content.decode()
     preview = client.post(
-        "/queue/portfolios/",
-        {"action": "balance_preview", "balance-collectors": ["ana", "ben"], "balance-entity": ""},
+        "/queue/portfolios/balance/", {"balance-collectors": ["ana", "ben"], "balance-entity": ""}
     )
     assert preview.status_code == 200
     assert 'id="balance-apply"' in preview.content.decode()
     assert Customer.objects.filter(collector=built["ana"]).count() == 4  # preview wrote nothing
-    client.post(
-        "/queue/portfolios/",
-        {"action": "balance_apply", "balance-collectors": ["ana", "ben"], "balance-entity": ""},
+    applied = client.post(
+        "/queue/portfolios/balance/",
+        {"balance-collectors": ["ana", "ben"], "balance-entity": "", "apply": "1"},
     )
+    assert applied.status_code == 302
     # Ben took accounts from ana (she held four of five).
     assert Customer.objects.filter(collector=built["ben"]).count() >= 2
     assert Customer.objects.filter(collector__isnull=True).count() == 0
@@ -188,6 +191,46 @@ def test_portfolio_page_assign_and_balance(built):
 
     again = portfolio_balance(as_of=AS_OF, collectors=[built["ana"], built["ben"]], actor="test")
     assert again.changes == []  # the applied plan is stable
+
+
+def test_portfolio_rules_add_preview_apply_and_delete(built):
+    from openar.worklist.models import PortfolioRule
+
+    client = _client(built["manager"])
+    bad = client.post("/queue/portfolios/rules/", {"rule-order": "-1", "rule-collector": "ben"})
+    assert bad.status_code == 200 and "greater than or equal to 0" in bad.content.decode()
+    assert not PortfolioRule.objects.exists()
+    added = client.post(
+        "/queue/portfolios/rules/",
+        {"rule-order": "10", "rule-entity": "US01", "rule-collector": "ben"},
+    )
+    assert added.status_code == 302
+    rule = PortfolioRule.objects.get()
+    preview = client.post("/queue/portfolios/rules/apply/")
+    assert preview.status_code == 200
+    assert 'id="rules-preview-result"' in preview.content.decode()
+    assert Customer.objects.filter(collector=built["ana"]).count() == 3  # preview wrote nothing
+    applied = client.post("/queue/portfolios/rules/apply/", {"apply": "1"})
+    assert applied.status_code == 302
+    assert Customer.objects.filter(collector=built["ben"]).count() == 5
+    deleted = client.post(f"/queue/portfolios/rules/{rule.pk}/delete/")
+    assert deleted.status_code == 302
+    assert not PortfolioRule.objects.exists()
+    assert client.post(f"/queue/portfolios/rules/{rule.pk}/delete/").status_code == 404
+
+
+def test_portfolio_actions_are_posts_for_managers_only(built):
+    manager, collector = _client(built["manager"]), _client(built["ana"])
+    assert manager.post("/queue/portfolios/", {"action": "assign"}).status_code == 405
+    for url in (
+        "/queue/portfolios/assign/",
+        "/queue/portfolios/rules/",
+        "/queue/portfolios/rules/apply/",
+        "/queue/portfolios/balance/",
+    ):
+        assert manager.get(url).status_code == 405
+        assert collector.post(url, {"apply": "1"}).status_code == 403
+    assert Customer.objects.filter(collector=built["ana"]).count() == 3
 
 
 def test_customer_page_shows_the_accounts_work_items(built):

@@ -14,8 +14,40 @@ def as_of() -> dt.date:
     return AS_OF
 
 
+# What a test asks for when it uses the database; everything else (the pure ``domain`` tests) runs
+# with pytest-django's block on, so a test that reads or writes rows without saying so fails.
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The pure logic of ``openar/<app>/domain.py`` is tested without a database, in files named
+    # ``test_*domain*.py``: one that asks for the database belongs in another file.
+    for item in items:
+        if "domain" in item.path.name and _item_uses_database(item):
+            raise pytest.UsageError(
+                f"{item.nodeid} asks for the database; domain tests run without one"
+            )
+
+
+def _item_uses_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
 @pytest.fixture(autouse=True)
-def _roles(db):
+def _roles(request):
+    """The role groups every page checks, in each test database (a transactional test's flush
+    removes them)."""
+    if not _item_uses_database(request.node):
+        return
+    request.getfixturevalue("db")
     from openar.core.roles import ensure_role_groups
 
     ensure_role_groups()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from openar.activity.models import AccountEvent
 from openar.risk.models import CustomerScore, ItemPrediction
 from openar.risk.reasons import reason_text
@@ -35,6 +37,7 @@ def test_no_history_is_scored_on_the_scorecard_and_says_so(customer, builder):
     assert score.risk_class in "ABCDE"
 
 
+@pytest.mark.django_db
 def test_empty_ledger_scores_nothing():
     assert scores_refresh(as_of=AS_OF, actor="test") == 0
 

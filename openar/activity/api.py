@@ -13,10 +13,10 @@ from openar.activity.models import ContactLog, PromiseToPay
 from openar.activity.selectors import promise_list
 from openar.activity.services import contact_record, promise_cancel, promise_record
 from openar.core.dates import today
-from openar.core.errors import NotFound, PermissionDenied
+from openar.core.errors import NotFound
 from openar.core.money import format_amount
 from openar.core.pagination import LimitOffset, Rows
-from openar.core.roles import Role, has_role
+from openar.core.roles import Role, api_check_role
 from openar.core.schemas import ERRORS
 from openar.ledger.models import Customer, Document
 
@@ -25,10 +25,11 @@ WRITE_ROLES = (Role.COLLECTOR, Role.MANAGER, Role.CREDIT)
 
 
 def _writer(request: HttpRequest) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
-    if not has_role(user, *WRITE_ROLES):
-        raise PermissionDenied("recording promises and contacts needs a collector or manager role")
-    return user
+    return api_check_role(
+        request,
+        *WRITE_ROLES,
+        message="recording promises and contacts needs a collector or manager role",
+    )
 
 
 def _customer(ref: str) -> Customer:

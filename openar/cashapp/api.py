@@ -12,9 +12,9 @@ from ninja import File, Router, Schema, UploadedFile
 from pydantic import Field
 
 from openar.cashapp.models import StatementLine
-from openar.core.errors import NotFound, PermissionDenied, ValidationError
+from openar.core.errors import NotFound, ValidationError
 from openar.core.money import format_amount
-from openar.core.roles import Role, has_role
+from openar.core.roles import Role, api_check_role
 from openar.core.schemas import ERRORS, ErrorOut
 
 router = Router(tags=["cash application"])
@@ -24,10 +24,11 @@ QUEUES = ("review", "unidentified")
 
 
 def _user(request: HttpRequest) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
-    if not has_role(user, *CASH_ROLES):
-        raise PermissionDenied("cash application needs the cash application, manager or admin role")
-    return user
+    return api_check_role(
+        request,
+        *CASH_ROLES,
+        message="cash application needs the cash application, manager or admin role",
+    )
 
 
 @router.post(

@@ -1,8 +1,10 @@
 """Roles are Django groups with fixed names; a user may hold several.
 
 Pages check them one way: ``@role_required(...)`` on a function view, ``RoleRequiredMixin`` on a
-class-based one. A visitor who is not signed in goes to the login page; a signed-in user without
-one of the roles gets 403 (with the message, when one is given)."""
+class-based one, ``check_role`` inside a view that checks only some requests (a POST). A visitor
+who is not signed in goes to the login page; a signed-in user without one of the roles gets 403
+(``403.html``, with the message when one is given). API operations call ``api_check_role``: the
+same rule, answered as the API's 403 ``{"code", "message", "field"}``."""
 
 from __future__ import annotations
 
@@ -59,6 +61,17 @@ def check_role(user: Any, *roles: str, message: StrOrPromise | None = None) -> N
     signed in."""
     if roles and not has_role(user, *roles):
         raise PermissionDenied(message) if message else PermissionDenied
+
+
+def api_check_role(request: HttpRequest, *roles: str, message: str) -> Any:
+    """The API's caller (``request.auth``) when it holds one of ``roles``; otherwise the API's
+    403 with ``message``."""
+    from openar.core.errors import PermissionDenied as ApiPermissionDenied
+
+    user = request.auth  # type: ignore[attr-defined]
+    if not has_role(user, *roles):
+        raise ApiPermissionDenied(message)
+    return user
 
 
 def role_required(

@@ -10,16 +10,18 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from openar.core.errors import OpenARError
-from openar.core.roles import has_role
+from openar.core.roles import has_role, role_required
 from openar.credit.choices import RecommendationKind, RecommendationStatus
 from openar.credit.models import Recommendation
 from openar.credit.selectors import recommendation_counts, recommendation_list
 from openar.credit.services import DECIDER_ROLES, recommendation_decide
 
 PER_PAGE = 50
+DECIDE_DENIED = _lazy("Only a credit analyst or a collections manager can decide recommendations.")
 
 
 @login_required
@@ -51,7 +53,7 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(*DECIDER_ROLES, message=DECIDE_DENIED)
 @require_POST
 def recommendation_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     rec = Recommendation.objects.filter(pk=pk).first()
@@ -70,11 +72,6 @@ def recommendation_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except OpenARError as exc:
             messages.error(request, exc.message)
-            status = 403 if exc.status == 403 else None
-            if status:
-                return render(
-                    request, "credit/forbidden.html", {"message": exc.message}, status=403
-                )
         else:
             if decision == "approve":
                 messages.success(request, _("Recommendation approved."))

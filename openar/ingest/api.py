@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from openar.core.errors import NotFound, OpenARError, PermissionDenied, ValidationError
-from openar.core.roles import Role, has_role
+from openar.core.errors import NotFound, OpenARError, ValidationError
+from openar.core.roles import Role, api_check_role
 from openar.core.schemas import ERRORS
 from openar.ingest.choices import ImportFormat, ImportKind
 from openar.ingest.models import ImportBatch
@@ -118,11 +118,11 @@ def import_upload(
 
     200 with the summary when the file loaded; 422 with the same summary (and every error with
     its line and field) when it was rejected and nothing was written."""
-    user = request.auth  # type: ignore[attr-defined]
-    if not has_role(user, *IMPORT_ROLES):
-        raise PermissionDenied(
-            "importing needs the manager, admin, cash application or credit role"
-        )
+    user = api_check_role(
+        request,
+        *IMPORT_ROLES,
+        message="importing needs the manager, admin, cash application or credit role",
+    )
     if kind not in ImportKind.values:
         raise ValidationError(
             f"cannot import {kind!r}; use one of {', '.join(ImportKind.values)}", field="kind"

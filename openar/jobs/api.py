@@ -10,9 +10,9 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from openar.core.dates import today
-from openar.core.errors import NotFound, PermissionDenied
+from openar.core.errors import NotFound
 from openar.core.models import JobRun
-from openar.core.roles import Role, has_role
+from openar.core.roles import Role, api_check_role
 from openar.core.schemas import ERRORS
 from openar.jobs.tasks import daily_job_start
 
@@ -39,10 +39,7 @@ class DailyIn(Schema):
 
 
 def _manager(request: HttpRequest) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
-    if not has_role(user, Role.MANAGER):
-        raise PermissionDenied("jobs need the manager or admin role")
-    return user
+    return api_check_role(request, Role.MANAGER, message="jobs need the manager or admin role")
 
 
 def _job(job: JobRun) -> dict[str, Any]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +11,7 @@ from django.views.decorators.http import require_POST
 from openar.core import dates
 from openar.core.errors import OpenARError
 from openar.core.models import JobRun
-from openar.core.roles import Role, has_role
+from openar.core.roles import Role, role_required
 from openar.jobs.tasks import daily_job_start
 
 JOBS_SHOWN = 30
@@ -23,14 +21,8 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _require_manager(request: HttpRequest) -> None:
-    if not has_role(request.user, Role.MANAGER):
-        raise PermissionDenied
-
-
-@login_required
+@role_required(Role.MANAGER)
 def job_list_view(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
     jobs = list(JobRun.objects.select_related("started_by")[:JOBS_SHOWN])
     context = {
         "jobs": jobs,
@@ -42,19 +34,16 @@ def job_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "jobs/job_list.html", context)
 
 
-@login_required
+@role_required(Role.MANAGER)
 def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
     job = get_object_or_404(JobRun.objects.select_related("started_by"), pk=pk)
     template = "jobs/_job_detail.html" if _is_htmx(request) else "jobs/job_detail.html"
     return render(request, template, {"job": job})
 
 
-@login_required
+@role_required(Role.MANAGER)
 @require_POST
 def job_start_view(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
-
     try:
         as_of = dates.parse_iso_date(request.POST.get("as_of", ""), field="as_of")
         daily_job_start(as_of=as_of, actor=request.user)

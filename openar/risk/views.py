@@ -10,10 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from openar.core.dates import parse_iso_date, today
 from openar.core.errors import OpenARError, ValidationError
-from openar.core.roles import Role, has_role
+from openar.core.roles import Role, check_role, has_role
 from openar.ledger.models import Entity
 from openar.risk.charts import class_bars_svg
 from openar.risk.choices import EnginePolicy
@@ -50,6 +51,9 @@ def _feature_choices() -> list[tuple[str, str]]:
         "n_paid": _("Invoices paid in the last year"),
     }
     return [(code, labels.get(code, code)) for code in SCORECARD_FEATURES]
+
+
+EDIT_DENIED = _lazy("Only a collections manager can change the scorecard.")
 
 
 def _can_edit(request: HttpRequest) -> bool:
@@ -145,8 +149,7 @@ def scorecard_view(request: HttpRequest) -> HttpResponse:
     engine_of = dict(EntityEngine.objects.values_list("entity_id", "engine"))
     error: OpenARError | None = None
     if request.method == "POST":
-        if not _can_edit(request):
-            return render(request, "risk/forbidden.html", status=403)
+        check_role(request.user, Role.MANAGER, message=EDIT_DENIED)
         post = request.POST
         try:
             cutoffs = [

@@ -13,9 +13,9 @@ from ninja.responses import Status
 from pydantic import Field
 
 from openar.core.dates import today
-from openar.core.errors import NotFound, PermissionDenied
+from openar.core.errors import NotFound
 from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from openar.core.roles import Role, has_role
+from openar.core.roles import Role, api_check_role
 from openar.core.schemas import ERRORS
 from openar.strategy.models import Strategy
 from openar.strategy.selectors import action_list, strategies_export, strategy_simulate
@@ -62,8 +62,9 @@ def strategies_import_api(
 ) -> Status[dict[str, Any]]:
     """Create or replace strategies from a document ``{"version": 1, "strategies": [...]}``
     (collections managers). Any error: nothing changes, 400 with every error."""
-    if not has_role(request.auth, Role.MANAGER):  # type: ignore[attr-defined]
-        raise PermissionDenied("only a collections manager can import strategies")
+    api_check_role(
+        request, Role.MANAGER, message="only a collections manager can import strategies"
+    )
     report = strategies_import(data=document, actor=request.auth, dry_run=dry_run)  # type: ignore[attr-defined]
     body = report.as_dict()
     if report.ok:

@@ -13,11 +13,12 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from openar.core import dates
 from openar.core.errors import OpenARError
-from openar.core.roles import Role, has_role
+from openar.core.roles import Role, check_role, has_role, role_required
 from openar.strategy import editor
 from openar.strategy.choices import ActionStatus, StepKind, StepTrigger
 from openar.strategy.domain.definitions import RISK_CLASSES
@@ -43,12 +44,11 @@ ACTIONS_PER_PAGE = 50
 SIMULATION_ROWS = 500
 
 
+EDIT_DENIED = _lazy("Only a collections manager can change strategies.")
+
+
 def _can_edit(request: HttpRequest) -> bool:
     return has_role(request.user, Role.MANAGER)
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "strategy/forbidden.html", status=403)
 
 
 def _get_strategy(code: str) -> Strategy:
@@ -139,8 +139,7 @@ def _render_editor(
 
 def _editor(request: HttpRequest, strategy: Strategy | None) -> HttpResponse:
     if request.method == "POST":
-        if not _can_edit(request):
-            return _forbidden(request)
+        check_role(request.user, Role.MANAGER, message=EDIT_DENIED)
         state, op = editor.state_from_post(request.POST)
         if op != "save" and editor.apply_operation(state, op):
             return _render_editor(request, state, strategy)
@@ -167,10 +166,8 @@ def _editor(request: HttpRequest, strategy: Strategy | None) -> HttpResponse:
     return _render_editor(request, state, strategy)
 
 
-@login_required
+@role_required(Role.MANAGER, message=EDIT_DENIED)
 def strategy_new_view(request: HttpRequest) -> HttpResponse:
-    if not _can_edit(request):
-        return _forbidden(request)
     return _editor(request, None)
 
 
@@ -179,11 +176,9 @@ def strategy_edit_view(request: HttpRequest, code: str) -> HttpResponse:
     return _editor(request, _get_strategy(code))
 
 
-@login_required
+@role_required(Role.MANAGER, message=EDIT_DENIED)
 @require_POST
 def strategy_active_view(request: HttpRequest, code: str) -> HttpResponse:
-    if not _can_edit(request):
-        return _forbidden(request)
     strategy = _get_strategy(code)
     active = request.POST.get("active") == "1"
     strategy_set_active(strategy=strategy, active=active, actor=request.user)
@@ -196,11 +191,9 @@ def strategy_active_view(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(target if target.startswith("/strategies/") else "strategy:list")
 
 
-@login_required
+@role_required(Role.MANAGER, message=EDIT_DENIED)
 @require_POST
 def strategy_delete_view(request: HttpRequest, code: str) -> HttpResponse:
-    if not _can_edit(request):
-        return _forbidden(request)
     strategy_delete(strategy=_get_strategy(code), actor=request.user)
     messages.success(request, _("Strategy %(code)s deleted.") % {"code": code})
     return redirect("strategy:list")
@@ -233,11 +226,9 @@ def strategy_simulate_view(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.MANAGER, message=EDIT_DENIED)
 @require_POST
 def strategy_import_view(request: HttpRequest) -> HttpResponse:
-    if not _can_edit(request):
-        return _forbidden(request)
     upload = request.FILES.get("file")
     dry_run = request.POST.get("dry_run") == "on"
     if upload is None:

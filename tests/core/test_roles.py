@@ -61,3 +61,27 @@ def test_any_listed_role_or_admin_passes(roles):
     assert cash_view(_request(user)).content == b"ok"
     if roles != [Role.MANAGER]:
         assert CashPage.as_view()(_request(user)).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/cash/statements/", "Cash application needs the cash application, manager or admin"),
+        ("/strategies/new/", "Only a collections manager can change strategies."),
+        ("/jobs/", "Your roles do not include this page."),
+    ],
+)
+def test_refused_page_says_why_in_the_product_page(client, url, message):
+    client.force_login(UserFactory(username="col", roles=[Role.COLLECTOR]))
+    response = client.get(url)
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert message in body and 'class="topbar"' in body
+
+
+@pytest.mark.django_db
+def test_refused_page_in_spanish(client):
+    client.force_login(UserFactory(username="col", roles=[Role.COLLECTOR]))
+    body = client.get("/jobs/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "No permitido" in body and "Sus roles no incluyen esta página" in body

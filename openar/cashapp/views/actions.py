@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from openar.cashapp.models import (
     MatchProposal,
     StatementLine,
 )
-from openar.cashapp.views.common import _require_cash_role
+from openar.cashapp.views.common import cash_role_required
 from openar.cashapp.views.workbench import _int, _shown
 from openar.core.dates import today
 from openar.core.errors import OpenARError
@@ -42,7 +41,6 @@ def _back(request: HttpRequest, line: StatementLine, *, stay: bool = False) -> H
 
 
 def _action_line(request: HttpRequest, pk: int) -> StatementLine:
-    _require_cash_role(request)
     return get_object_or_404(StatementLine.objects.select_related("receipt"), pk=pk)
 
 
@@ -62,7 +60,7 @@ def _money(text: str) -> Decimal | None:
         raise OpenARError(_("%(value)s is not an amount") % {"value": text}) from None
 
 
-@login_required
+@cash_role_required
 @require_POST
 def line_apply(request: HttpRequest, pk: int) -> HttpResponse:
     from openar.cashapp import services
@@ -107,7 +105,7 @@ def _customer_ref(text: str) -> str:
     return re.split(r"\s+[—-]\s+", (text or "").strip(), maxsplit=1)[0].strip()
 
 
-@login_required
+@cash_role_required
 @require_POST
 def line_assign(request: HttpRequest, pk: int) -> HttpResponse:
     from openar.cashapp import services
@@ -137,7 +135,7 @@ def line_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("cashapp:line", args=[line.pk]) + "?" + urlencode({"customer": ref}))
 
 
-@login_required
+@cash_role_required
 @require_POST
 def line_on_account(request: HttpRequest, pk: int) -> HttpResponse:
     from openar.cashapp import services
@@ -156,7 +154,7 @@ def line_on_account(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, line)
 
 
-@login_required
+@cash_role_required
 @require_POST
 def line_unidentified(request: HttpRequest, pk: int) -> HttpResponse:
     from openar.cashapp import services
@@ -171,7 +169,7 @@ def line_unidentified(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, line)
 
 
-@login_required
+@cash_role_required
 @require_POST
 def line_match(request: HttpRequest, pk: int) -> HttpResponse:
     """Run matching for one line (a line imported without matching, or after new invoices)."""
@@ -191,11 +189,10 @@ def line_match(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("cashapp:line", args=[line.pk]))
 
 
-@login_required
+@cash_role_required
 @require_GET
 def customer_search(request: HttpRequest) -> HttpResponse:
     """Options for the payer search box (a datalist, refreshed by htmx as the user types)."""
-    _require_cash_role(request)
     q = (request.GET.get("customer") or request.GET.get("q") or "").strip()
     customers: list[Customer] = []
     if len(q) >= 2:

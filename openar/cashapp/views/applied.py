@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,16 +14,15 @@ from openar.cashapp.models import (
 )
 from openar.cashapp.views.common import (
     SETTLED_STATUSES,
-    _require_cash_role,
+    cash_role_required,
 )
 
 # -- applied lines -------------------------------------------------------------------------------
 
 
-@login_required
+@cash_role_required
 @require_GET
 def applied(request: HttpRequest) -> HttpResponse:
-    _require_cash_role(request)
     mode = request.GET.get("mode") or ""
     qs = (
         StatementLine.objects.filter(status__in=SETTLED_STATUSES)

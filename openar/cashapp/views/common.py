@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from openar.cashapp.choices import LineStatus
-from openar.core.roles import Role, has_role
+from openar.core.roles import Role, role_required
 
 CASH_ROLES = (Role.CASHAPP, Role.MANAGER, Role.ADMIN)
 QUEUE_STATUSES = {
@@ -20,8 +18,7 @@ OPEN_ITEMS_SHOWN = 100
 SUGGESTIONS_SHOWN = 3
 
 
-def _require_cash_role(request: HttpRequest) -> None:
-    if not has_role(request.user, *CASH_ROLES):
-        raise PermissionDenied(
-            _("Cash application needs the cash application, manager or admin role.")
-        )
+# Every cash application page: sign in first, then one of these roles.
+cash_role_required = role_required(
+    *CASH_ROLES, message=_("Cash application needs the cash application, manager or admin role.")
+)

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,16 +16,15 @@ from django.views.decorators.http import require_GET
 
 from openar.cashapp.forms import LayoutForm
 from openar.cashapp.models import BankLayout
-from openar.cashapp.views.common import _require_cash_role
+from openar.cashapp.views.common import cash_role_required
 from openar.core.errors import OpenARError
 
 # -- layouts -------------------------------------------------------------------------------------
 
 
-@login_required
+@cash_role_required
 @require_GET
 def layout_list(request: HttpRequest) -> HttpResponse:
-    _require_cash_role(request)
     from openar.cashapp.layouts import layout_list as layouts
 
     return render(request, "cashapp/layouts.html", {"layouts": layouts(), "tab": "layouts"})
@@ -67,9 +65,8 @@ def _sample(token: str) -> tuple[str, bytes] | None:
     return files[0].name, files[0].read_bytes()[: 20 * 1024 * 1024]
 
 
-@login_required
+@cash_role_required
 def layout_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    _require_cash_role(request)
     from openar.cashapp.layouts import layout_save
     from openar.cashapp.parsers.csvbank import preview
 

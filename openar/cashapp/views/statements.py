@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +23,7 @@ from openar.cashapp.models import (
 )
 from openar.cashapp.views.common import (
     QUEUE_STATUSES,
-    _require_cash_role,
+    cash_role_required,
 )
 from openar.core.dates import today
 from openar.core.errors import OpenARError
@@ -32,9 +31,8 @@ from openar.core.errors import OpenARError
 # -- statements ----------------------------------------------------------------------------------
 
 
-@login_required
+@cash_role_required
 def statement_list(request: HttpRequest) -> HttpResponse:
-    _require_cash_role(request)
     if request.method == "POST":
         form = StatementUploadForm(request.POST, request.FILES)
         if form.is_valid():

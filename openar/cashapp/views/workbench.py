@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -31,7 +30,7 @@ from openar.cashapp.views.common import (
     QUEUE_STATUSES,
     SETTLED_STATUSES,
     SUGGESTIONS_SHOWN,
-    _require_cash_role,
+    cash_role_required,
 )
 from openar.core.dates import today
 from openar.core.money import is_currency, minor_units, quantize
@@ -51,19 +50,19 @@ def _queue(queue: str, statement_id: str | None, search: str) -> QuerySet[Statem
     return qs
 
 
-@login_required
+@cash_role_required
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
     return _workbench(request, queue="review")
 
 
-@login_required
+@cash_role_required
 @require_GET
 def unidentified(request: HttpRequest) -> HttpResponse:
     return _workbench(request, queue="unidentified")
 
 
-@login_required
+@cash_role_required
 @require_GET
 def line_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Any line (an applied one too) in the workbench, outside the queues."""
@@ -73,7 +72,6 @@ def line_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _workbench(request: HttpRequest, *, queue: str, line_id: int | None = None) -> HttpResponse:
-    _require_cash_role(request)
     statement_id = request.GET.get("statement") or None
     search = (request.GET.get("q") or "").strip()[:100]
     qs = _queue(queue, statement_id, search)

@@ -5,17 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openar.activity.choices import ContactChannel, ContactOutcome, PromiseStatus
-
-
-class PromiseFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses")), *PromiseStatus.choices],
-    )
-    mine = forms.BooleanField(label=_("Only my portfolio"), required=False)
-    q = forms.CharField(label=_("Customer"), required=False)
+from openar.activity.choices import ContactChannel, ContactOutcome
 
 
 class PromiseForm(forms.Form):

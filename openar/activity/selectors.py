@@ -17,11 +17,19 @@ _ZERO = Decimal(0)
 
 
 def promise_list(
-    *, status: str = "", collector: Any = None, q: str = "", due_by: dt.date | None = None
+    *,
+    status: str = "",
+    collector: Any = None,
+    q: str = "",
+    due_by: dt.date | None = None,
+    queryset: QuerySet[PromiseToPay] | None = None,
 ) -> QuerySet[PromiseToPay]:
     """Promises, newest promised date first, filtered by status, the customer's collector, a
-    customer ref or name, and (open ones) promised on or before ``due_by``."""
-    qs = PromiseToPay.objects.select_related("customer", "taken_by")
+    customer ref or name, and (open ones) promised on or before ``due_by``; ``queryset``
+    narrows an already built list (the list page's)."""
+    qs = (queryset if queryset is not None else PromiseToPay.objects).select_related(
+        "customer", "taken_by"
+    )
     if status:
         qs = qs.filter(status=status)
     if collector is not None:

@@ -8,30 +8,30 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openar.activity.forms import ContactForm, PromiseFilterForm, PromiseForm
+from openar.activity.filters import PromiseFilterSet
+from openar.activity.forms import ContactForm, PromiseForm
 from openar.activity.models import PromiseToPay
 from openar.activity.selectors import (
     customer_contacts,
     customer_promises,
-    promise_list,
     promise_stats,
 )
 from openar.activity.services import contact_record, promise_cancel, promise_record
+from openar.activity.tables import PromiseTable
 from openar.core import dates
 from openar.core.errors import OpenARError
+from openar.core.lists import ObjectListView
 from openar.core.roles import Role, has_role, role_required
 from openar.ledger.models import Customer
 
-PROMISES_PER_PAGE = 50
 WRITE_ROLES = (Role.COLLECTOR, Role.MANAGER, Role.CREDIT)
 
 
@@ -43,28 +43,23 @@ def _can_write(user: Any) -> bool:
     return has_role(user, *WRITE_ROLES)
 
 
-@login_required
-def promise_list_view(request: HttpRequest) -> HttpResponse:
-    form = PromiseFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    today = dates.today()
-    mine = request.user if data.get("mine") else None
-    qs = promise_list(status=data.get("status", ""), collector=mine, q=data.get("q", ""))
-    page = Paginator(qs, PROMISES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "activity/promise_list.html",
-        {
-            "form": form,
-            "page": page,
-            "stats": promise_stats(as_of=today, collector=mine),
-            "today": today,
-            "query": query.urlencode(),
-            "can_write": _can_write(request.user),
-        },
-    )
+class PromiseListView(ObjectListView):
+    """Promises to pay, filtered, sorted and paged, with the promise-kept figures on top."""
+
+    filterset_class = PromiseFilterSet
+    table_class = PromiseTable
+    template_name = "activity/promise_list.html"
+
+    def get_queryset(self) -> QuerySet[PromiseToPay]:
+        return PromiseToPay.objects.all()
+
+    def get_extra_context(self) -> dict[str, Any]:
+        mine = self.request.GET.get("mine") in ("on", "true", "1")
+        collector = self.request.user if mine else None
+        return {"stats": promise_stats(as_of=dates.today(), collector=collector)}
+
+
+promise_list_view = PromiseListView.as_view()
 
 
 def customer_panel(

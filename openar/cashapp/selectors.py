@@ -1,16 +1,25 @@
-"""Reads for cash application: the review and unidentified queues and one line in detail."""
+"""Reads for cash application: the review and unidentified queues, one line in detail, the
+statement list and the applied lines."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from openar.cashapp.choices import LineStatus
-from openar.cashapp.models import MatchProposal, PayerAccount, StatementLine
+from openar.cashapp.choices import ApplicationMode, LineStatus
+from openar.cashapp.models import (
+    CashApplication,
+    MatchProposal,
+    PayerAccount,
+    StatementFile,
+    StatementLine,
+)
 from openar.ledger.hierarchy import customer_family_ids
 from openar.ledger.models import Customer, Document
+
+SETTLED_STATUSES = (LineStatus.AUTO_APPLIED, LineStatus.APPLIED, LineStatus.ON_ACCOUNT)
 
 
 def _queue(
@@ -101,3 +110,90 @@ def line_detail(line: StatementLine | int, *, limit: int = 200) -> LineDetail:
         customer = payer.customer if payer else None
     items = applicable_documents(line, customer, limit=limit) if customer is not None else []
     return LineDetail(line, proposals, customer, items)
+
+
+def statement_list(
+    *,
+    queryset: QuerySet[StatementFile] | None = None,
+    bank_account: int | None = None,
+    search: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    open_only: bool = False,
+) -> QuerySet[StatementFile]:
+    """Imported statements, newest first, with their lines counted by status; narrowed by bank
+    account, file name or the bank's statement id, statement period, and (``open_only``) those
+    with lines still to review or identify."""
+    qs = queryset if queryset is not None else StatementFile.objects.all()
+    review = Q(lines__status__in=(LineStatus.REVIEW, LineStatus.NEW), lines__amount__gt=0)
+    qs = qs.select_related("bank_account", "imported_by").annotate(
+        n_lines=Count("lines"),
+        n_review=Count("lines", filter=review),
+        n_unidentified=Count("lines", filter=Q(lines__status=LineStatus.UNIDENTIFIED)),
+        n_auto=Count("lines", filter=Q(lines__status=LineStatus.AUTO_APPLIED)),
+        n_applied=Count("lines", filter=Q(lines__status=LineStatus.APPLIED)),
+        n_on_account=Count("lines", filter=Q(lines__status=LineStatus.ON_ACCOUNT)),
+        n_debit=Count("lines", filter=Q(lines__status=LineStatus.DEBIT)),
+    )
+    if bank_account is not None:
+        qs = qs.filter(bank_account_id=bank_account)
+    if search:
+        qs = qs.filter(Q(filename__icontains=search) | Q(statement_id__icontains=search))
+    # A statement belongs to the dates its period covers (or its import date without one).
+    if date_from is not None:
+        qs = qs.filter(
+            Q(period_end__gte=date_from)
+            | Q(period_end__isnull=True, imported_at__date__gte=date_from)
+        )
+    if date_to is not None:
+        qs = qs.filter(
+            Q(period_start__lte=date_to)
+            | Q(period_start__isnull=True, imported_at__date__lte=date_to)
+        )
+    if open_only:
+        qs = qs.filter(Q(n_review__gt=0) | Q(n_unidentified__gt=0))
+    return qs.order_by("-imported_at", "-id")
+
+
+def applied_lines(
+    *,
+    queryset: QuerySet[StatementLine] | None = None,
+    mode: str = "",
+    search: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    status: str = "",
+) -> QuerySet[StatementLine]:
+    """Settled lines (applied automatically, by a person, or left on account), newest first,
+    with their applications prefetched; narrowed by mode, payer/customer/reference text,
+    booking date and status."""
+    qs = queryset if queryset is not None else StatementLine.objects.all()
+    qs = qs.filter(status__in=SETTLED_STATUSES)
+    if status in SETTLED_STATUSES:
+        qs = qs.filter(status=status)
+    if mode in ApplicationMode.values:
+        qs = qs.filter(applications__mode=mode).distinct()
+    if search:
+        qs = qs.filter(
+            Q(counterparty_name__icontains=search)
+            | Q(receipt__customer__customer_ref__iexact=search)
+            | Q(receipt__customer__name__icontains=search)
+            | Q(remittance__icontains=search)
+            | Q(bank_reference__icontains=search)
+        )
+    if date_from is not None:
+        qs = qs.filter(booking_date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(booking_date__lte=date_to)
+    return (
+        qs.select_related("receipt__customer", "matched_by")
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=CashApplication.objects.select_related("application__document").order_by(
+                    "id"
+                ),
+            )
+        )
+        .order_by("-matched_at", "-id")
+    )

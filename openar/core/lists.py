@@ -41,6 +41,9 @@ class ObjectListView(RoleRequiredMixin, View):
     results_template_name: ClassVar[str] = "core/_list_results.html"
     results_id: ClassVar[str] = "results"
     per_page: ClassVar[int] = 50
+    # Filter values used while the query string does not name the field (a list that opens on
+    # what is waiting: ``{"status": "pending"}``).
+    filter_defaults: ClassVar[dict[str, str]] = {}
 
     def get_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError
@@ -49,14 +52,19 @@ class ObjectListView(RoleRequiredMixin, View):
         """Anything else the page shows around the table (figures, headings)."""
         return {}
 
+    def count_text(self, count: int) -> str | None:
+        """The heading over the table ("12 actions"); none by default."""
+        return None
+
     def get_filterset(self, queryset: QuerySet[Any]) -> django_filters.FilterSet | None:
         if self.filterset_class is None:
             return None
         # Unbound when the query string is empty, so the form shows no errors; an invalid field
         # is ignored while the valid ones still filter.
-        return self.filterset_class(
-            self.request.GET or None, queryset=queryset, request=self.request
-        )
+        data = self.request.GET.copy()
+        for name, value in self.filter_defaults.items():
+            data.setdefault(name, value)
+        return self.filterset_class(data or None, queryset=queryset, request=self.request)
 
     def is_results_request(self) -> bool:
         htmx: Any = getattr(self.request, "htmx", None)
@@ -68,6 +76,7 @@ class ObjectListView(RoleRequiredMixin, View):
         table = self.table_class(filterset.qs if filterset is not None else queryset)
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
         context = {
+            "count_text": self.count_text(table.paginator.count),
             "filterset": filterset,
             "form": filterset.form if filterset is not None else None,
             "table": table,

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RecommendationKind(models.TextChoices):
@@ -8,6 +9,7 @@ class RecommendationKind(models.TextChoices):
 
 
 class RecommendationStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    # A recommendation is feminine in Spanish: the context keeps it apart from other "Rejected".
+    PENDING = "pending", pgettext_lazy("recommendation", "Pending")
+    APPROVED = "approved", pgettext_lazy("recommendation", "Approved")
+    REJECTED = "rejected", pgettext_lazy("recommendation", "Rejected")

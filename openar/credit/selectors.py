@@ -8,10 +8,16 @@ from openar.credit.models import Recommendation
 
 
 def recommendation_list(
-    *, status: str | None = None, kind: str | None = None, customer: str | None = None
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    customer: str | None = None,
+    queryset: QuerySet[Recommendation] | None = None,
 ) -> QuerySet[Recommendation]:
-    """Recommendations, newest first, by status, kind and customer reference."""
-    qs = Recommendation.objects.select_related("customer", "decided_by", "action")
+    """Recommendations, newest first, by status, kind and customer reference (``queryset``
+    narrows an already built list)."""
+    base = queryset if queryset is not None else Recommendation.objects.all()
+    qs = base.select_related("customer", "decided_by", "action")
     if status:
         qs = qs.filter(status=status)
     if kind:

@@ -2,55 +2,50 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from openar.core.errors import OpenARError
+from openar.core.lists import ObjectListView
 from openar.core.roles import has_role, role_required
-from openar.credit.choices import RecommendationKind, RecommendationStatus
+from openar.credit.choices import RecommendationStatus
+from openar.credit.filters import RecommendationFilterSet
 from openar.credit.models import Recommendation
-from openar.credit.selectors import recommendation_counts, recommendation_list
+from openar.credit.selectors import recommendation_counts
 from openar.credit.services import DECIDER_ROLES, recommendation_decide
+from openar.credit.tables import RecommendationTable
 
-PER_PAGE = 50
 DECIDE_DENIED = _lazy("Only a credit analyst or a collections manager can decide recommendations.")
 
 
-@login_required
-def recommendation_list_view(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", RecommendationStatus.PENDING.value).strip()
-    kind = request.GET.get("kind", "").strip()
-    customer = request.GET.get("customer", "").strip()
-    qs = recommendation_list(
-        status=status if status in RecommendationStatus.values else None,
-        kind=kind if kind in RecommendationKind.values else None,
-        customer=customer or None,
-    )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    params = {"status": status, "kind": kind, "customer": customer}
-    return render(
-        request,
-        "credit/recommendation_list.html",
-        {
-            "page": page,
-            "filters": params,
-            "query": urlencode({k: v for k, v in params.items() if v}),
+class RecommendationListView(ObjectListView):
+    """Recommendations, pending ones first unless the filters say otherwise, with the approve
+    and reject buttons for those who decide."""
+
+    filterset_class = RecommendationFilterSet
+    table_class = RecommendationTable
+    template_name = "credit/recommendation_list.html"
+    filter_defaults = {"status": RecommendationStatus.PENDING.value}
+
+    def get_queryset(self) -> QuerySet[Recommendation]:
+        return Recommendation.objects.all()
+
+    def get_extra_context(self) -> dict[str, Any]:
+        return {
             "counts": recommendation_counts(),
             "status_choices": RecommendationStatus.choices,
-            "kind_choices": RecommendationKind.choices,
-            "kind_labels": dict(RecommendationKind.choices),
-            "status_labels": dict(RecommendationStatus.choices),
-            "can_decide": has_role(request.user, *DECIDER_ROLES),
-        },
-    )
+            "can_decide": has_role(self.request.user, *DECIDER_ROLES),
+        }
+
+
+recommendation_list_view = RecommendationListView.as_view()
 
 
 @role_required(*DECIDER_ROLES, message=DECIDE_DENIED)

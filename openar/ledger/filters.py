@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from openar.core.filters import FilterForm, IntegerFilter
 from openar.ledger.forms import collector_choices, entity_choices, segment_choices
 from openar.ledger.models import Customer
 from openar.ledger.selectors import customer_list
-
-
-class FilterForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
-class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
 
 
 class CustomerFilterSet(django_filters.FilterSet):

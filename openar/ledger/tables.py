@@ -10,28 +10,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from openar.core.tables import MoneyColumn
 from openar.core.templatetags.openar_ui import money
 from openar.ledger.models import Customer
-
-
-class MoneyColumn(tables.Column):
-    """A right-aligned amount; ``currency_accessor`` names the currency of each row's amount."""
-
-    def __init__(self, *args: Any, currency_accessor: str | None = None, **kwargs: Any) -> None:
-        attrs = kwargs.pop("attrs", {})
-        attrs.setdefault("td", {"class": "num"})
-        attrs.setdefault("th", {"class": "num"})
-        super().__init__(*args, attrs=attrs, **kwargs)
-        self.currency_accessor = currency_accessor
-
-    def render(self, value: Any, record: Any) -> str:
-        currency = ""
-        if self.currency_accessor:
-            currency = tables.A(self.currency_accessor).resolve(record, quiet=True) or ""
-        text = money(value, currency)
-        if value is not None and value < 0:
-            return format_html('<span class="neg">{}</span>', text)
-        return text
 
 
 class CustomerTable(tables.Table):

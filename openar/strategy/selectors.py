@@ -455,9 +455,12 @@ def action_list(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     strategy: str | None = None,
+    queryset: QuerySet[Action] | None = None,
 ) -> QuerySet[Action]:
-    """Actions, newest first, narrowed by status, kind, customer (ref or name), cycle dates."""
-    qs = Action.objects.select_related("customer", "strategy", "step", "assigned_to")
+    """Actions, newest first, narrowed by status, kind, customer (ref or name), cycle dates
+    and strategy (``queryset`` narrows an already built list)."""
+    base = queryset if queryset is not None else Action.objects.all()
+    qs = base.select_related("customer", "strategy", "step", "assigned_to")
     if status:
         qs = qs.filter(status=status)
     if kind:

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from openar.core import dates
 from openar.core.errors import OpenARError
+from openar.core.lists import ObjectListView
 from openar.core.roles import Role, check_role, has_role, role_required
 from openar.strategy import editor
-from openar.strategy.choices import ActionStatus, StepKind, StepTrigger
+from openar.strategy.choices import StepKind, StepTrigger
 from openar.strategy.domain.definitions import RISK_CLASSES
-from openar.strategy.models import Strategy
+from openar.strategy.filters import ActionFilterSet
+from openar.strategy.models import Action, Strategy
 from openar.strategy.selectors import (
-    action_list,
     last_run,
     strategies_export,
     strategy_def,
@@ -39,8 +39,8 @@ from openar.strategy.services import (
     strategy_save,
     strategy_set_active,
 )
+from openar.strategy.tables import ActionTable
 
-ACTIONS_PER_PAGE = 50
 SIMULATION_ROWS = 500
 
 
@@ -268,53 +268,18 @@ def strategy_export_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-def action_list_view(request: HttpRequest) -> HttpResponse:
-    params = request.GET
-    status = params.get("status", "").strip()
-    kind = params.get("kind", "").strip()
-    strategy = params.get("strategy", "").strip()
-    customer = params.get("customer", "").strip()
-    errors = []
-    bounds: dict[str, dt.date | None] = {}
-    for name in ("date_from", "date_to"):
-        text = params.get(name, "").strip()
-        bounds[name] = None
-        if text:
-            try:
-                bounds[name] = dates.parse_iso_date(text, field=name)
-            except OpenARError as exc:
-                errors.append(exc.message)
-    qs = action_list(
-        status=status if status in ActionStatus.values else None,
-        kind=kind if kind in StepKind.values else None,
-        customer=customer or None,
-        date_from=bounds["date_from"],
-        date_to=bounds["date_to"],
-        strategy=strategy or None,
-    )
-    page = Paginator(qs, ACTIONS_PER_PAGE).get_page(params.get("page"))
-    query = urlencode({k: v for k, v in params.items() if k != "page" and v})
-    return render(
-        request,
-        "strategy/action_list.html",
-        {
-            "page": page,
-            "query": query,
-            "filters": {
-                "status": status,
-                "kind": kind,
-                "strategy": strategy,
-                "customer": customer,
-                "date_from": params.get("date_from", ""),
-                "date_to": params.get("date_to", ""),
-            },
-            "errors": errors,
-            "status_choices": ActionStatus.choices,
-            "kind_choices": StepKind.choices,
-            "strategies": Strategy.objects.order_by("code").values_list("code", "name"),
-            "kind_labels": dict(StepKind.choices),
-            "status_labels": dict(ActionStatus.choices),
-            "role_labels": dict(Role.choices),
-        },
-    )
+class ActionListView(ObjectListView):
+    """What the strategies asked for, newest first, filtered, sorted and paged."""
+
+    filterset_class = ActionFilterSet
+    table_class = ActionTable
+    template_name = "strategy/action_list.html"
+
+    def get_queryset(self) -> QuerySet[Action]:
+        return Action.objects.all()
+
+    def count_text(self, count: int) -> str:
+        return ngettext("%(n)s action", "%(n)s actions", count) % {"n": count}
+
+
+action_list_view = ActionListView.as_view()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from openar.cashapp.choices import LineStatus
+from openar.cashapp.selectors import SETTLED_STATUSES
 from openar.core.roles import Role, role_required
 
 CASH_ROLES = (Role.CASHAPP, Role.MANAGER, Role.ADMIN)
@@ -12,13 +13,12 @@ QUEUE_STATUSES = {
     "review": (LineStatus.REVIEW, LineStatus.NEW),
     "unidentified": (LineStatus.UNIDENTIFIED,),
 }
-SETTLED_STATUSES = (LineStatus.AUTO_APPLIED, LineStatus.APPLIED, LineStatus.ON_ACCOUNT)
+__all__ = ["SETTLED_STATUSES"]  # the workbench reads it from here
 QUEUE_LIST_SIZE = 200
 OPEN_ITEMS_SHOWN = 100
 SUGGESTIONS_SHOWN = 3
 
 
 # Every cash application page: sign in first, then one of these roles.
-cash_role_required = role_required(
-    *CASH_ROLES, message=_("Cash application needs the cash application, manager or admin role.")
-)
+CASH_ROLE_MESSAGE = _("Cash application needs the cash application, manager or admin role.")
+cash_role_required = role_required(*CASH_ROLES, message=CASH_ROLE_MESSAGE)

@@ -7,61 +7,62 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from openar.cashapp.choices import LineStatus
+from openar.cashapp.filters import StatementFilterSet
 from openar.cashapp.forms import StatementUploadForm
 from openar.cashapp.models import (
     StatementFile,
     StatementLine,
 )
-from openar.cashapp.views.common import (
-    QUEUE_STATUSES,
-    cash_role_required,
-)
+from openar.cashapp.tables import StatementTable
+from openar.cashapp.views.common import CASH_ROLE_MESSAGE, CASH_ROLES
 from openar.core.dates import today
 from openar.core.errors import OpenARError
+from openar.core.lists import ObjectListView
 
 # -- statements ----------------------------------------------------------------------------------
 
 
-@cash_role_required
-def statement_list(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
+class StatementListView(ObjectListView):
+    """Imported statements with their lines counted by status, and the upload form above."""
+
+    roles = CASH_ROLES
+    role_message = CASH_ROLE_MESSAGE
+    filterset_class = StatementFilterSet
+    table_class = StatementTable
+    template_name = "cashapp/statements.html"
+
+    def get_queryset(self) -> QuerySet[StatementFile]:
+        return StatementFile.objects.all()
+
+    def count_text(self, count: int) -> str:
+        return ngettext("%(n)s statement", "%(n)s statements", count) % {"n": count}
+
+    def get_extra_context(self) -> dict[str, Any]:
+        return {
+            "upload_form": getattr(self, "upload_form", None) or StatementUploadForm(),
+            "kpis": _queue_kpis(),
+            "tab": "statements",
+        }
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = StatementUploadForm(request.POST, request.FILES)
         if form.is_valid():
             response = _upload(request, form)
             if response is not None:
                 return response
-    else:
-        form = StatementUploadForm()
-    files = (
-        StatementFile.objects.select_related("bank_account", "imported_by")
-        .annotate(
-            n_lines=Count("lines"),
-            n_review=Count(
-                "lines", filter=Q(lines__status__in=QUEUE_STATUSES["review"], lines__amount__gt=0)
-            ),
-            n_unidentified=Count("lines", filter=Q(lines__status=LineStatus.UNIDENTIFIED)),
-            n_auto=Count("lines", filter=Q(lines__status=LineStatus.AUTO_APPLIED)),
-            n_applied=Count("lines", filter=Q(lines__status=LineStatus.APPLIED)),
-            n_on_account=Count("lines", filter=Q(lines__status=LineStatus.ON_ACCOUNT)),
-            n_debit=Count("lines", filter=Q(lines__status=LineStatus.DEBIT)),
-        )
-        .order_by("-imported_at", "-id")
-    )
-    page = Paginator(files, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cashapp/statements.html",
-        {"form": form, "page": page, "kpis": _queue_kpis(), "tab": "statements"},
-    )
+        self.upload_form = form  # shown again with its errors
+        return self.get(request, *args, **kwargs)
+
+
+statement_list = StatementListView.as_view()
 
 
 def _queue_kpis() -> dict[str, Any]:

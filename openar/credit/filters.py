@@ -1,0 +1,40 @@
+"""The recommendation list's filters: parsed here, applied by ``recommendation_list``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from openar.core.filters import SelectorFilterSet, search_input
+from openar.credit.choices import RecommendationKind, RecommendationStatus
+from openar.credit.models import Recommendation
+from openar.credit.selectors import recommendation_list
+
+ANY_STATUS = "all"
+
+
+class RecommendationFilterSet(SelectorFilterSet):
+    # Pending unless the query string says otherwise (the view's default); "all": any status.
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(ANY_STATUS, _("Any")), *RecommendationStatus.choices],
+        empty_label=None,
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=RecommendationKind.choices, empty_label=_("Any")
+    )
+    customer = django_filters.CharFilter(
+        label=_("Customer"), widget=search_input(_("Customer number"))
+    )
+
+    def select(self, queryset: QuerySet[Recommendation], data: dict[str, Any]) -> QuerySet[Any]:
+        status = data.get("status")
+        return recommendation_list(
+            queryset=queryset,
+            status=None if status == ANY_STATUS else status,
+            kind=data.get("kind"),
+            customer=(data.get("customer") or "").strip() or None,
+        )

@@ -1,0 +1,153 @@
+"""Every list page on the kit (core.lists.ObjectListView): the query count does not grow with
+the rows shown, every sortable column sorts, an htmx request gets the results alone, and the
+headers are in Spanish for a Spanish reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from openar.activity.models import PromiseToPay
+from openar.cashapp.models import BankAccount, StatementFile
+from openar.core.roles import Role
+from openar.credit.models import Recommendation
+from openar.strategy.models import Action, Strategy, StrategyStep
+from tests.factories import BASE_DATE, CustomerFactory, EntityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _promises(n: int, start: int) -> None:
+    for i in range(start, start + n):
+        PromiseToPay.objects.create(
+            customer=CustomerFactory(customer_ref=f"P{i:04}"),
+            amount=Decimal("125.50"),
+            currency="USD",
+            promised_date=BASE_DATE + dt.timedelta(days=i % 9),
+            taken_on=BASE_DATE,
+            taken_by=UserFactory(username=f"taker{i}"),
+            status=("open", "kept", "broken")[i % 3],
+            note="Will pay on Friday",
+        )
+
+
+def _recommendations(n: int, start: int) -> None:
+    decider = UserFactory(username=f"decider{start}")
+    for i in range(start, start + n):
+        Recommendation.objects.create(
+            customer=CustomerFactory(customer_ref=f"R{i:04}"),
+            kind=("credit_hold", "agency")[i % 2],
+            status="pending",
+            as_of=BASE_DATE,
+            reason="oldest item 95 days past due",
+            decided_by=decider if i % 4 == 0 else None,
+        )
+
+
+def _actions(n: int, start: int) -> None:
+    strategy, _ = Strategy.objects.get_or_create(code="std", defaults={"name": "Standard"})
+    for i in range(start, start + n):
+        step = StrategyStep.objects.create(
+            strategy=strategy, code=f"s{i}", name=f"Step {i}", kind="call", owner_role="collector"
+        )
+        Action.objects.create(
+            customer=CustomerFactory(customer_ref=f"A{i:04}"),
+            strategy=strategy,
+            step=step,
+            kind="call",
+            owner_role="collector",
+            assigned_to=UserFactory(username=f"owner{i}"),
+            as_of=BASE_DATE,
+            due_date=BASE_DATE,
+            days_past_due=20 + i,
+            reason="first collection call",
+            dedupe_key=f"k{i}",
+        )
+
+
+def _statements(n: int, start: int) -> None:
+    entity = EntityFactory(code=f"E{start}", name=f"Entity {start}")
+    for i in range(start, start + n):
+        account = BankAccount.objects.create(
+            entity=entity, name=f"Main {i}", account_number=f"ACC{i:05}", currency="USD"
+        )
+        StatementFile.objects.create(
+            bank_account=account,
+            sha256=f"{i:064}",
+            filename=f"statement-{i}.xml",
+            file_format="camt.053",
+            currency="USD",
+            period_start=BASE_DATE,
+            period_end=BASE_DATE,
+            imported_by=UserFactory(username=f"importer{i}"),
+        )
+
+
+PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
+    ("/promises/", _promises, "promise-table", "Fecha prometida"),
+    ("/credit/", _recommendations, "recommendation-table", "Decisión"),
+    ("/strategies/actions/", _actions, "action-table", "Días de atraso"),
+    ("/cash/statements/", _statements, "statement-table", "Importado"),
+]
+
+
+@pytest.fixture
+def admin(client: Any) -> Any:
+    user = UserFactory(username="boss", roles=[Role.ADMIN])
+    client.force_login(user)
+    return user
+
+
+def _queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(("url", "seed", "table_id", "spanish"), PAGES)
+def test_query_count_does_not_grow_with_rows(client, admin, url, seed, table_id, spanish):
+    seed(3, 0)
+    client.get(url)  # warm the session and the content types
+    few = _queries(client, url)
+    seed(27, 3)
+    body = client.get(url).content.decode()
+    assert body.count("<tr") >= 31  # the header and the thirty rows
+    assert _queries(client, url) == few
+
+
+@pytest.mark.parametrize(("url", "seed", "table_id", "spanish"), PAGES)
+def test_every_sortable_column_sorts(client, admin, url, seed, table_id, spanish):
+    seed(4, 0)
+    body = client.get(url).content.decode()
+    keys = sorted(set(_sort_keys(body)))
+    assert keys, "no sortable column"
+    for key in keys:
+        for direction in (key, f"-{key}"):
+            response = client.get(url, {"sort": direction})
+            assert response.status_code == 200, direction
+            assert f'id="{table_id}"' in response.content.decode()
+
+
+@pytest.mark.parametrize(("url", "seed", "table_id", "spanish"), PAGES)
+def test_htmx_gets_the_results_alone_and_headers_speak_spanish(
+    client, admin, url, seed, table_id, spanish
+):
+    seed(2, 0)
+    partial = client.get(url, headers={"HX-Request": "true", "HX-Target": "results"})
+    text = partial.content.decode()
+    assert text.lstrip().startswith('<section id="results"') and "<html" not in text
+    assert f'id="{table_id}"' in text
+    assert spanish in client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+
+def _sort_keys(body: str) -> list[str]:
+    import re
+
+    return re.findall(r"[?&]sort=([a-z_]+)", body)

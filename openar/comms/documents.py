@@ -242,6 +242,7 @@ def letter_page(
                 "letterhead": party.letterhead,
                 "address_lines": [line for line in party.postal_block.split("\n") if line],
                 "date": account.as_of.isoformat(),
+                "subject": rendered.subject,
                 "body_html": rendered.html,
                 "fig": fig,
                 "payment": _payment_lines(party),

@@ -94,7 +94,6 @@ TEMPLATES: dict[str, Template] = {
         },
         body={
             "en": (
-                "{date}\n\n{customer_name}\n\n"
                 "Dear Sir or Madam,\n\n"
                 "Despite our previous reminders, {past_due} {currency} remains past due on your "
                 "account {customer_ref}; the oldest item is {days_past_due} days overdue.\n\n"
@@ -104,7 +103,6 @@ TEMPLATES: dict[str, Template] = {
                 "Yours faithfully,\n{sender}"
             ),
             "es": (
-                "{date}\n\n{customer_name}\n\n"
                 "Estimados señores:\n\n"
                 "A pesar de nuestros avisos anteriores, su cuenta {customer_ref} mantiene "
                 "{past_due} {currency} vencidos; la partida más antigua lleva {days_past_due} "

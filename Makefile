@@ -46,6 +46,7 @@ demo: install
 	OPENAR_DEMO_MODE=1 $(OPENAR) demo-data --customers $(DEMO_CUSTOMERS) --collectors $(DEMO_COLLECTORS) --seed $(DEMO_SEED) --reset
 	OPENAR_DEMO_MODE=1 $(OPENAR) score train
 	OPENAR_DEMO_MODE=1 $(OPENAR) run-daily
+	OPENAR_DEMO_MODE=1 $(OPENAR) comms send --ignore-window
 	OPENAR_DEMO_MODE=1 $(OPENAR) serve --host $(HOST) --port $(PORT)
 
 serve: install

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from openar.activity.choices import PromiseStatus
-from openar.activity.models import ContactLog, PromiseToPay
+from openar.activity.models import ContactAttachment, ContactLog, PromiseToPay
 
 _ZERO = Decimal(0)
 
@@ -87,9 +87,12 @@ def customer_promises(*, customer: Any, limit: int = 10) -> list[PromiseToPay]:
 
 
 def customer_contacts(*, customer: Any, limit: int = 10) -> list[ContactLog]:
+    """The latest contacts, with the names (not the content) of their attachments."""
+    files = ContactAttachment.objects.defer("content").order_by("id")
     return list(
         ContactLog.objects.filter(customer=customer)
         .select_related("user")
+        .prefetch_related(Prefetch("attachments", queryset=files))
         .order_by("-contacted_at", "-id")[:limit]
     )
 

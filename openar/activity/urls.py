@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.promise_cancel_view, name="promise_cancel"),
     path("customers/<str:customer_ref>/promise/", views.promise_record_view, name="promise_record"),
     path("customers/<str:customer_ref>/contact/", views.contact_record_view, name="contact_record"),
+    path("attachments/<int:pk>/", views.attachment_view, name="attachment"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from openar.activity.filters import PromiseFilterSet
 from openar.activity.forms import ContactForm, PromiseForm
-from openar.activity.models import PromiseToPay
+from openar.activity.models import ContactAttachment, PromiseToPay
 from openar.activity.selectors import (
     customer_contacts,
     customer_promises,
@@ -187,3 +187,12 @@ def promise_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     if _is_htmx(request):
         return _panel_response(request, promise.customer)
     return _back_to_customer(promise.customer)
+
+
+@role_required(Role.COLLECTOR, Role.MANAGER, Role.CREDIT)
+def attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file kept with a contact (the PDF of a letter, an email's attachment)."""
+    attachment = get_object_or_404(ContactAttachment, pk=pk)
+    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="{attachment.filename}"'
+    return response

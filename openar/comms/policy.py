@@ -25,6 +25,7 @@ COUNTRY_ZONES = {
     "AR": "America/Argentina/Buenos_Aires",
     "CL": "America/Santiago",
     "CO": "America/Bogota",
+    "CR": "America/Costa_Rica",
     "PE": "America/Lima",
     "ES": "Europe/Madrid",
     "PT": "Europe/Lisbon",
@@ -42,6 +43,7 @@ COUNTRY_ZONES = {
     "CN": "Asia/Shanghai",
     "IN": "Asia/Kolkata",
     "SG": "Asia/Singapore",
+    "PH": "Asia/Manila",
     "AU": "Australia/Sydney",
 }
 

@@ -61,6 +61,7 @@ def _demo_extras(*, as_of, seed: int) -> dict[str, Any]:
     of promises and calls consistent with the portfolio."""
     from openar.demo.activity import demo_activity
     from openar.demo.bank_statements import demo_statements_load
+    from openar.demo.letterheads import demo_letterheads
     from openar.strategy.models import Strategy
     from openar.strategy.services import (
         DEFAULTS_FILE,
@@ -79,6 +80,7 @@ def _demo_extras(*, as_of, seed: int) -> dict[str, Any]:
     # review screen has lines to work.
     cash = demo_statements_load(as_of=as_of, actor="demo-data")
     return {
+        "letterheads": demo_letterheads(),
         "strategies_loaded": loaded,
         "activity": activity,
         "cash": cash.get("match", {}),

@@ -38,3 +38,34 @@ def test_demo_data_then_run_daily(tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["actions_created"] > 0
     assert result["customers"] == 60
+
+
+def test_demo_sends_the_days_reminders_to_its_folder_and_the_timeline(tmp_path, settings, capsys):
+    """What `make demo` does after the daily cycle: `openar comms send --ignore-window`."""
+    from openar.comms.models import Letterhead, OutboxMessage
+    from openar.core.email_url import email_url_config
+
+    settings.MAILERS = {"default": email_url_config(f"file://{tmp_path / 'mail'}")}
+    settings.OPENAR_LETTER_DIR = tmp_path / "letters"
+    args = ["demo-data", "--customers", "60", "--collectors", "1", "--seed", "7"]
+    args += ["--as-of", "2026-06-30", "--output-dir", str(tmp_path / "files"), "--json"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["letterheads"] == Letterhead.objects.count() > 0
+    assert main(["run-daily", "--as-of", "2026-06-30", "--json"]) == 0
+    capsys.readouterr()
+
+    code = main(["comms", "send", "--as-of", "2026-06-30", "--ignore-window", "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0, result
+    assert result["sent"] > 0
+    emails = sorted((tmp_path / "mail").glob("*.eml"))
+    assert len(emails) == result["sent"]
+    letters = sorted((tmp_path / "letters" / "2026-06-30").glob("*.pdf"))
+    assert len(letters) == result["letters"]
+    sent = OutboxMessage.objects.filter(status="sent")
+    assert sent.count() == result["sent"] + result["letters"]
+    # Each one is on its account's timeline.
+    for message in sent.select_related("contact"):
+        assert message.contact is not None
+        assert message.contact.customer_id == message.customer_id
+        assert message.contact.outcome == "sent"

@@ -1,6 +1,7 @@
 """Writes for communications: queueing actions into the outbox, sending, and a person's hand on
 a message (hold, release, cancel)."""
 
+from openar.comms.services.letterheads import letterhead_save
 from openar.comms.services.outbox import (
     outbox_cancel,
     outbox_hold,
@@ -12,6 +13,7 @@ from openar.comms.services.sending import SendResult, outbox_send, statement_pdf
 
 __all__ = [
     "SendResult",
+    "letterhead_save",
     "outbox_cancel",
     "outbox_hold",
     "outbox_queue",

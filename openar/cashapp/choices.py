@@ -20,6 +20,7 @@ class ApplicationMode(models.TextChoices):
 # How a proposal was found, as the review screen names it (codes from ``matching``).
 METHOD_LABELS = {
     "remittance_advice": _("remittance advice"),
+    "ref": _("invoice number"),
     "ref_exact": _("invoice number"),
     "ref_fuzzy": _("invoice number, misspelt"),
     "ref_typo": _("invoice number, one digit off"),

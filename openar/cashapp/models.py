@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from openar.cashapp.choices import METHOD_LABELS, ApplicationMode, LineStatus
 from openar.core.fields import AmountField
@@ -187,6 +188,9 @@ class MatchProposal(models.Model):
 
     @property
     def method_label(self) -> str:
+        if self.method.startswith("fx_"):
+            inner = METHOD_LABELS.get(self.method[3:], self.method[3:])
+            return str(_("through exchange rate: %(how)s") % {"how": inner})
         return str(METHOD_LABELS.get(self.method, self.method))
 
 

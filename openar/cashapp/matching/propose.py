@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 
 from openar.cashapp.matching.advice import advice_proposal, drop_split_fragments, line_tokens
@@ -30,6 +31,7 @@ from openar.cashapp.matching.rules import (
     Settings,
 )
 from openar.cashapp.remittance import read
+from openar.core.money import minor_units, quantize
 
 # Evidence that may name several accounts: believed only when one account's items fit.
 WEAK_EVIDENCE = frozenset({"name_shared", "name_fuzzy", "name_prefix", "name_in_text"})
@@ -147,6 +149,32 @@ def _typo_anywhere(
         f"the reference is one digit off {it.ref}, the only open item of "
         f"{_money(line.amount)} that close",
     )
+
+
+def _through_fx(index: MatchIndex, line: LineFacts, cfg: Settings) -> list[Proposal]:
+    """The line matched in each other currency at the stored rate: what pays items there to the
+    cent, or within the tolerance for bank charges and FX differences (either way), names the
+    payer and the items; never applied by the machine (see ``CONFIDENCE["fx"]``)."""
+    out: list[Proposal] = []
+    for currency, (rate, day) in sorted(line.fx.items()):
+        if currency == line.currency or rate <= 0:
+            continue
+        converted = quantize(line.amount * rate, currency)
+        there = replace(line, amount=converted, currency=currency, fx={})
+        places = Decimal(1).scaleb(-minor_units(currency))
+        for p in propose(index, there, cfg, places=places):
+            if not p.allocations or p.customer_id is None:
+                continue
+            if abs(p.difference) > cfg.charges_tolerance(converted, currency):
+                continue  # a short or partial payment in another currency: a person's call
+            p.explanation = (
+                f"paid {_money(line.amount)} {line.currency} = {_money(converted)} {currency} "
+                f"at the rate of {day.isoformat()} ({rate.normalize():f}); {p.explanation}"
+            )
+            p.confidence = min(p.confidence, CONFIDENCE["fx"])
+            p.method = f"fx_{p.method}"[:40]
+            out.append(p)
+    return out
 
 
 def propose(
@@ -301,6 +329,8 @@ def propose(
         typo = _typo_anywhere(index, line, tokens, candidates)
         if typo is not None:
             proposals.append(typo)
+    if line.fx and not any(p.confidence >= cfg.threshold for p in proposals):
+        proposals.extend(_through_fx(index, line, cfg))
     if not proposals:
         for cid, evidence in candidates[:3]:
             info = index.customers[cid]

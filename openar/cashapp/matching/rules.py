@@ -35,6 +35,10 @@ CONFIDENCE = {
     "amount_charges": Decimal("0.90"),
     "amount_ambiguous": Decimal("0.70"),
     "customer_only": Decimal("0.60"),
+    # Through FX: the line's amount at the stored rate pays items in another currency within
+    # the tolerance. Below the threshold: the ledger posts no cross-currency application, so a
+    # person converts or books it (review), never the machine.
+    "fx": Decimal("0.90"),
 }
 # How sure we are of the payer, by the evidence that named it.
 CUSTOMER_EVIDENCE = {
@@ -71,6 +75,9 @@ class LineFacts:
     creditor_reference: str = ""
     end_to_end_id: str = ""
     customer_id: int | None = None  # a payer a person already named: only its group counts
+    # Stored rates from the line's currency: item currency -> (units per unit of the line's
+    # currency, the rate's date). Empty: only items in the line's currency are looked at.
+    fx: dict[str, tuple[Decimal, dt.date]] = field(default_factory=dict)
 
 
 @dataclass

@@ -21,8 +21,9 @@ from openar.cashapp.models import CustomerAlias, MatchProposal, PayerAccount, St
 from openar.cashapp.services.common import CHUNK, OPEN_STATUSES, _chunks, _places, norm_account
 from openar.cashapp.services.plans import _Plan, _promises_check, _write_plans
 from openar.core.audit import audit_record
-from openar.core.money import ZERO, format_amount
+from openar.core.money import ZERO, cross_rate, format_amount
 from openar.ledger.models import Customer, Document
+from openar.ledger.selectors import latest_rates
 
 
 # --------------------------------------------------------------------------- settings
@@ -144,7 +145,7 @@ def _proposal_rows(line: StatementLine, proposals: Sequence[matching.Proposal]) 
                 {
                     "document_id": a.item.id,
                     "document_ref": a.item.ref,
-                    "amount": format_amount(a.amount, line.currency),
+                    "amount": format_amount(a.amount, a.item.currency),
                 }
                 for a in p.allocations
             ],
@@ -203,11 +204,22 @@ def lines_match(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        index = match_index(entity_ids=entity_ids, currencies={line.currency for line in todo})
+        # Stored rates let a line match items in another currency (within the tolerance).
+        rates = latest_rates(as_of)
+        currencies = {line.currency for line in todo} | {c for pair in rates for c in pair}
+        index = match_index(entity_ids=entity_ids, currencies=currencies)
     finally:
         if gc_was_enabled:
             gc.enable()
     lap("load_candidates")
+    fx_by_currency = {
+        cur: {
+            other: (rate.rate, rate.date)
+            for other in sorted(currencies - {cur})
+            if (rate := cross_rate(cur, other, rates)) is not None
+        }
+        for cur in {line.currency for line in todo}
+    }
     plans: list[_Plan] = []
     proposal_rows: list[MatchProposal] = []
     places_cache: dict[str, Decimal] = {}
@@ -229,11 +241,21 @@ def lines_match(
             creditor_reference=line.creditor_reference,
             end_to_end_id=line.end_to_end_id,
             customer_id=receipt.customer_id,
+            fx=fx_by_currency[line.currency],
         )
         proposals = matching.propose(index, facts, cfg, places=places)
         top = proposals[0] if proposals else None
         summary.lines += 1
-        if top is not None and top.allocations and top.confidence >= cfg.threshold:
+        # Only items in the line's own currency are applied: the ledger posts no
+        # cross-currency application (an FX match waits for a person, whatever the threshold).
+        applicable = (
+            top is not None
+            and bool(top.allocations)
+            and all(a.item.currency == line.currency for a in top.allocations)
+            and top.confidence >= cfg.threshold
+        )
+        if applicable:
+            assert top is not None
             plan = _Plan(
                 line=line,
                 status=LineStatus.AUTO_APPLIED,

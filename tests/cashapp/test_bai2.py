@@ -76,27 +76,52 @@ def test_blank_account_trailer_total_means_zero():
     assert all(not s.lines for s in statements)
 
 
-def test_blank_account_trailer_total_with_activity_is_refused():
+def test_blank_account_trailer_total_with_activity_does_not_add_up():
     data = (BAI2 / "citi_example.bai2").read_bytes().replace(b"49,20001,10/", b"49,,10/")
-    with pytest.raises(StatementError, match=r"account control total.*line 12"):
-        bai2.parse(data, name="x.bai2")
+    [statement] = bai2.parse(data, name="x.bai2")
+    [warning] = statement.unbalanced
+    assert "account control total is 0 in the trailer but the records add up to 20001" in (
+        warning.message
+    )
+    assert warning.position == "line 12"
 
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        (b"49,20001,10/", b"49,20002,10/", r"account control total is 20002.*line 12"),
-        (b"98,20001,1,12/", b"98,20000,1,12/", r"group control total.*line 13"),
-        (b"99,20001,1,14/", b"99,20011,1,14/", r"file control total.*line 14"),
         (b"49,20001,10/", b"49,20001,9/", r"account record count.*line 12"),
+        (b"98,20001,1,12/", b"98,20001,2,12/", r"group account count.*line 13"),
         (b"99,20001,1,14/", b"99,20001,1,15/", r"file record count.*line 14"),
     ],
 )
-def test_wrong_trailer_totals_are_refused_with_the_line(old, new, message):
+def test_wrong_trailer_counts_are_refused_with_the_line(old, new, message):
     data = (BAI2 / "citi_example.bai2").read_bytes()
     assert old in data
     with pytest.raises(StatementError, match=message):
         bai2.parse(data.replace(old, new), name="x.bai2")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "label", "line", "difference"),
+    [
+        (b"49,20001,10/", b"49,20002,10/", "account control total is 20002", "line 12", "0.01"),
+        (b"98,20001,1,12/", b"98,20000,1,12/", "group control total is 20000", "line 13",
+         "-0.01"),
+        (b"99,20001,1,14/", b"99,20011,1,14/", "file control total is 20011", "line 14", "0.10"),
+    ],
+)  # fmt: skip
+def test_control_totals_that_do_not_add_up_are_read_with_a_warning(
+    old, new, label, line, difference
+):
+    data = (BAI2 / "citi_example.bai2").read_bytes()
+    assert old in data
+    [statement] = bai2.parse(data.replace(old, new), name="x.bai2")
+    [warning] = statement.unbalanced
+    assert f"{label} in the trailer but the records add up to 20001" in warning.message
+    assert warning.position == line and warning.currency == "GBP"
+    assert warning.difference == difference
+    assert warning.statement_id == statement.statement_id
+    assert len(statement.lines) == len(_parse("citi_example.bai2")[0].lines)
 
 
 def test_truncated_file_is_refused():

@@ -2,22 +2,26 @@
 
 The ``bai2`` library assembles records (with their 88 continuations) and parses fields; we check
 control totals and record counts ourselves so an error can name the line, and so a blank account
-trailer total is read as the file means it (see ``_account_total``)."""
+trailer total is read as the file means it (see ``_account_total``). A control total the records
+do not add up to is an ``unbalanced`` warning naming the trailer's line and both totals (read,
+refused by an import unless accepted, like a camt or MT940 statement whose balances do not add
+up); a record, account or group count that disagrees is an error (a file cut or spliced)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from bai2 import bai2 as bai2_lib
 from bai2.exceptions import IntegrityException, NotSupportedYetException, ParsingException
 
-from openar.cashapp.domain import Statement, StatementError, StatementLine
+from openar.cashapp.domain import Statement, StatementError, StatementLine, StatementWarning
 from openar.core.errors import ValidationError
-from openar.core.money import minor_units
+from openar.core.money import format_amount, minor_units
 
 FORMAT = "bai2"
 OPENING_LEDGER, CLOSING_LEDGER = "010", "015"
@@ -95,6 +99,28 @@ def _check(label: str, expected: int | None, found: int, position: str) -> None:
         )
 
 
+def _total_warning(
+    name: str, label: str, expected: int | None, found: int, position: str, currency: str
+) -> StatementWarning | None:
+    """A control total (a sum of amounts) the records do not add up to: the file is still read,
+    as a bank's statement whose balances do not add up (``unbalanced``: ``statement parse``
+    shows it, an import refuses it unless told to accept it). Counts of records, accounts and
+    groups that disagree mean a file cut or spliced: those stay errors."""
+    if expected is None or expected == found:
+        return None
+    difference = _to_amount(expected - found, currency)
+    return StatementWarning(
+        code="unbalanced",
+        message=(
+            f"{name}: {label} is {expected} in the trailer but the records add up to {found} "
+            f"(difference {format_amount(difference, currency)} {currency}, at {position})"
+        ),
+        position=position,
+        currency=currency,
+        difference=f"{difference:f}",
+    )
+
+
 def _account_total(trailer: Any) -> int:
     """A blank account control total (seen in real files for accounts with no balances and no
     activity) means "nothing to report", i.e. zero: it is checked as zero, so a blank total on an
@@ -139,6 +165,7 @@ def parse(data: bytes, *, name: str) -> list[Statement]:
     records.next("01")
     file_total, file_count = 0, 2  # 01 and 99
     for group in parsed.children:
+        first_of_group = len(statements)
         header = group.header
         _, group_rows = records.next("02")
         group_currency = header.currency or "USD"  # the library defaults a blank to USD per spec
@@ -159,16 +186,22 @@ def parse(data: bytes, *, name: str) -> list[Statement]:
             trailer_line, trailer_rows = records.next("49")
             count += trailer_rows
             where = f"line {trailer_line}"
-            _check("account control total", _account_total(account.trailer), computed, where)
             _check("account record count", account.trailer.number_of_records, count, where)
+            warning = _total_warning(
+                name, "account control total", _account_total(account.trailer), computed, where,
+                currency,
+            )  # fmt: skip
             group_total += computed
             group_count += count
             balances = {s.type_code.code: s.amount for s in ident.summary_items if s.type_code}
+            statement_id = (
+                f"{parsed.header.file_id or ''}/{ident.customer_account_number}"
+                f"/{as_of.isoformat() if as_of else ''}"
+            )
             statements.append(
                 Statement(
                     format=FORMAT,
-                    statement_id=f"{parsed.header.file_id or ''}/{ident.customer_account_number}"
-                    f"/{as_of.isoformat() if as_of else ''}",
+                    statement_id=statement_id,
                     account=ident.customer_account_number or "",
                     currency=currency,
                     lines=lines,
@@ -184,21 +217,47 @@ def parse(data: bytes, *, name: str) -> list[Statement]:
                         },
                         "line": account_line,
                     },
+                    warnings=[replace(warning, statement_id=statement_id)] if warning else [],
                 )
             )
         trailer_line, _ = records.next("98")
         where = f"line {trailer_line}"
-        _check("group control total", group.trailer.group_control_total, group_total, where)
         _check("group account count", group.trailer.number_of_accounts, len(group.children), where)
         _check("group record count", group.trailer.number_of_records, group_count, where)
+        _warn_all(
+            statements[first_of_group:], name, "group control total",
+            group.trailer.group_control_total, group_total, where, group_currency,
+        )  # fmt: skip
         file_total += group_total
         file_count += group_count
     trailer_line, _ = records.next("99")
     where = f"line {trailer_line}"
-    _check("file control total", parsed.trailer.file_control_total, file_total, where)
+    _warn_all(
+        statements, name, "file control total", parsed.trailer.file_control_total, file_total,
+        where, statements[0].currency if statements else "USD",
+    )  # fmt: skip
     _check("file group count", parsed.trailer.number_of_groups, len(parsed.children), where)
     _check("file record count", parsed.trailer.number_of_records, file_count, where)
     return statements
+
+
+def _warn_all(
+    statements: list[Statement],
+    name: str,
+    label: str,
+    expected: int | None,
+    found: int,
+    position: str,
+    currency: str,
+) -> None:
+    """A group or file total that does not add up concerns every account under it."""
+    warning = _total_warning(name, label, expected, found, position, currency)
+    if warning is None:
+        return
+    for statement in statements:
+        statement.warnings.append(replace(warning, statement_id=statement.statement_id))
+    if not statements:
+        raise StatementError(warning.message, position=position)
 
 
 def _balance(balances: dict[str, int | None], code: str, currency: str) -> Decimal | None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
 
 from openar.core.errors import ValidationError
-from openar.core.money import ZERO
+from openar.core.money import ZERO, quantize
 
 DEFAULT_BUCKET_BOUNDS = (30, 60, 90, 120)
 
@@ -104,3 +104,43 @@ def open_amount_as_of(
     if cleared_date is not None:
         return amount - applied_through_as_of
     return open_amount + applied_after_as_of
+
+
+def converted_total(
+    sums: Mapping[str, Decimal], factors: Mapping[str, Decimal], currency: str
+) -> Decimal:
+    """Amounts in several currencies as one amount in ``currency``: each currency's exact sum is
+    converted and rounded once, then the results are added. Any set of documents gets the same
+    figure however it was grouped on the way (a total never depends on the rows it is shown
+    with). ``factors`` holds the rate of every currency in ``sums``."""
+    total = quantize(ZERO, currency)
+    for cur, amount in sums.items():
+        if amount:
+            factor = factors[cur]
+            total += quantize(amount if factor == 1 else amount * factor, currency)
+    return total
+
+
+def converted_buckets(
+    sums: Mapping[str, list[Decimal]],
+    factors: Mapping[str, Decimal],
+    names: list[str],
+    currency: str,
+) -> tuple[dict[str, Decimal], Decimal]:
+    """Bucket amounts and their total in ``currency`` from exact per-currency bucket sums, each
+    figure as ``converted_total`` makes it."""
+    if len(sums) == 1:  # most rows: one currency, one rate
+        ((cur, amounts),) = sums.items()
+        factor = factors[cur]
+        converted = {
+            n: quantize(a if factor == 1 else a * factor, currency)
+            for n, a in zip(names, amounts, strict=True)
+        }
+        whole = sum(amounts, ZERO)
+        return converted, quantize(whole if factor == 1 else whole * factor, currency)
+    converted = {
+        n: converted_total({cur: a[i] for cur, a in sums.items()}, factors, currency)
+        for i, n in enumerate(names)
+    }
+    whole_sums = {cur: sum(a, ZERO) for cur, a in sums.items()}
+    return converted, converted_total(whole_sums, factors, currency)

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from openar.core.errors import ValidationError
 from openar.ledger.domain import (
     bucket_index,
+    converted_buckets,
+    converted_total,
     make_buckets,
     open_amount_as_of,
     parse_bucket_bounds,
@@ -71,3 +73,28 @@ def test_open_amount_rolls_back_later_cash():
     assert open_amount_as_of(amount=d(100), open_amount=d(0), cleared_date=AS_OF,
                              applied_through_as_of=d(100), applied_after_as_of=d(0),
                              as_of=AS_OF) == d(0)  # fmt: skip
+
+
+def test_converted_total_rounds_once_per_currency():
+    factors = {"EUR": Decimal("1.5"), "USD": Decimal(1)}
+    # Two documents of 0.01 EUR are 0.015 USD each: rounded one by one they would make 0.04,
+    # rounded once as a currency they make 0.03, whichever rows they were shown in.
+    assert converted_total({"EUR": Decimal("0.02"), "USD": Decimal("1.00")}, factors, "USD") == (
+        Decimal("1.03")
+    )
+    assert converted_total({}, factors, "JPY") == Decimal(0)
+    assert str(converted_total({"EUR": Decimal("0.02")}, factors, "USD")) == "0.03"
+
+
+def test_converted_buckets_single_and_several_currencies():
+    names = ["current", "1-30"]
+    factors = {"EUR": Decimal("1.5"), "USD": Decimal(1)}
+    one = converted_buckets({"EUR": [Decimal("0.01"), Decimal("0.01")]}, factors, names, "USD")
+    assert one == ({"current": Decimal("0.02"), "1-30": Decimal("0.02")}, Decimal("0.03"))
+    several = converted_buckets(
+        {"EUR": [Decimal("0.01"), Decimal("0.01")], "USD": [Decimal("2"), Decimal(0)]},
+        factors,
+        names,
+        "USD",
+    )
+    assert several == ({"current": Decimal("2.02"), "1-30": Decimal("0.02")}, Decimal("2.03"))

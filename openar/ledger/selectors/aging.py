@@ -38,6 +38,7 @@ from openar.core.money import (
 from openar.ledger.choices import AgingGroup
 from openar.ledger.domain import (
     Bucket,
+    converted_buckets,
     days_past_due,
     make_buckets,
     open_amount_as_of,
@@ -316,7 +317,9 @@ def aging_report(
     converted to the reporting currency at the latest rate on or before ``as_of``.
 
     Amounts with no usable rate are listed in ``unconverted`` in their own currency, never
-    dropped."""
+    dropped. Every figure converts the exact sum of its documents in each currency and rounds
+    once per currency: the totals are the same by every grouping, and a row or a column may
+    differ by cents of rounding from the sum of its parts."""
     if by not in AgingGroup.values:
         raise ValidationError(
             f"cannot group aging by {by!r}; use one of {', '.join(AgingGroup.values)}",
@@ -343,15 +346,17 @@ def aging_report(
     rates = latest_rates(as_of)
     used: dict[str, Rate] = {}
     label = _group_names(by, {gid for gid, _ in lines})
-    rows: dict[Any, AgingRow] = {}
     unconverted: list[UnconvertedLine] = []
-    zero = quantize(ZERO, currency)  # carries the currency's exponent, so sums format as is
-    exponent = zero
     currency_rates = {cur: cross_rate(cur, currency, rates) for cur in {c for _, c in lines}}
+    # Exact document-currency sums: per group and currency, and per currency over every group.
+    # Each figure converts them and rounds once per currency (converted_buckets), so the totals
+    # come from the documents, not from the rows, and are the same whatever the grouping.
+    by_group: dict[Any, dict[str, list[Decimal]]] = {}
+    by_currency: dict[str, list[Decimal]] = {}
     for (gid, cur), amounts in lines.items():
-        key, name = label[gid]
         rate = currency_rates[cur]
         if rate is None:
+            key, name = label[gid]
             unconverted.append(
                 UnconvertedLine(
                     key=key,
@@ -363,34 +368,31 @@ def aging_report(
             )
             continue
         used[cur] = rate
-        row = rows.get(gid)
-        if row is None:
-            row = rows[gid] = AgingRow(
-                key=key, name=name, total=zero, buckets=dict.fromkeys(names, zero)
-            )
-        factor = None if rate.rate == 1 else rate.rate
-        row_buckets = row.buckets
-        for bucket_name, value in zip(names, amounts, strict=True):
-            if value:
-                if factor is not None:
-                    value = value * factor
-                row_buckets[bucket_name] += value.quantize(exponent, rounding=ROUND_HALF_UP)
+        by_group.setdefault(gid, {})[cur] = amounts
+        overall = by_currency.get(cur)
+        if overall is None:
+            by_currency[cur] = list(amounts)
+        else:
+            for i, value in enumerate(amounts):
+                overall[i] += value
+    factors = {cur: rate.rate for cur, rate in used.items()}
 
     ordered = []
-    for row in rows.values():
-        row.total = sum(row.buckets.values(), zero)
-        if row.total or any(row.buckets.values()):
-            ordered.append(row)
+    for gid, sums in by_group.items():
+        row_buckets, row_total = converted_buckets(sums, factors, names, currency)
+        if row_total or any(row_buckets.values()):
+            key, name = label[gid]
+            ordered.append(AgingRow(key=key, name=name, total=row_total, buckets=row_buckets))
     ordered.sort(key=lambda r: r.key)
     unconverted.sort(key=lambda u: (u.key, u.currency))
-    totals = {n: sum((r.buckets[n] for r in ordered), zero) for n in names}
+    totals, total = converted_buckets(by_currency, factors, names, currency)
     return AgingReport(
         as_of=as_of,
         currency=currency,
         by=str(by),
         buckets=buckets,
         rows=ordered,
-        total=sum(totals.values(), zero),
+        total=total,
         totals=totals,
         unconverted=unconverted,
         rates=used,

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from openar.core.audit import audit_record
 from openar.core.bulk import copy_rows
-from openar.core.money import ZERO, cross_rate, format_amount, quantize
+from openar.core.money import ZERO, cross_rate, format_amount
 from openar.ledger.choices import AgingGroup
-from openar.ledger.domain import make_buckets, parse_bucket_bounds
+from openar.ledger.domain import converted_buckets, make_buckets, parse_bucket_bounds
 from openar.ledger.models import CustomerAging
 from openar.ledger.selectors.aging import aging_lines
 from openar.ledger.selectors.customers import customer_aging_rows
@@ -60,22 +60,24 @@ def aging_refresh(*, as_of: dt.date, actor: Any) -> int:
     facts = customer_aging_rows(as_of=as_of)
     now = timezone.now()
 
-    per_customer: dict[int, dict[str, Any]] = {}
+    # Each customer's figures are the aging report's customer row: exact sums per currency,
+    # converted and rounded once per currency (ledger.domain.converted_buckets).
+    currency_rates = {cur: cross_rate(cur, currency, rates) for cur in {c for _, c in lines}}
+    factors = {cur: rate.rate for cur, rate in currency_rates.items() if rate is not None}
+    per_customer: dict[int, tuple[dict[str, list[Decimal]], dict[str, str]]] = {}
     for (cid, cur), amounts in lines.items():
-        entry = per_customer.setdefault(
-            cid, {"buckets": dict.fromkeys(names, ZERO), "unconverted": {}}
-        )
-        rate = cross_rate(cur, currency, rates)
-        if rate is None:
-            entry["unconverted"][cur] = format_amount(sum(amounts, ZERO), cur)
-            continue
-        for name, value in zip(names, amounts, strict=True):
-            entry["buckets"][name] += quantize(value * rate.rate, currency)
+        sums, unconverted = per_customer.setdefault(cid, ({}, {}))
+        if currency_rates[cur] is None:
+            unconverted[cur] = format_amount(sum(amounts, ZERO), cur)
+        else:
+            sums[cur] = amounts
 
     snapshots = []
-    for cid, entry in per_customer.items():
-        bucket_values: dict[str, Decimal] = entry["buckets"]
-        balance = sum(bucket_values.values(), ZERO)
+    for cid, (sums, unconverted) in per_customer.items():
+        if sums:
+            bucket_values, balance = converted_buckets(sums, factors, names, currency)
+        else:
+            bucket_values, balance = dict.fromkeys(names, ZERO), ZERO
         fact = facts.get(cid)
         oldest = fact["oldest"] if fact else None
         snapshots.append(
@@ -88,7 +90,7 @@ def aging_refresh(*, as_of: dt.date, actor: Any) -> int:
                 buckets={n: format_amount(v, currency) for n, v in bucket_values.items()},
                 days_past_due=max(0, (as_of - oldest).days) if oldest else 0,
                 open_items=fact["n"] if fact else 0,
-                unconverted=entry["unconverted"],
+                unconverted=unconverted,
                 computed_at=now,
             )
         )

@@ -56,6 +56,9 @@ class ImportSummaryOut(Schema):
     rejects_file: str | None = None
     entities_created: list[str] = []
     collectors_created: list[str] = []
+    documents_converted: int = Field(
+        0, description="documents given functional amounts by the imported FX rates"
+    )
 
 
 class BatchOut(Schema):

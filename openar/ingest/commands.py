@@ -101,6 +101,11 @@ def _import(args: argparse.Namespace) -> int:
             print(f"  new inactive collector account: {name}")
         for code in result.entities_created:
             print(f"  new entity: {code}")
+        if result.documents_converted:
+            print(
+                f"  {result.documents_converted} documents converted into their functional "
+                "currency with the new rates"
+            )
         for err in result.errors[:200]:
             print(f"  line {err.line}, {err.field}: {err.message}", file=sys.stderr)
         if len(result.errors) > 200:

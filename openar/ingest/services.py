@@ -54,6 +54,7 @@ class ImportResult:
     rejects_path: str | None = None
     entities_created: list[str] = field(default_factory=list)
     collectors_created: list[str] = field(default_factory=list)
+    documents_converted: int = 0
 
     @property
     def loaded(self) -> bool:
@@ -61,7 +62,8 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON summary printed by ``openar import --json`` (extra keys after the
-        contract keys: status, format, batch_id, rejects_file, created entities/collectors)."""
+        contract keys: status, format, batch_id, rejects_file, created entities/collectors,
+        documents converted by new FX rates)."""
         return {
             "file": self.file,
             "rows": self.rows,
@@ -78,6 +80,7 @@ class ImportResult:
             "rejects_file": self.rejects_path,
             "entities_created": self.entities_created,
             "collectors_created": self.collectors_created,
+            "documents_converted": self.documents_converted,
         }
 
 
@@ -200,6 +203,7 @@ def import_file(
                 raise _Rollback
             loader.drop_lines({line for line, _, _ in loader.late_errors})
             counts = loader.merge()
+            loader.after_merge(actor=actor if actor is not None else f"import:{kind}")
             loader.stage.drop()
             result.created, result.updated, result.unchanged = (
                 counts.created,
@@ -208,6 +212,7 @@ def import_file(
             )
             result.entities_created = ctx.entities_created
             result.collectors_created = ctx.collectors_created
+            result.documents_converted = ctx.documents_converted
             _collect(result, rejected_lines)
             if dry_run:
                 result.status = ImportStatus.PREVIEWED
@@ -243,6 +248,7 @@ def import_file(
         result.errors = file_errors + result.errors
         result.created = result.updated = result.unchanged = 0
         result.entities_created, result.collectors_created = [], []
+        result.documents_converted = 0
         if partial and rejected_lines and not file_errors:
             result.rejects_path = str(
                 _write_rejects(path, rejects_path, source.header, rejected_lines)
@@ -278,6 +284,7 @@ def _batch_fields(
             "dry_run": result.dry_run,
             "entities_created": result.entities_created,
             "collectors_created": result.collectors_created,
+            "documents_converted": result.documents_converted,
             "errors_total": len(result.errors),
         },
         "actor": actor if hasattr(actor, "pk") else None,

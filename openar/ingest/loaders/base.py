@@ -38,6 +38,7 @@ class LoadContext:
     entities: dict[str, tuple[int, str]] = field(default_factory=dict)  # code -> (id, currency)
     entities_created: list[str] = field(default_factory=list)
     collectors_created: list[str] = field(default_factory=list)
+    documents_converted: int = 0
 
     def __post_init__(self) -> None:
         for eid, code, currency in Entity.objects.values_list("id", "code", "currency"):
@@ -115,6 +116,10 @@ class Loader:
 
     def merge(self) -> Counts:
         raise NotImplementedError
+
+    def after_merge(self, *, actor: Any) -> None:
+        """What the merged rows call for in other tables, through their owners' services (in
+        the import's transaction: a refused or previewed import does none of it)."""
 
 
 def generic_merge(

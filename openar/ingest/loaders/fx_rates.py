@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from openar.core.money import decimals_of
 from openar.ingest import domain
+from openar.ingest.bulk import fetch
 from openar.ingest.loaders.base import Counts, Errors, LoadContext, Loader, generic_merge
+from openar.ledger.services import documents_convert
 
 
 class FxRateLoader(Loader):
@@ -54,3 +57,19 @@ class FxRateLoader(Loader):
             self, "ledger_fxrate", ("date", "from_currency", "to_currency"), ["rate"], None,
             with_updated_at=False,
         )  # fmt: skip
+
+    def after_merge(self, *, actor: Any) -> None:
+        """Documents loaded before their rate existed get their functional amounts now."""
+        s = self.stage.name
+        rows = fetch(f"SELECT from_currency, to_currency, MIN(date) FROM {s} GROUP BY 1, 2")
+        if not rows:
+            return
+        since = min(_as_date(day) for _, _, day in rows)
+        currencies = {a for a, _, _ in rows} | {b for _, b, _ in rows}
+        self.ctx.documents_converted = documents_convert(
+            currencies=currencies, since=since, actor=actor
+        )
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

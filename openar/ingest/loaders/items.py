@@ -22,8 +22,8 @@ from openar.ingest.bulk import (
     scalar,
 )
 from openar.ingest.loaders.base import Counts, Errors, LoadContext, Loader, attributes_json
-from openar.ingest.loaders.rates import RateBook
 from openar.ledger.models import Customer
+from openar.ledger.selectors import RateBook
 
 _DOC_TYPES = frozenset(domain.DOCUMENT_TYPES)
 # Digits, an optional sign and decimals: the only amount text the fast path accepts.

@@ -24,7 +24,7 @@ from openar.ledger.selectors.customers import (
     customer_summary,
     customer_unapplied_cash,
 )
-from openar.ledger.selectors.rates import fx_rate, latest_rates
+from openar.ledger.selectors.rates import RateBook, fx_rate, latest_rates
 
 __all__ = [
     "UNASSIGNED",
@@ -33,6 +33,7 @@ __all__ = [
     "AgingRow",
     "CustomerSummary",
     "OpenItem",
+    "RateBook",
     "UnconvertedLine",
     "aging_report",
     "customer_aging_rows",

@@ -1,8 +1,8 @@
 """Writes to the ledger. Each service is one transaction and records an audit event.
 
 ``entities`` (company codes), ``applications`` (posting cash to documents: the one service
-that changes what a document has open) and ``aging`` (the aging snapshot). Every public name
-is importable from here."""
+that changes what a document has open), ``aging`` (the aging snapshot) and ``fx`` (documents
+converted once their rate exists). Every public name is importable from here."""
 
 from openar.ledger.services.aging import aging_refresh
 from openar.ledger.services.applications import (
@@ -17,6 +17,7 @@ from openar.ledger.services.applications import (
     receipts_identify,
 )
 from openar.ledger.services.entities import entity_add
+from openar.ledger.services.fx import documents_convert
 
 __all__ = [
     "Posting",
@@ -26,6 +27,7 @@ __all__ = [
     "aging_refresh",
     "applications_check",
     "applications_post",
+    "documents_convert",
     "entity_add",
     "postings_stage",
     "receipts_add_bulk",

@@ -162,7 +162,10 @@ def import_file(
                 **_batch_fields(result, path, partial, actor, label, started)
             )
             ctx = LoadContext(
-                source=str(result.format), create_entities=create_entities, batch_id=batch.id
+                source=str(result.format),
+                create_entities=create_entities,
+                batch_id=batch.id,
+                actor=actor if actor is not None else f"import:{kind}",
             )
             loader = LOADERS[kind](ctx, adapter.extra_columns)
             loader.start()

@@ -35,6 +35,7 @@ class LoadContext:
     source: str  # "openar" | "sap" | "oracle"
     create_entities: bool
     batch_id: int
+    actor: Any = None  # who runs the import, for the services it posts through
     entities: dict[str, tuple[int, str]] = field(default_factory=dict)  # code -> (id, currency)
     entities_created: list[str] = field(default_factory=list)
     collectors_created: list[str] = field(default_factory=list)

@@ -14,7 +14,7 @@ from openar.core.errors import NotFound
 from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from openar.core.schemas import ERRORS
 from openar.credit.models import Recommendation
-from openar.credit.selectors import recommendation_list
+from openar.credit.selectors import recommendation_list, recommendations_with_action
 from openar.credit.services import recommendation_decide
 
 router = Router(tags=["credit"])
@@ -59,7 +59,7 @@ def _out(rec: Recommendation) -> dict[str, Any]:
         "status": rec.status,
         "as_of": rec.as_of,
         "reason": rec.reason,
-        "action_id": rec.action_id,
+        "action_id": rec.action_ref,  # type: ignore[attr-defined]
         "decided_by": rec.decided_by.username if rec.decided_by else None,
         "decided_at": rec.decided_at,
         "note": rec.note,
@@ -89,4 +89,6 @@ def decide(request: HttpRequest, rec_id: int, payload: DecisionIn) -> dict[str, 
         actor=request.auth,  # type: ignore[attr-defined]
         note=payload.note,
     )
-    return _out(Recommendation.objects.select_related("customer", "decided_by").get(pk=decided.pk))
+    return _out(
+        recommendations_with_action().select_related("customer", "decided_by").get(pk=decided.pk)
+    )

@@ -12,19 +12,11 @@ from openar.credit.choices import RecommendationKind, RecommendationStatus
 class Recommendation(models.Model):
     """A recommendation for a credit decision on one customer, decided by credit or a manager.
 
-    Created by the strategy engine from a credit-hold or agency step (``action`` set, one
-    recommendation per action) or by a person (``action`` empty)."""
+    Raised by the strategy engine from a credit-hold or agency step (the strategy action holds
+    the link: ``Action.recommendation``) or by a person."""
 
     customer = models.ForeignKey(
         "ledger.Customer", on_delete=models.CASCADE, related_name="recommendations"
-    )
-    # The action that raised it; a string reference keeps credit below strategy in the imports.
-    action = models.OneToOneField(
-        "strategy.Action",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="recommendation",
     )
     kind = models.CharField(max_length=20, choices=RecommendationKind.choices)
     status = models.CharField(

@@ -1,7 +1,8 @@
-"""Writes for credit decisions: approving or rejecting a recommendation."""
+"""Writes for credit decisions: raising recommendations and approving or rejecting them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -9,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openar.core.audit import audit_record
-from openar.core.errors import Conflict, PermissionDenied
+from openar.core.errors import Conflict, PermissionDenied, ValidationError
+from openar.core.hooks import run_hooks
 from openar.core.roles import Role, has_role
-from openar.credit.choices import RecommendationStatus
+from openar.credit.choices import RecommendationKind, RecommendationStatus
 from openar.credit.models import Recommendation
 
 DECIDER_ROLES = (Role.CREDIT, Role.MANAGER)
@@ -21,8 +23,9 @@ DECIDER_ROLES = (Role.CREDIT, Role.MANAGER)
 def recommendation_decide(
     *, recommendation: Recommendation, approve: bool, actor: Any, note: str = ""
 ) -> Recommendation:
-    """Approve or reject a pending recommendation (credit analysts and managers); the action that
-    raised it is marked done with the decision as its outcome."""
+    """Approve or reject a pending recommendation (credit analysts and managers). Runs the
+    ``recommendation_decided`` hooks in the same transaction: strategy closes the action that
+    raised it, through its own service."""
     if not has_role(actor, *DECIDER_ROLES):
         raise PermissionDenied(_("only a credit analyst or a manager can decide recommendations"))
     rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
@@ -38,14 +41,6 @@ def recommendation_decide(
     rec.decided_at = now
     rec.note = note.strip()
     rec.save(update_fields=["status", "decided_by", "decided_at", "note"])
-    action = rec.action
-    if action is not None and action.status == "open":
-        # The related object is enough: credit sits below strategy and does not import it.
-        action.status = "done"
-        action.outcome = f"{rec.status}: {rec.note}" if rec.note else str(rec.status)
-        action.completed_at = now
-        action.completed_by = actor
-        action.save(update_fields=["status", "outcome", "completed_at", "completed_by"])
     audit_record(
         actor=actor,
         action=f"recommendation.{rec.status}",
@@ -55,4 +50,40 @@ def recommendation_decide(
         before={"status": RecommendationStatus.PENDING},
         after={"status": rec.status, "note": rec.note},
     )
+    run_hooks("recommendation_decided", recommendation=rec, actor=actor)
     return rec
+
+
+@transaction.atomic
+def recommendations_raise_bulk(
+    *, recommendations: Iterable[Mapping[str, Any]], actor: Any
+) -> list[Recommendation]:
+    """Raise pending recommendations in bulk (the strategy engine's credit-hold and agency
+    steps): each mapping has ``customer_id``, ``kind``, ``as_of`` and ``reason``. Returns them
+    with their ids, in the order given; one audit event for the batch."""
+    rows = []
+    for spec in recommendations:
+        if spec["kind"] not in RecommendationKind.values:
+            raise ValidationError(f"unknown recommendation kind {spec['kind']!r}", field="kind")
+        rows.append(
+            Recommendation(
+                customer_id=spec["customer_id"],
+                kind=spec["kind"],
+                as_of=spec["as_of"],
+                reason=str(spec.get("reason", ""))[:300],
+            )
+        )
+    if not rows:
+        return []
+    created = Recommendation.objects.bulk_create(rows, batch_size=2000)
+    kinds: dict[str, int] = {}
+    for rec in created:
+        kinds[rec.kind] = kinds.get(rec.kind, 0) + 1
+    audit_record(
+        actor=actor,
+        action="recommendations.raise",
+        object_type="recommendations",
+        summary=f"{len(created)} recommendations raised",
+        after={"count": len(created), "kinds": kinds},
+    )
+    return created

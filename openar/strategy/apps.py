@@ -8,8 +8,10 @@ class StrategyConfig(AppConfig):
     verbose_name = "Treatment strategies"
 
     def ready(self) -> None:
+        from openar.core.hooks import register_hook
         from openar.core.nav import register_customer_panel, register_nav
         from openar.strategy.panels import actions_panel
+        from openar.strategy.services import recommendation_decided
 
         register_nav(
             key="strategies",
@@ -19,3 +21,4 @@ class StrategyConfig(AppConfig):
             order=60,
         )
         register_customer_panel(key="strategy-actions", order=50, render=actions_panel)
+        register_hook("recommendation_decided", recommendation_decided)

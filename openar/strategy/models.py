@@ -95,6 +95,15 @@ class Action(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The recommendation a credit-hold or agency action raised (credit sits below strategy, so
+    # the link lives here); its decision closes the action (strategy.services).
+    recommendation = models.OneToOneField(
+        "credit.Recommendation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

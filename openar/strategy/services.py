@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openar.core.audit import audit_record
-from openar.core.bulk import copy_rows
+from openar.core.bulk import Stage, copy_rows, execute
 from openar.core.errors import ValidationError
 from openar.core.roles import Role
-from openar.credit.choices import RecommendationStatus
 from openar.credit.models import Recommendation
+from openar.credit.services import recommendations_raise_bulk
 from openar.strategy.choices import ActionStatus, StepKind, StepTrigger
 from openar.strategy.domain.definitions import (
     RECOMMENDATION_KINDS,
@@ -126,7 +126,7 @@ def strategies_evaluate(
                 key,
             )
         )
-    created, recommendations = _insert_actions(rows)
+    created, recommendations = _insert_actions(rows, actor=actor)
     closed = _close_settled(as_of=as_of, owing=plan.owing)
     result = StrategyRunResult(
         as_of=as_of,
@@ -200,6 +200,45 @@ def _close_settled(*, as_of: dt.date, owing: set[int]) -> int:
     return closed
 
 
+@transaction.atomic
+def action_close(*, action: Action, status: str, outcome: str, actor: Any) -> Action:
+    """Close an open action (done, cancelled or skipped) with its outcome; records an audit
+    event. An action already closed is left as it is."""
+    if status == ActionStatus.OPEN or status not in ActionStatus.values:
+        raise ValidationError(f"cannot close an action as {status!r}", field="status")
+    row = Action.objects.select_for_update().get(pk=action.pk)
+    if row.status != ActionStatus.OPEN:
+        return row
+    row.status = status
+    row.outcome = outcome
+    row.completed_at = timezone.now()
+    row.completed_by = actor if hasattr(actor, "pk") else None
+    row.save(update_fields=["status", "outcome", "completed_at", "completed_by"])
+    audit_record(
+        actor=actor,
+        action=f"action.{status}",
+        object_type="action",
+        object_id=row.pk,
+        summary=f"{row.kind} for customer {row.customer_id}: {outcome}"[:500],
+        before={"status": ActionStatus.OPEN.value},
+        after={"status": status, "outcome": outcome},
+    )
+    return row
+
+
+def recommendation_decided(*, recommendation: Recommendation, actor: Any) -> None:
+    """The ``recommendation_decided`` hook (registered in ``StrategyConfig.ready``): the action
+    that raised the recommendation is done, with the decision (and its note) as outcome."""
+    action = Action.objects.filter(
+        recommendation_id=recommendation.pk, status=ActionStatus.OPEN
+    ).first()
+    if action is None:
+        return
+    note = recommendation.note
+    outcome = f"{recommendation.status}: {note}" if note else str(recommendation.status)
+    action_close(action=action, status=ActionStatus.DONE, outcome=outcome, actor=actor)
+
+
 ACTION_COLUMNS = (
     "customer_id", "strategy_id", "step_id", "kind", "owner_role", "assigned_to_id", "status",
     "as_of", "due_date", "days_past_due", "reason", "dedupe_key",
@@ -207,41 +246,63 @@ ACTION_COLUMNS = (
 _STAGE = "strategy_action_stage"
 
 
-def _insert_actions(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], int]:
-    """Insert new actions (a dedupe key already there is skipped) and a pending recommendation
-    for each credit-hold or agency action; returns the actions created per kind and the number
-    of recommendations."""
+def _insert_actions(rows: list[tuple[Any, ...]], *, actor: Any) -> tuple[Counter[str], int]:
+    """Insert new actions (a dedupe key already there is skipped); each credit-hold or agency
+    action gets a pending recommendation through credit's service and holds the link to it.
+    Returns the actions created per kind and the number of recommendations."""
     if not rows:
         return Counter(), 0
     if connection.vendor == "postgresql":
-        return _insert_actions_pg(rows)
-    actions = [Action(**dict(zip(ACTION_COLUMNS, row, strict=True))) for row in rows]
-    Action.objects.bulk_create(actions, batch_size=2000, ignore_conflicts=True)
-    wanted = [a for a in actions if a.kind in RECOMMENDATION_KINDS]
-    ids = dict(
-        Action.objects.filter(dedupe_key__in=[a.dedupe_key for a in wanted]).values_list(
-            "dedupe_key", "id"
+        created, raised = _insert_actions_pg(rows)
+    else:
+        actions = [Action(**dict(zip(ACTION_COLUMNS, row, strict=True))) for row in rows]
+        before = set(
+            Action.objects.filter(dedupe_key__in=[a.dedupe_key for a in actions]).values_list(
+                "dedupe_key", flat=True
+            )
         )
+        Action.objects.bulk_create(actions, batch_size=2000, ignore_conflicts=True)
+        fresh = [a for a in actions if a.dedupe_key not in before]
+        created = Counter(a.kind for a in fresh)
+        wanted = {a.dedupe_key for a in fresh if a.kind in RECOMMENDATION_KINDS}
+        raised = list(
+            Action.objects.filter(dedupe_key__in=list(wanted))
+            .order_by("id")
+            .values_list("id", "customer_id", "kind", "as_of", "reason")
+        )
+    recommendations = recommendations_raise_bulk(
+        recommendations=[
+            {"customer_id": c, "kind": k, "as_of": d, "reason": r} for _, c, k, d, r in raised
+        ],
+        actor=actor,
     )
-    recommendations = [
-        Recommendation(
-            customer_id=a.customer_id,
-            action_id=ids[a.dedupe_key],
-            kind=a.kind,
-            as_of=a.as_of,
-            reason=a.reason,
-        )
-        for a in wanted
-        if a.dedupe_key in ids
-    ]
-    Recommendation.objects.bulk_create(recommendations, batch_size=2000, ignore_conflicts=True)
-    return Counter(a.kind for a in actions), len(recommendations)
+    _link_recommendations(
+        [(row[0], rec.pk) for row, rec in zip(raised, recommendations, strict=True)]
+    )
+    return created, len(recommendations)
 
 
-def _insert_actions_pg(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], int]:
+def _link_recommendations(pairs: list[tuple[int, int]]) -> None:
+    """Each action raised its recommendation: set ``Action.recommendation`` in one statement."""
+    if not pairs:
+        return
+    stage = Stage("strategy_recommendation_links", [("id", "int"), ("recommendation_id", "int")])
+    stage.create()
+    with stage.writer() as write:
+        for pair in pairs:
+            write(pair)
+    stage.index("id")
+    execute(
+        "UPDATE strategy_action AS t SET recommendation_id = s.recommendation_id "
+        f"FROM {stage.name} s WHERE t.id = s.id"
+    )
+    stage.drop()
+
+
+def _insert_actions_pg(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], list[tuple[Any, ...]]]:
     # COPY into a temporary table, then one statement inserts the actions (skipping dedupe keys
-    # already there) and the recommendations of those it inserted: the ORM's INSERT of 100k
-    # model instances takes most of the engine's time otherwise.
+    # already there): the ORM's INSERT of 100k model instances takes most of the engine's time
+    # otherwise. Returns the actions created per kind and the new recommendation-kind actions.
     cols = ", ".join(ACTION_COLUMNS)
     kinds = ", ".join(f"'{k}'" for k in RECOMMENDATION_KINDS)
     with connection.cursor() as cursor:
@@ -260,22 +321,21 @@ def _insert_actions_pg(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], int]:
                 SELECT {cols}, '', now() FROM {_STAGE}
                 ON CONFLICT (dedupe_key) DO NOTHING
                 RETURNING id, customer_id, kind, as_of, reason
-            ), rec AS (
-                INSERT INTO credit_recommendation
-                    (customer_id, action_id, kind, status, as_of, reason, note, created_at)
-                SELECT customer_id, id, kind, %s, as_of, reason, '', now()
-                FROM ins WHERE kind IN ({kinds})
-                ON CONFLICT DO NOTHING
-                RETURNING 1
             )
-            SELECT kind, count(*), (SELECT count(*) FROM rec) FROM ins GROUP BY kind
-            """,
-            [RecommendationStatus.PENDING.value],
+            SELECT kind, count(*), json_agg(json_build_array(id, customer_id, as_of, reason)
+                ORDER BY id) FILTER (WHERE kind IN ({kinds}))
+            FROM ins GROUP BY kind
+            """
         )
         result = cursor.fetchall()
         cursor.execute(f"DROP TABLE {_STAGE}")
-    created = Counter({kind: n for kind, n, _total in result})
-    return created, result[0][2] if result else 0
+    created = Counter({kind: n for kind, n, _rows in result})
+    raised = [
+        (pk, customer_id, kind, dt.date.fromisoformat(as_of), reason)
+        for kind, _n, rows in result
+        for pk, customer_id, as_of, reason in rows or ()
+    ]
+    return created, sorted(raised)
 
 
 # --- definitions -------------------------------------------------------------------------------

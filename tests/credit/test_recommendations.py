@@ -86,3 +86,26 @@ def test_spanish_page(client, recs):
     client.force_login(UserFactory(username="cred", roles=["credit"]))
     body = client.get("/credit/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Recomendaciones" in body and "Aprobar" in body
+
+
+def test_a_decision_closes_the_strategy_action_with_an_audit_event(recs):
+    rec = recs["A1"]
+    action = rec.action  # strategy holds the link to the recommendation it raised
+    assert (action.recommendation_id, action.status) == (rec.pk, "open")
+    raised = AuditEvent.objects.get(action="recommendations.raise")
+    assert raised.after == {"count": 2, "kinds": {"credit_hold": 1, "agency": 1}}
+    manager = UserFactory(username="mgr", roles=["manager"])
+    recommendation_decide(recommendation=rec, approve=False, actor=manager)
+    action.refresh_from_db()
+    assert (action.status, action.outcome, action.completed_by) == ("done", "rejected", manager)
+    closed = AuditEvent.objects.get(action="action.done", object_id=str(action.pk))
+    assert closed.actor == manager
+    assert closed.before == {"status": "open"}
+    assert closed.after == {"status": "done", "outcome": "rejected"}
+
+
+def test_the_list_reads_the_raising_action_from_strategy(recs):
+    from openar.credit.selectors import recommendation_list
+
+    refs = {r.customer.customer_ref: r.action_ref for r in recommendation_list()}
+    assert refs == {"H1": recs["H1"].action.pk, "A1": recs["A1"].action.pk}

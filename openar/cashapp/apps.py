@@ -8,6 +8,7 @@ class CashappConfig(AppConfig):
     verbose_name = "Cash application"
 
     def ready(self) -> None:
+        from openar.cashapp import cli_extensions
         from openar.core.nav import register_nav
 
         register_nav(
@@ -18,3 +19,4 @@ class CashappConfig(AppConfig):
             order=50,
             roles=["cashapp", "manager", "admin"],
         )
+        cli_extensions.register()

@@ -8,32 +8,30 @@ import json
 import sys
 from typing import Any
 
+from openar.core.cli_extensions import import_kinds
 from openar.core.errors import UsageError
 from openar.ingest.choices import ImportFormat, ImportKind
 
-STATEMENT_FORMATS = ("auto", "bai2", "camt", "mt940", "ofx", "csv")
-
 
 def register(sub: Any) -> None:
+    # Other apps add kinds with their own formats and options (cash application: "statement",
+    # bank files); they register in AppConfig.ready(), which runs before the parser is built.
+    extensions = import_kinds()
     p = sub.add_parser(
         "import",
         help="load customers, items, receipts, applications or fx-rates from CSV/XLSX",
         description="Load a file. Exit status: 0 loaded, 1 rejected (nothing written), 2 usage.",
     )
-    # "statement" (bank files) is handled by cash application: openar/cashapp/commands.py.
-    p.add_argument("kind", choices=[*ImportKind.values, "statement"])
+    p.add_argument("kind", choices=[*ImportKind.values, *(e.kind for e in extensions)])
     p.add_argument("file")
     p.add_argument(
         "--format",
-        choices=[*ImportFormat.values, *STATEMENT_FORMATS],
-        help="default: detect by header (statements: auto, bai2, camt, mt940, ofx, csv)",
+        choices=[*ImportFormat.values, *(f for e in extensions for f in e.formats)],
+        help="default: detect by header"
+        + "".join(f" ({e.label}: {', '.join(e.formats)})" for e in extensions),
     )
-    p.add_argument("--layout", help="statement: saved CSV/XLSX bank layout code")
-    p.add_argument(
-        "--accept-unbalanced",
-        action="store_true",
-        help="statement: import statements whose balances do not add up (stored with a warning)",
-    )
+    for extension in extensions:
+        extension.add_arguments(p)
     p.add_argument(
         "--partial", action="store_true", help="load the good rows; write rejected rows to a file"
     )
@@ -56,14 +54,16 @@ def _import(args: argparse.Namespace) -> int:
 
     from openar.ingest.services import import_file, refresh_after_import
 
-    if args.kind == "statement":
-        from openar.cashapp.commands import import_statement
-
-        return import_statement(args)
-    if args.format in STATEMENT_FORMATS or args.layout or args.accept_unbalanced:
-        raise UsageError(
-            f"--format {args.format} / --layout / --accept-unbalanced apply to statements only"
-        )
+    for extension in import_kinds():
+        if args.kind == extension.kind:
+            return extension.handler(args)
+        if args.format in extension.formats or any(
+            getattr(args, flag.lstrip("-").replace("-", "_")) for flag in extension.flags
+        ):
+            raise UsageError(
+                f"--format {args.format} / {' / '.join(extension.flags)} apply to "
+                f"{extension.label} only"
+            )
     if args.rejects and not args.partial:
         raise UsageError("--rejects only makes sense with --partial")
     if not Path(args.file).is_file():

@@ -1,7 +1,8 @@
 """`openar export KIND --output FILE`: the ledger as files the importer (or an ERP) reads.
 
-`openar export applications FILE` (a positional file) writes the cash-application layout instead:
-one row per application with the bank line it came from and its mode (auto or manual), see
+`openar export KIND FILE` (a positional file) writes a layout another app registered for that
+kind (core.cli_extensions): cash application's `export applications FILE`, one row per
+application with the bank line it came from and its mode (auto or manual), see
 docs/cash-application.md."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from openar.core.cli_extensions import file_exports
 from openar.core.errors import UsageError
 
 EXPORT_KINDS = ("customers", "items", "receipts", "applications", "fx-rates")
@@ -23,10 +25,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("kind", choices=EXPORT_KINDS)
     p.add_argument(
-        "file",
-        nargs="?",
-        help="applications only: write the cash-application layout "
-        "(bank_reference,receipt_ref,customer_ref,document_ref,amount,mode) to FILE",
+        "file", nargs="?", help="; ".join(e.help for e in file_exports().values()) or None
     )
     p.add_argument("--format", choices=["openar", "sap", "oracle"], default="openar")
     p.add_argument("--output", help="CSV file to write (the ledger layouts)")
@@ -40,14 +39,14 @@ def _export(args: argparse.Namespace) -> int:
     from openar.ingest import exports
 
     if args.file is not None:
-        if args.kind != "applications":
-            raise UsageError("a positional FILE is for `export applications FILE`; use --output")
+        extension = file_exports().get(args.kind)
+        if extension is None:
+            usage = " or ".join(f"`export {kind} FILE`" for kind in file_exports())
+            raise UsageError(f"a positional FILE is for {usage}; use --output")
         if args.output or args.format != "openar":
-            raise UsageError("give either FILE (cash-application layout) or --output/--format")
-        from openar.cashapp.exports import export_cash_applications
-
-        count = export_cash_applications(args.file)
-        print(f"{count} applications rows written to {args.file}")
+            raise UsageError(f"give either FILE ({extension.layout}) or --output/--format")
+        count = extension.write(args.file)
+        print(f"{count} {args.kind} rows written to {args.file}")
         return 0
     if not args.output:
         raise UsageError("--output FILE is required")

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from openar.activity.services import account_event_record
 from openar.cashapp.choices import LineStatus
 from openar.cashapp.domain import Statement, StatementError
 from openar.cashapp.models import BankAccount, BankLayout, StatementFile, StatementLine
@@ -23,7 +24,7 @@ from openar.cashapp.services.common import CHUNK, norm_account
 from openar.core.audit import audit_record
 from openar.core.errors import Conflict, NotFound, ValidationError
 from openar.core.money import ZERO, format_amount, is_currency, minor_units, quantize
-from openar.ledger.models import Customer, Entity, Receipt
+from openar.ledger.models import Entity, Receipt
 from openar.ledger.services import receipts_add_bulk
 
 
@@ -558,32 +559,12 @@ def _bounces(sfile: StatementFile, *, actor: Any) -> int:
 def _account_event(
     *, customer_id: int, kind: str, occurred_on: dt.date, ref: str, details: dict[str, Any]
 ) -> None:
-    """Record an account event (idempotent by kind and ref) through the activity service when
-    it exists, else straight into its model."""
-    try:
-        from openar.activity import services as activity
-    except ImportError:  # pragma: no cover - the activity app always ships its models
-        activity = None  # type: ignore[assignment]
-    record = getattr(activity, "account_event_record", None) if activity else None
-    if record is not None:
-        record(
-            customer=Customer.objects.get(pk=customer_id),
-            kind=kind,
-            occurred_on=occurred_on,
-            ref=ref,
-            details=details,
-            source="cashapp",
-        )
-        return
-    from openar.activity.models import AccountEvent
-
-    AccountEvent.objects.get_or_create(
+    """Record an account event (idempotent by kind and ref) through the activity service."""
+    account_event_record(
+        customer=customer_id,
         kind=kind,
+        occurred_on=occurred_on,
         ref=ref,
-        defaults={
-            "customer_id": customer_id,
-            "occurred_on": occurred_on,
-            "details": details,
-            "source": "cashapp",
-        },
+        details=details,
+        source="cashapp",
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from openar.activity.services import account_event_record
 from openar.core.audit import audit_record
 from openar.core.bulk import copy_rows
 from openar.core.money import quantize
@@ -51,25 +52,9 @@ class RefreshResult:
 def _record_class_drop(customer_id: int, as_of: dt.date, before: str, after: str) -> None:
     ref = f"risk:{customer_id}:{as_of.isoformat()}"
     details = {"from": before, "to": after}
-    try:
-        from openar.activity import services as activity_services
-
-        record = getattr(activity_services, "account_event_record", None)
-    except ImportError:  # pragma: no cover - activity is always installed
-        record = None
-    if record is not None:
-        record(
-            customer=customer_id, kind="class_dropped", occurred_on=as_of, ref=ref,
-            details=details, source="risk",
-        )  # fmt: skip
-        return
-    from openar.activity.models import AccountEvent
-
-    AccountEvent.objects.get_or_create(
-        kind="class_dropped",
-        ref=ref,
-        defaults={"customer_id": customer_id, "occurred_on": as_of, "details": details,
-                  "source": "risk"},
+    account_event_record(
+        customer=customer_id, kind="class_dropped", occurred_on=as_of, ref=ref,
+        details=details, source="risk",
     )  # fmt: skip
 
 

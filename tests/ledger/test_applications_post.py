@@ -173,3 +173,20 @@ def test_receipts_identify_sets_the_payer_once(books):
     r.refresh_from_db()
     assert r.customer_id == customer.pk
     assert AuditEvent.objects.filter(action="receipts.identify").count() == 1
+
+
+def test_receipts_add_bulk_refuses_a_bad_amount_and_writes_nothing(db):
+    from openar.core.errors import ValidationError
+    from openar.ledger.models import Receipt
+    from openar.ledger.services import receipts_add_bulk
+
+    entity = EntityFactory()
+    good = Receipt(entity=entity, receipt_ref="B1", receipt_date=DAY, currency="USD", amount=D("5"))
+    bad = Receipt(entity=entity, receipt_ref="B2", receipt_date=DAY, currency="USD", amount=D("0"))
+    with pytest.raises(ValidationError, match="receipt 2: the amount must be positive"):
+        receipts_add_bulk(receipts=[good, bad], actor="bank")
+    assert not Receipt.objects.exists()
+    created = receipts_add_bulk(receipts=[good], actor="bank")
+    assert [r.pk for r in created] == list(Receipt.objects.values_list("pk", flat=True))
+    added = AuditEvent.objects.get(action="receipts.add")
+    assert added.after == {"receipts": 1, "sources": ["manual"]}

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from openar.core.errors import OpenARError
@@ -22,7 +22,9 @@ from openar.credit.selectors import recommendation_counts
 from openar.credit.services import DECIDER_ROLES, recommendation_decide
 from openar.credit.tables import RecommendationTable
 
-DECIDE_DENIED = _lazy("Only a credit analyst or a collections manager can decide recommendations.")
+DECIDE_DENIED = gettext_lazy(
+    "Only a credit analyst or a collections manager can decide recommendations."
+)
 
 
 class RecommendationListView(ObjectListView):

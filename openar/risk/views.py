@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from openar.core.dates import parse_iso_date, today
 from openar.core.errors import OpenARError, ValidationError
@@ -53,7 +53,7 @@ def _feature_choices() -> list[tuple[str, str]]:
     return [(code, labels.get(code, code)) for code in SCORECARD_FEATURES]
 
 
-EDIT_DENIED = _lazy("Only a collections manager can change the scorecard.")
+EDIT_DENIED = gettext_lazy("Only a collections manager can change the scorecard.")
 
 
 def _can_edit(request: HttpRequest) -> bool:

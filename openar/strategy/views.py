@@ -11,8 +11,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from openar.core import dates
@@ -44,7 +43,7 @@ from openar.strategy.tables import ActionTable
 SIMULATION_ROWS = 500
 
 
-EDIT_DENIED = _lazy("Only a collections manager can change strategies.")
+EDIT_DENIED = gettext_lazy("Only a collections manager can change strategies.")
 
 
 def _can_edit(request: HttpRequest) -> bool:

@@ -9,18 +9,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from openar.core import dates
 from openar.core.errors import OpenARError
-from openar.core.roles import Role, has_role
+from openar.core.roles import Role, check_role, has_role, role_required
 from openar.ledger.models import Customer
 from openar.worklist.forms import (
     AbsenceForm,
@@ -61,9 +61,10 @@ MANAGER = (Role.MANAGER,)
 WORKERS = (Role.COLLECTOR, Role.MANAGER)
 
 
-def _require(request: HttpRequest, roles: tuple[str, ...]) -> None:
-    if not has_role(request.user, *roles):
-        raise PermissionDenied
+MANAGER_ONLY = gettext_lazy("Only a collections manager can open this page.")
+WORKERS_ONLY = gettext_lazy("The queues are for collectors and collections managers.")
+manager_required = role_required(*MANAGER, message=MANAGER_ONLY)
+worker_required = role_required(*WORKERS, message=WORKERS_ONLY)
 
 
 def _is_manager(request: HttpRequest) -> bool:
@@ -81,16 +82,16 @@ def _user_or_404(username: str) -> Any:
     return user
 
 
-@login_required
+@worker_required
 def queue_view(request: HttpRequest) -> HttpResponse:
     """A collector's queue: today's items in priority order with reasons, then the waiting ones.
     Managers may open anyone's queue with ``?collector=username``."""
-    _require(request, WORKERS)
     collector: Any = request.user
     wanted = request.GET.get("collector", "").strip()
     if wanted and wanted != request.user.get_username():
-        if not _is_manager(request):
-            raise PermissionDenied
+        check_role(
+            request.user, *MANAGER, message=_("Only a collections manager can open another queue.")
+        )
         collector = _user_or_404(wanted)
     return _render_queue(request, collector)
 
@@ -116,16 +117,15 @@ def _render_queue(request: HttpRequest, collector: Any, form: LogCallForm | None
     )
 
 
-@login_required
+@worker_required
 @require_POST
 def log_call_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Log the call made for a work item, close its task and re-rank the collector's queue."""
-    _require(request, WORKERS)
     from openar.worklist.models import WorkItem
 
     item = get_object_or_404(WorkItem.objects.select_related("collector", "customer"), pk=pk)
     if item.collector_id != request.user.pk and not _is_manager(request):
-        raise PermissionDenied
+        raise PermissionDenied(_("This item is in another collector's queue."))
     collector = item.collector or request.user
     form = LogCallForm(request.POST)
     if form.is_valid():
@@ -161,9 +161,8 @@ def log_call_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_queue(request, collector, form)
 
 
-@login_required
+@manager_required
 def collectors_view(request: HttpRequest) -> HttpResponse:
-    _require(request, MANAGER)
     as_of = _queue_date()
     return render(
         request,
@@ -207,21 +206,19 @@ def _back_to_portfolios(request: HttpRequest, exc: OpenARError) -> HttpResponse:
     return redirect("worklist:portfolios")
 
 
-@login_required
+@manager_required
 @require_GET
 def portfolios_view(request: HttpRequest) -> HttpResponse:
     """Workload by collector, assignment rules and balancing; each form posts to its own view."""
-    _require(request, MANAGER)
     return _portfolios_page(
         request, balance_form=BalanceForm(request.GET or None, prefix="balance")
     )
 
 
-@login_required
+@manager_required
 @require_POST
 def portfolio_assign_view(request: HttpRequest) -> HttpResponse:
     """Assign one account (with its whole group) to a collector, or leave it unassigned."""
-    _require(request, MANAGER)
     form = AssignForm(request.POST, prefix="assign")
     if form.is_valid():
         data = form.cleaned_data
@@ -241,11 +238,10 @@ def portfolio_assign_view(request: HttpRequest) -> HttpResponse:
     return _portfolios_page(request, assign_form=form)
 
 
-@login_required
+@manager_required
 @require_POST
 def portfolio_rule_add_view(request: HttpRequest) -> HttpResponse:
     """Add an assignment rule."""
-    _require(request, MANAGER)
     form = RuleForm(request.POST, prefix="rule")
     if form.is_valid():
         data = form.cleaned_data
@@ -266,11 +262,10 @@ def portfolio_rule_add_view(request: HttpRequest) -> HttpResponse:
     return _portfolios_page(request, rule_form=form)
 
 
-@login_required
+@manager_required
 @require_POST
 def portfolio_rule_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete an assignment rule."""
-    _require(request, MANAGER)
     rule = get_object_or_404(PortfolioRule, pk=pk)
     try:
         portfolio_rule_delete(rule=rule, actor=request.user)
@@ -280,11 +275,10 @@ def portfolio_rule_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("worklist:portfolios")
 
 
-@login_required
+@manager_required
 @require_POST
 def portfolio_rules_apply_view(request: HttpRequest) -> HttpResponse:
     """Preview the rules (how many accounts would move), or apply them with ``apply``."""
-    _require(request, MANAGER)
     try:
         result = portfolio_rules_apply(actor=request.user, apply="apply" in request.POST)
     except OpenARError as exc:
@@ -296,12 +290,11 @@ def portfolio_rules_apply_view(request: HttpRequest) -> HttpResponse:
     return _portfolios_page(request, rules_preview=result)
 
 
-@login_required
+@manager_required
 @require_POST
 def portfolio_balance_view(request: HttpRequest) -> HttpResponse:
     """Preview how balancing would split the chosen collectors' accounts, or apply it with
     ``apply``."""
-    _require(request, MANAGER)
     form = BalanceForm(request.POST, prefix="balance")
     if not form.is_valid():
         return _portfolios_page(request, balance_form=form)
@@ -341,10 +334,9 @@ def _balance_rows(result: Any, collectors: list[Any]) -> dict[str, Any]:
     }
 
 
-@login_required
+@manager_required
 def cover_view(request: HttpRequest) -> HttpResponse:
     """Absence cover: who works whose queue, from when to when."""
-    _require(request, MANAGER)
     form = AbsenceForm(prefix="absence")
     if request.method == "POST":
         try:
@@ -383,10 +375,9 @@ def cover_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@manager_required
 def weights_view(request: HttpRequest) -> HttpResponse:
     """Ranking weights and each collector's daily call target."""
-    _require(request, MANAGER)
     row = RankingWeights.objects.filter(key="default").first() or RankingWeights(key="default")
     weights_form = WeightsForm(instance=row, prefix="w")
     target_form = TargetForm(prefix="t")
@@ -437,9 +428,8 @@ def weights_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@worker_required
 def productivity_view(request: HttpRequest) -> HttpResponse:
-    _require(request, WORKERS)
     form = DayForm(request.GET or None)
     day = dates.today()
     if form.is_valid() and form.cleaned_data.get("date"):

@@ -70,6 +70,8 @@ def test_any_listed_role_or_admin_passes(roles):
         ("/cash/statements/", "Cash application needs the cash application, manager or admin"),
         ("/strategies/new/", "Only a collections manager can change strategies."),
         ("/jobs/", "Your roles do not include this page."),
+        ("/queue/portfolios/", "Only a collections manager can open this page."),
+        ("/queue/?collector=someone", "Only a collections manager can open another queue."),
     ],
 )
 def test_refused_page_says_why_in_the_product_page(client, url, message):

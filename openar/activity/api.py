@@ -194,8 +194,9 @@ def contacts_create(request: HttpRequest, payload: ContactIn) -> Status[dict[str
     response={200: list[ContactOut], **ERRORS},
     summary="A customer's contacts",
 )
-def contacts_list(request: HttpRequest, customer_ref: str, limit: int = 50) -> list[dict]:
-    """The customer's contact log, latest first."""
+@paginate(LimitOffset)
+def contacts_list(request: HttpRequest, customer_ref: str) -> Rows:
+    """The customer's contact log, latest first, a page at a time."""
     customer = _customer(customer_ref)
     rows = ContactLog.objects.filter(customer=customer).select_related("user")
-    return [_contact(c, customer) for c in rows.order_by("-contacted_at", "-id")[: min(limit, 500)]]
+    return Rows(rows.order_by("-contacted_at", "-id"), lambda c: _contact(c, customer))

@@ -1,19 +1,22 @@
 """Cash application endpoints: import a bank statement, run matching, read the queues, apply a
-line. Thin: each parses, calls one service or selector, and serializes."""
+line. Thin: each parses, calls one service or selector, and serializes.
 
-from __future__ import annotations
+No ``from __future__ import annotations``: django-ninja's ``@paginate`` reads the operation's
+annotations as objects."""
 
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema, UploadedFile
+from ninja import File, Query, Router, Schema, UploadedFile
+from ninja.pagination import paginate
 from pydantic import Field
 
 from openar.cashapp.models import StatementLine
 from openar.core.errors import NotFound, ValidationError
 from openar.core.money import format_amount
+from openar.core.pagination import LimitOffset, Rows
 from openar.core.roles import Role, api_check_role
 from openar.core.schemas import ERRORS, ErrorOut
 
@@ -120,20 +123,23 @@ def _line_out(line: StatementLine) -> dict[str, Any]:
     }
 
 
+class LineFilters(Schema):
+    queue: str = Field("review", description="review or unidentified")
+    as_of: dt.date | None = Field(None, description="receipts dated on or before it")
+
+
 @router.get("/cash/lines", response={200: list[LineOut], **ERRORS}, summary="A cash queue")
-def lines(
-    request: HttpRequest, queue: str = "review", as_of: dt.date | None = None, limit: int = 50
-) -> list[dict[str, Any]]:
-    """The review (suggestions waiting) or unidentified queue, oldest first."""
+@paginate(LimitOffset)
+def lines(request: HttpRequest, filters: Query[LineFilters]) -> Rows:
+    """The review (suggestions waiting) or unidentified queue, oldest first, a page at a time."""
     from openar.cashapp.selectors import review_queue, unidentified_queue
 
     _user(request)
+    queue, as_of = filters.queue, filters.as_of
     if queue not in QUEUES:
         raise ValidationError(f"queue must be one of {', '.join(QUEUES)}", field="queue")
-    if not 1 <= limit <= 500:
-        raise ValidationError("limit must be between 1 and 500", field="limit")
     qs = review_queue(as_of=as_of) if queue == "review" else unidentified_queue(as_of=as_of)
-    return [_line_out(line) for line in qs.prefetch_related("proposals__customer")[:limit]]
+    return Rows(qs.prefetch_related("proposals__customer"), _line_out)
 
 
 class AllocationIn(Schema):

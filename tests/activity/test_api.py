@@ -71,8 +71,9 @@ def test_log_and_list_contacts(client, collector):
         content_type="application/json",
     )
     assert response.status_code == 201
-    rows = client.get("/api/customers/C1/contacts").json()
-    assert [(r["outcome"], r["action_id"], r["user"]) for r in rows] == [
+    page = client.get("/api/customers/C1/contacts").json()
+    assert (page["count"], page["limit"], page["offset"]) == (1, 50, 0)
+    assert [(r["outcome"], r["action_id"], r["user"]) for r in page["items"]] == [
         ("no_answer", 7, "collector1")
     ]
     bad = client.post(

@@ -55,7 +55,9 @@ def test_upload_match_queue_apply(setup) -> None:
     summary = api.post(f"/api/cash/match?as_of={DAY.isoformat()}").json()
     assert summary["review"] == 1  # two open items of 800.00: a person decides
 
-    queue = api.get("/api/cash/lines?queue=review").json()
+    page = api.get("/api/cash/lines?queue=review").json()
+    assert (page["count"], page["limit"], page["offset"]) == (1, 50, 0)
+    queue = page["items"]
     assert [q["bank_reference"] for q in queue] == ["BR1"]
     assert queue[0]["proposals"][0]["customer_ref"] == "C0000002"
     doc = Document.objects.get(document_ref="INVUS00000202")

@@ -81,3 +81,28 @@ def test_cli_reports_the_converted_documents(customers, tmp_path, capsys):
     path = write(tmp_path, "fx.csv", FX_HEADER + "2026-06-01,MXN,USD,0.05\n")
     assert main(["import", "fx-rates", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["documents_converted"] == 1
+
+
+def test_upload_preview_says_how_many_documents_get_their_amounts(
+    customers, tmp_path, settings, client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from tests.factories import UserFactory
+
+    settings.OPENAR_UPLOAD_DIR = tmp_path / "uploads"
+    _load_items(tmp_path)
+    client.force_login(UserFactory(username="boss", roles=["manager"]))
+    rates = (FX_HEADER + "2026-06-01,MXN,USD,0.05\n").encode()
+    page = client.post(
+        "/imports/",
+        {"kind": "fx-rates", "fmt": "", "file": SimpleUploadedFile("fx.csv", rates)},
+    ).content.decode()
+    assert 'id="documents-converted"' in page
+    assert "1 document loaded before its rate now has its amount" in page
+    assert not Document.objects.filter(currency="MXN", functional_amount__isnull=False).exists()
+    with translation.override("es"):
+        html = render_to_string("ingest/_summary.html", {"summary": {"documents_converted": 2}})
+    assert "2 documentos cargados antes de su tipo de cambio" in html

@@ -41,7 +41,9 @@ class CountColumn(tables.Column):
 
 
 class StatementTable(tables.Table):
-    imported_at = tables.DateTimeColumn(verbose_name=_("Imported"), format="SHORT_DATETIME_FORMAT")
+    imported_at = tables.DateTimeColumn(
+        verbose_name=_("Imported"), format="SHORT_DATETIME_FORMAT", attrs={"td": {"class": "wrap"}}
+    )
     filename = tables.Column(verbose_name=_("File"), attrs={"td": {"class": "mono break"}})
     file_format = tables.Column(verbose_name=_("Format"))
     account = tables.Column(

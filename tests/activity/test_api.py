@@ -93,3 +93,31 @@ def test_research_role_cannot_write(client):
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_contacts_list_pages_with_a_flat_query_count(client, collector):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    customer = CustomerFactory(customer_ref="C9")
+
+    def log(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            ContactLog.objects.create(
+                customer=customer, user=UserFactory(username=f"caller{i}"), channel="call",
+                outcome="reached", contacted_at=timezone.now(),
+            )  # fmt: skip
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/customers/C9/contacts").status_code == 200
+        return len(ctx.captured_queries)
+
+    log(3, 0)
+    few = queries()
+    log(27, 3)
+    assert queries() == few
+    page = client.get("/api/customers/C9/contacts?limit=10&offset=25").json()
+    assert (page["count"], page["limit"], page["offset"], len(page["items"])) == (30, 10, 25, 5)
+    assert client.get("/api/customers/C9/contacts?limit=501").status_code == 400

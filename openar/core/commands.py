@@ -20,7 +20,14 @@ def register_serve_banner(banner: Callable[[str], None]) -> None:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("migrate", help="create or upgrade the database schema")
+    p = sub.add_parser(
+        "migrate",
+        help="create or upgrade the database schema (Django's migrate options)",
+        description="Django's migrate with its options (--noinput, --database, --plan, --check, "
+        "APP_LABEL MIGRATION_NAME, --fake, --fake-initial, --run-syncdb, --prune), then the "
+        "role groups.",
+    )
+    _migrate_arguments(p)
     p.set_defaults(handler=_migrate)
 
     p = sub.add_parser("serve", help="serve the web app with its background worker")
@@ -30,13 +37,32 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=_serve)
 
 
+def _migrate_arguments(parser: argparse.ArgumentParser) -> None:
+    from django.core.management.commands.migrate import Command as Migrate
+
+    # Django's own arguments, so every option it documents (and adds later) is taken as it is;
+    # its add_arguments only calls add_argument, which any argparse parser has.
+    Migrate().add_arguments(parser)  # type: ignore[arg-type]
+    parser.add_argument(
+        "-v", "--verbosity", type=int, choices=[0, 1, 2, 3], default=1, help="0 to 3 (default 1)"
+    )
+    # `openar migrate` never asked questions; --noinput, which deployment scripts pass, says so.
+    parser.set_defaults(interactive=False)
+
+
 def _migrate(args: argparse.Namespace) -> int:
     from django.core.management import call_command
+    from django.db import connections
 
     from openar.core.roles import ensure_role_groups
 
-    call_command("migrate", interactive=False, verbosity=1)
-    ensure_role_groups()
+    options = {k: v for k, v in vars(args).items() if k not in ("command", "handler")}
+    call_command("migrate", **options)
+    if args.plan or args.check_unapplied:
+        return 0  # a look at the database, not a change to it
+    database = args.database
+    if "auth_group" in connections[database].introspection.table_names():
+        ensure_role_groups(using=database)
     return 0
 
 

@@ -32,11 +32,11 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-def ensure_role_groups() -> None:
+def ensure_role_groups(*, using: str = "default") -> None:
     from django.contrib.auth.models import Group
 
     for role in Role:
-        Group.objects.get_or_create(name=role.value)
+        Group.objects.using(using).get_or_create(name=role.value)
 
 
 def user_roles(user: Any) -> set[str]:

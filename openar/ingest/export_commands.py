@@ -8,6 +8,7 @@ docs/cash-application.md."""
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from openar.core.cli_extensions import file_exports
@@ -28,7 +29,7 @@ def register(sub: Any) -> None:
         "file", nargs="?", help="; ".join(e.help for e in file_exports().values()) or None
     )
     p.add_argument("--format", choices=["openar", "sap", "oracle"], default="openar")
-    p.add_argument("--output", help="CSV file to write (the ledger layouts)")
+    p.add_argument("--output", help="CSV file to write (the ledger layouts); - for standard output")
     p.add_argument("--open-only", action="store_true", help="items: only open items")
     p.add_argument("--as-of", help="items: as they stood on YYYY-MM-DD (default: now)")
     p.set_defaults(handler=_export)
@@ -55,10 +56,13 @@ def _export(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.kind} can only be exported in the openar format")
         if args.open_only or args.as_of:
             raise UsageError("--open-only and --as-of apply to items only")
+    # `--output -` writes the rows to standard output and the count to standard error.
+    to_stdout = args.output == "-"
+    target = sys.stdout if to_stdout else args.output
     if args.kind == "items":
         as_of = parse_iso_date(args.as_of, field="as_of") if args.as_of else None
         count = exports.export_items(
-            fmt=args.format, path=args.output, as_of=as_of, open_only=args.open_only
+            fmt=args.format, path=target, as_of=as_of, open_only=args.open_only
         )
     else:
         writers = {
@@ -67,6 +71,7 @@ def _export(args: argparse.Namespace) -> int:
             "applications": exports.export_applications,
             "fx-rates": exports.export_fx_rates,
         }
-        count = writers[args.kind](args.output)
-    print(f"{count} {args.kind} rows written to {args.output}")
+        count = writers[args.kind](target)
+    where = "standard output" if to_stdout else args.output
+    print(f"{count} {args.kind} rows written to {where}", file=sys.stderr if to_stdout else None)
     return 0

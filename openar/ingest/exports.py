@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
 
@@ -75,7 +75,10 @@ def sap_amount(amount: Decimal, currency: str) -> str:
 
 
 @contextmanager
-def _csv_out(path: str | Path) -> Iterator[Any]:
+def _csv_out(path: str | Path | TextIO) -> Iterator[Any]:
+    if not isinstance(path, str | Path):  # an open text stream (the command's stdout)
+        yield csv.writer(path, lineterminator="\n")
+        return
     with open(path, "w", encoding="utf-8", newline="") as handle:
         yield csv.writer(handle, lineterminator="\n")
 
@@ -147,7 +150,7 @@ def _item_states(
 
 
 def export_items(
-    *, fmt: str, path: str | Path, as_of: dt.date | None = None, open_only: bool = False
+    *, fmt: str, path: str | Path | TextIO, as_of: dt.date | None = None, open_only: bool = False
 ) -> int:
     """Write documents (``open_only``: only open ones) as they stood on ``as_of`` (default: now)
     in the OpenAR, SAP FBL5N-style or Oracle Receivables-style layout; returns the row count."""
@@ -233,7 +236,7 @@ def _local_amount(doc: Document, shown: Decimal) -> Decimal | None:
     return None
 
 
-def export_customers(path: str | Path) -> int:
+def export_customers(path: str | Path | TextIO) -> int:
     """Write every customer in the OpenAR layout, parents before their subsidiaries."""
     count = 0
     base = Customer.objects.select_related("entity", "parent", "collector")
@@ -265,7 +268,7 @@ def export_customers(path: str | Path) -> int:
     return count
 
 
-def export_receipts(path: str | Path) -> int:
+def export_receipts(path: str | Path | TextIO) -> int:
     """Write every receipt in the OpenAR layout (empty customer_ref for unidentified cash)."""
     count = 0
     with _csv_out(path) as writer:
@@ -288,7 +291,7 @@ def export_receipts(path: str | Path) -> int:
     return count
 
 
-def export_applications(path: str | Path) -> int:
+def export_applications(path: str | Path | TextIO) -> int:
     """Write every application of cash to a document in the OpenAR layout."""
     count = 0
     with _csv_out(path) as writer:
@@ -311,7 +314,7 @@ def export_applications(path: str | Path) -> int:
     return count
 
 
-def export_fx_rates(path: str | Path) -> int:
+def export_fx_rates(path: str | Path | TextIO) -> int:
     """Write every stored FX rate in the OpenAR layout."""
     count = 0
     with _csv_out(path) as writer:

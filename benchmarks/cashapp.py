@@ -90,7 +90,7 @@ def cashapp_match(*, as_of: dt.date, lines: int = LINES, seed: int = SEED) -> di
 
 
 _KEPT = ("lines", "auto_applied", "correct", "auto_rate", "auto_rate_payable", "precision",
-         "import_seconds", "seconds", "by_scenario", "wrong")  # fmt: skip
+         "import_seconds", "seconds", "by_scenario", "wrong", "missed")  # fmt: skip
 
 
 def cashapp_formats(

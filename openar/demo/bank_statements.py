@@ -584,11 +584,14 @@ def evaluate(result: Generated) -> dict[str, Any]:
     auto = correct = 0
     wrong: list[dict[str, Any]] = []
     by_scenario: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # lines, auto, correct
+    missed: dict[int, dict[str, Any]] = {}  # payable lines left to people, with why
     for e2e, t in result.truth.items():
         pk, status = lines.get(e2e, (None, None))
         stats = by_scenario[t.scenario]
         stats[0] += 1
         if status != LineStatus.AUTO_APPLIED or pk is None:
+            if t.customer_ref is not None and pk is not None and len(missed) < 50:
+                missed[pk] = {"line": e2e, "scenario": t.scenario, "status": status}
             continue
         auto += 1
         stats[1] += 1
@@ -627,7 +630,21 @@ def evaluate(result: Generated) -> dict[str, Any]:
             for k, v in sorted(by_scenario.items())
         },
         "wrong": wrong,
+        # Payable lines (at most 50) left for a person, with the best proposal they got.
+        "missed": _with_best_proposal(missed),
     }
+
+
+def _with_best_proposal(missed: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    from openar.cashapp.models import MatchProposal
+
+    best = {
+        line_id: f"{method} {confidence}: {explanation}"
+        for line_id, method, confidence, explanation in MatchProposal.objects.filter(
+            line_id__in=list(missed), rank=1
+        ).values_list("line_id", "method", "confidence", "explanation")
+    }
+    return [row | {"best": best.get(pk, "")} for pk, row in missed.items()]
 
 
 # --------------------------------------------------------------------------- the demo hook

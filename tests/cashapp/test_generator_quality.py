@@ -100,6 +100,9 @@ def _assert_figures(per_format: dict) -> None:
         assert q["auto_rate_payable"] >= 0.975, (fmt, q["by_scenario"])
         assert q["precision"] >= 0.997, (fmt, q["wrong"])
         assert q["by_scenario"]["unknown"]["auto"] == 0, fmt
+        # What is left to people, line by line with its best proposal (unknown payers aside).
+        assert len(q["missed"]) == q["payable_lines"] - q["auto_applied"], fmt
+        assert all(m["scenario"] != "unknown" and m["status"] for m in q["missed"]), fmt
     assert max(rates.values()) - min(rates.values()) <= 0.02, rates
 
 

@@ -20,6 +20,7 @@ _ZERO = Decimal(0)
 
 def outbox_list(
     *,
+    queryset: QuerySet[OutboxMessage] | None = None,
     status: str = "",
     channel: str = "",
     template_code: str = "",
@@ -29,7 +30,10 @@ def outbox_list(
     collector: Any = None,
 ) -> QuerySet[OutboxMessage]:
     """Messages, newest first, filtered."""
-    qs = OutboxMessage.objects.select_related("customer").defer("body")
+    qs = (queryset if queryset is not None else OutboxMessage.objects.all()).select_related(
+        "customer"
+    )
+    qs = qs.defer("body", "html")
     if status:
         qs = qs.filter(status=status)
     if channel:

@@ -1,46 +1,57 @@
-"""The outbox page: messages waiting to be sent, with filters and a preview."""
+"""The Outbox page (on the list kit): messages with filters and a preview; a person sends one
+now, holds, releases or cancels it, and opens a letter as PDF."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openar.comms.forms import OutboxFilterForm
+from openar.comms.choices import MessageChannel, MessageStatus
+from openar.comms.documents import Rendered, letter_page, pdf
+from openar.comms.filters import OutboxFilterSet
 from openar.comms.models import OutboxMessage
-from openar.comms.selectors import outbox_counts, outbox_list
-from openar.comms.services import outbox_cancel
+from openar.comms.parties import parties_for
+from openar.comms.selectors import account_items, outbox_counts
+from openar.comms.services import (
+    outbox_cancel,
+    outbox_hold,
+    outbox_release,
+    outbox_resend_unconfirmed,
+    outbox_send,
+)
+from openar.comms.tables import OutboxTable
+from openar.core import dates
 from openar.core.errors import OpenARError
+from openar.core.lists import ObjectListView
 from openar.core.roles import Role, role_required
 
-MESSAGES_PER_PAGE = 50
 ROLES = (Role.COLLECTOR, Role.MANAGER)
 
 
-@role_required(*ROLES)
-def outbox_view(request: HttpRequest) -> HttpResponse:
-    form = OutboxFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    qs = outbox_list(
-        status=data.get("status", ""),
-        channel=data.get("channel", ""),
-        template_code=data.get("template_code", ""),
-        language=data.get("language", ""),
-        as_of=data.get("as_of"),
-        q=data.get("q", ""),
-        collector=request.user if data.get("mine") else None,
-    )
-    page = Paginator(qs, MESSAGES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "comms/outbox.html",
-        {"form": form, "page": page, "counts": outbox_counts(), "query": query.urlencode()},
-    )
+class OutboxView(ObjectListView):
+    roles = ROLES
+    filterset_class = OutboxFilterSet
+    table_class = OutboxTable
+    template_name = "comms/outbox.html"
+    results_template_name = "comms/_outbox_results.html"
+
+    def get_queryset(self) -> QuerySet[OutboxMessage]:
+        return OutboxMessage.objects.all()
+
+    def get_extra_context(self) -> dict[str, Any]:
+        counts = outbox_counts()
+        problems = counts.get(MessageStatus.FAILED, 0) + counts.get(MessageStatus.BOUNCED, 0)
+        return {"counts": counts, "problems": problems}
+
+
+outbox_view = OutboxView.as_view()
 
 
 @role_required(*ROLES)
@@ -55,13 +66,95 @@ def message_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ROLES)
-@require_POST
-def message_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def message_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A letter as it will be (or was) printed."""
+    message = get_object_or_404(OutboxMessage, pk=pk, channel=MessageChannel.LETTER)
+    party = parties_for([message.customer_id])[message.customer_id]
+    account = account_items([message.customer_id], message.as_of)[message.customer_id]
+    page = letter_page(
+        rendered=Rendered(message.subject, message.body, message.html),
+        language=message.language,
+        party=party,
+        account=account,
+        kind=message.template_code,
+    )
+    response = HttpResponse(pdf(page), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{party.customer_ref}-{message.pk}.pdf"'
+    return response
+
+
+def _act(
+    request: HttpRequest, pk: int, do: Callable[[OutboxMessage], Any], done: str
+) -> HttpResponse:
     message = get_object_or_404(OutboxMessage, pk=pk)
     try:
-        outbox_cancel(message=message, actor=request.user)
+        outcome = do(message)
     except OpenARError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Message cancelled: it will not be sent."))
+        if isinstance(outcome, str) and outcome:
+            messages.warning(request, outcome)
+        else:
+            messages.success(request, done)
     return redirect("comms:message_preview", pk=pk)
+
+
+@role_required(*ROLES)
+@require_POST
+def message_send_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def send(message: OutboxMessage) -> str:
+        if message.status != MessageStatus.QUEUED:
+            raise OpenARError(_("Only a queued message can be sent."))
+        result = outbox_send(
+            as_of=dates.today(), actor=request.user, ignore_window=True, message_ids=[message.pk]
+        )
+        if (result.sent or result.letters) and not result.failed:
+            return ""
+        message.refresh_from_db()
+        return _("The message did not go out: %(why)s") % {"why": message.error or "—"}
+
+    return _act(request, pk, send, _("Message sent."))
+
+
+@role_required(*ROLES)
+@require_POST
+def message_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda m: outbox_hold(message=m, actor=request.user),
+        _("Message held: it will not be sent until released."),
+    )
+
+
+@role_required(*ROLES)
+@require_POST
+def message_release_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda m: outbox_release(message=m, actor=request.user),
+        _("Message released: it goes with the next sending run."),
+    )
+
+
+@role_required(*ROLES)
+@require_POST
+def message_resend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda m: outbox_resend_unconfirmed(message=m, actor=request.user),
+        _("Message queued again: it goes with the next sending run."),
+    )
+
+
+@role_required(*ROLES)
+@require_POST
+def message_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda m: outbox_cancel(message=m, actor=request.user),
+        _("Message cancelled: it will not be sent."),
+    )

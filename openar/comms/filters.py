@@ -1,0 +1,52 @@
+"""The outbox's filters: parsed here, applied by ``outbox_list``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from openar.comms.choices import TEMPLATE_LABELS, MessageChannel, MessageStatus
+from openar.comms.domain import TEMPLATES
+from openar.comms.models import OutboxMessage
+from openar.comms.selectors import outbox_list
+from openar.core.filters import DateInputFilter, SelectorFilterSet, search_input
+
+
+class OutboxFilterSet(SelectorFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=MessageStatus.choices, empty_label=_("All statuses")
+    )
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=MessageChannel.choices, empty_label=_("All channels")
+    )
+    template_code = django_filters.ChoiceFilter(
+        label=_("Template"),
+        choices=[(code, TEMPLATE_LABELS.get(code, code)) for code in TEMPLATES],
+        empty_label=_("All templates"),
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"),
+        choices=[("en", _("English")), ("es", _("Spanish"))],
+        empty_label=_("All languages"),
+    )
+    as_of = DateInputFilter(label=_("Cycle date"))
+    q = django_filters.CharFilter(
+        label=_("Customer"), widget=search_input(_("Customer number or name"))
+    )
+    mine = django_filters.BooleanFilter(label=_("Only my portfolio"), widget=forms.CheckboxInput)
+
+    def select(self, queryset: QuerySet[OutboxMessage], data: dict[str, Any]) -> QuerySet[Any]:
+        return outbox_list(
+            queryset=queryset,
+            status=data.get("status", ""),
+            channel=data.get("channel", ""),
+            template_code=data.get("template_code", ""),
+            language=data.get("language", ""),
+            as_of=data.get("as_of"),
+            q=data.get("q", ""),
+            collector=self.request.user if data.get("mine") else None,
+        )

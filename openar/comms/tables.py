@@ -1,0 +1,78 @@
+"""The outbox's table: a row opens the message's preview beside the list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from openar.comms.choices import MessageStatus
+from openar.comms.models import OutboxMessage
+from openar.core.tables import BadgeColumn, IsoDateColumn
+
+STATUS_BADGES = {
+    MessageStatus.QUEUED: "badge-warn",
+    MessageStatus.HELD: "badge-warn",
+    MessageStatus.SENDING: "badge-danger",
+    MessageStatus.SENT: "badge-ok",
+    MessageStatus.FAILED: "badge-danger",
+    MessageStatus.BOUNCED: "badge-danger",
+}
+
+
+def _preview_url(record: OutboxMessage) -> str:
+    return reverse("comms:message_preview", args=[record.pk])
+
+
+class OutboxTable(tables.Table):
+    as_of = IsoDateColumn(verbose_name=_("Cycle date"))
+    customer = tables.Column(
+        verbose_name=_("Customer"),
+        order_by=("customer__customer_ref",),
+        attrs={"td": {"class": "wrap"}},
+    )
+    channel = tables.Column(verbose_name=_("Channel"))
+    template_code = tables.Column(verbose_name=_("Template"))
+    language = tables.Column(verbose_name=_("Language"))
+    to_address = tables.Column(
+        verbose_name=_("Recipient"), orderable=False, attrs={"td": {"class": "small"}}
+    )
+    status = BadgeColumn(verbose_name=_("Status"), classes=STATUS_BADGES)
+    sent_at = tables.DateTimeColumn(verbose_name=_("Sent"), format="Y-m-d H:i", default="—")
+
+    class Meta:
+        model = OutboxMessage
+        fields = ()
+        sequence = (
+            "as_of", "customer", "channel", "template_code", "language", "to_address",
+            "status", "sent_at",
+        )  # fmt: skip
+        attrs = {"class": "data-table", "id": "outbox-table"}
+        row_attrs = {
+            "class": "msg-row",
+            "hx-get": _preview_url,
+            "hx-target": "#preview",
+            "hx-swap": "outerHTML",
+        }
+        empty_text = _("No messages match.")
+
+    def render_customer(self, value: Any, record: OutboxMessage) -> str:
+        return format_html(
+            '<a class="mono" href="{}">{}</a> <span class="cust-name">{}</span>',
+            _preview_url(record),
+            value.customer_ref,
+            value.name[:32],
+        )
+
+    def render_template_code(self, record: OutboxMessage) -> str:
+        return record.template_label
+
+    def render_language(self, value: str) -> str:
+        return value.upper()
+
+    def render_to_address(self, value: str) -> str:
+        first = value.splitlines()[0] if value else ""
+        return first[:30] + ("…" if len(first) > 30 else "") or "—"

@@ -201,9 +201,12 @@ def _close_settled(*, as_of: dt.date, owing: set[int]) -> int:
 
 
 @transaction.atomic
-def action_close(*, action: Action, status: str, outcome: str, actor: Any) -> Action:
+def action_close(
+    *, action: Action, status: str, outcome: str, actor: Any, completed_by: Any = None
+) -> Action:
     """Close an open action (done, cancelled or skipped) with its outcome; records an audit
-    event. An action already closed is left as it is."""
+    event. ``completed_by`` is the person who did it (default: ``actor`` when it is a user).
+    An action already closed is left as it is."""
     if status == ActionStatus.OPEN or status not in ActionStatus.values:
         raise ValidationError(f"cannot close an action as {status!r}", field="status")
     row = Action.objects.select_for_update().get(pk=action.pk)
@@ -212,7 +215,8 @@ def action_close(*, action: Action, status: str, outcome: str, actor: Any) -> Ac
     row.status = status
     row.outcome = outcome
     row.completed_at = timezone.now()
-    row.completed_by = actor if hasattr(actor, "pk") else None
+    person = completed_by if completed_by is not None else actor
+    row.completed_by = person if getattr(person, "pk", None) else None
     row.save(update_fields=["status", "outcome", "completed_at", "completed_by"])
     audit_record(
         actor=actor,

@@ -23,7 +23,9 @@ from openar.core.errors import Conflict, NotFound, ValidationError
 from openar.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 from openar.ledger.hierarchy import customer_roots
 from openar.ledger.models import Customer, Entity
+from openar.strategy.choices import ActionStatus
 from openar.strategy.models import Action
+from openar.strategy.services import action_close
 from openar.worklist.choices import Slot
 from openar.worklist.domain import (
     FACTORS,
@@ -601,17 +603,12 @@ def work_item_log_call(
         promise=promise,
         actor=actor,
     )
-    action.status = "done"
-    action.outcome = outcome if not note.strip() else f"{outcome}: {note.strip()}"
-    action.completed_at = timezone.now()
-    action.completed_by = user if getattr(user, "pk", None) else None
-    action.save(update_fields=["status", "outcome", "completed_at", "completed_by"])
-    audit_record(
+    action_close(
+        action=action,
+        status=ActionStatus.DONE,
+        outcome=outcome if not note.strip() else f"{outcome}: {note.strip()}",
         actor=actor,
-        action="action.complete",
-        object_type="action",
-        object_id=action.pk,
-        after={"status": "done", "outcome": outcome},
+        completed_by=user,
     )
     worker = item.collector or user
     n = queues_rebuild(as_of=as_of, actor=actor, collector=worker)

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from openar.activity.models import ContactLog
+from openar.core.models import AuditEvent
 from openar.ledger.models import Customer
 from openar.strategy.models import Action
 from openar.worklist.models import Absence, CollectorProfile, RankingWeights, WorkItem
@@ -83,6 +84,9 @@ def test_log_call_closes_the_action_and_reranks(built):
     assert re.findall(r'<span class="mono">(A\d)</span>', html) == ["A3", "A2"]
     action = Action.objects.get(pk=item.action_id)
     assert action.status == "done" and action.completed_by == built["ana"]
+    assert action.outcome == "no_answer: voicemail"
+    closed = AuditEvent.objects.get(action="action.done", object_id=str(action.pk))
+    assert closed.after == {"status": "done", "outcome": "no_answer: voicemail"}
     contact = ContactLog.objects.get(action_id=action.pk)
     assert contact.channel == "call" and contact.outcome == "no_answer"
     assert contact.user == built["ana"]

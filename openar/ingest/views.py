@@ -8,17 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from openar.core.errors import OpenARError
+from openar.core.lists import ObjectListView
 from openar.core.roles import Role, check_role, has_role, role_required
 from openar.ingest.choices import ImportFormat, ImportKind, ImportStatus
+from openar.ingest.filters import ImportBatchFilterSet
 from openar.ingest.forms import ImportUploadForm
 from openar.ingest.models import ImportBatch
+from openar.ingest.tables import ImportBatchTable
 
 IMPORT_ROLES = (Role.MANAGER, Role.ADMIN, Role.CASHAPP, Role.CREDIT)
 IMPORT_DENIED = gettext_lazy("Importing needs the manager, credit, cash application or admin role.")
@@ -85,22 +88,37 @@ def _context(summary: dict[str, Any], pending: dict[str, Any]) -> dict[str, Any]
     }
 
 
-@login_required
-def import_list(request: HttpRequest) -> HttpResponse:
-    allowed = can_import(request.user)
-    if request.method == "POST":
+class ImportListView(ObjectListView):
+    """Recent import batches (anyone signed in), with the upload form above for the roles that
+    may import; a valid upload answers with its dry-run preview."""
+
+    filterset_class = ImportBatchFilterSet
+    table_class = ImportBatchTable
+    template_name = "ingest/import_list.html"
+    per_page = 30
+
+    def get_queryset(self) -> QuerySet[ImportBatch]:
+        return ImportBatch.objects.all()
+
+    def count_text(self, count: int) -> str:
+        return ngettext("%(n)s import", "%(n)s imports", count) % {"n": count}
+
+    def get_extra_context(self) -> dict[str, Any]:
+        return {
+            "upload_form": getattr(self, "upload_form", None) or ImportUploadForm(),
+            "can_import": can_import(self.request.user),
+        }
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         check_role(request.user, *IMPORT_ROLES, message=IMPORT_DENIED)
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             return _preview(request, form)
-    else:
-        form = ImportUploadForm()
-    batches = ImportBatch.objects.select_related("actor")[:30]
-    return render(
-        request,
-        "ingest/import_list.html",
-        {"form": form, "batches": batches, "can_import": allowed},
-    )
+        self.upload_form = form  # shown again with its errors
+        return self.get(request, *args, **kwargs)
+
+
+import_list = ImportListView.as_view()
 
 
 def _preview(request: HttpRequest, form: ImportUploadForm) -> HttpResponse:

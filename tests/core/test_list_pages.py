@@ -17,6 +17,7 @@ from openar.activity.models import PromiseToPay
 from openar.cashapp.models import BankAccount, StatementFile
 from openar.core.roles import Role
 from openar.credit.models import Recommendation
+from openar.ingest.models import ImportBatch
 from openar.strategy.models import Action, Strategy, StrategyStep
 from tests.factories import BASE_DATE, CustomerFactory, EntityFactory, UserFactory
 
@@ -89,11 +90,41 @@ def _statements(n: int, start: int) -> None:
         )
 
 
+def _imports(n: int, start: int) -> None:
+    user = UserFactory(username=f"loader{start}")
+    for i in range(start, start + n):
+        ImportBatch.objects.create(
+            kind=("customers", "items", "receipts")[i % 3],
+            format="openar",
+            file_name=f"batch-{i}.csv",
+            status=("loaded", "partial", "rejected")[i % 3],
+            rows=10,
+            created=8,
+            rejected=i % 3,
+            actor=user,
+            actor_label=user.username,
+            started_at=dt.datetime(2026, 3, 1 + i % 28, 9, tzinfo=dt.UTC),
+        )
+
+
 PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
     ("/promises/", _promises, "promise-table", "Fecha prometida"),
     ("/credit/", _recommendations, "recommendation-table", "Decisión"),
     ("/strategies/actions/", _actions, "action-table", "Días de atraso"),
     ("/cash/statements/", _statements, "statement-table", "Importado"),
+    ("/imports/", _imports, "batch-table", "Sin cambios"),
+]
+
+# Each page's filters narrow the rows: (url, seed, query, a row shown, a row left out).
+FILTERS: list[tuple[str, Callable[[int, int], None], dict[str, str], str, str]] = [
+    ("/imports/", _imports, {"kind": "items"}, "batch-1.csv", "batch-0.csv"),
+    ("/imports/", _imports, {"status": "rejected", "q": "batch-"}, "batch-2.csv", "batch-1.csv"),
+    ("/imports/", _imports, {"date_from": "2026-03-02"}, "batch-1.csv", "batch-0.csv"),
+]
+
+# (url, a role that may not see the page, or that may see it but not post to it)
+REFUSALS: list[tuple[str, str, str]] = [
+    ("/imports/", Role.COLLECTOR, "post"),
 ]
 
 
@@ -145,6 +176,25 @@ def test_htmx_gets_the_results_alone_and_headers_speak_spanish(
     assert text.lstrip().startswith('<section id="results"') and "<html" not in text
     assert f'id="{table_id}"' in text
     assert spanish in client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+
+@pytest.mark.parametrize(("url", "seed", "query", "shown", "hidden"), FILTERS)
+def test_filters_narrow_the_rows(client, admin, url, seed, query, shown, hidden):
+    seed(4, 0)
+    body = client.get(url).content.decode()
+    assert shown in body and hidden in body
+    body = client.get(url, query).content.decode()
+    assert shown in body and hidden not in body
+    partial = client.get(url, query, headers={"HX-Request": "true", "HX-Target": "results"})
+    assert shown in partial.content.decode() and hidden not in partial.content.decode()
+
+
+@pytest.mark.parametrize(("url", "role", "method"), REFUSALS)
+def test_role_is_refused(client, url, role, method):
+    assert client.get(url).status_code == 302  # signed out: to the login page
+    client.force_login(UserFactory(username="outsider", roles=[role]))
+    response = client.get(url) if method == "get" else client.post(url, {})
+    assert response.status_code == 403
 
 
 def _sort_keys(body: str) -> list[str]:

@@ -340,9 +340,21 @@ def generate(
     n = 0
     pool = list(customers)
     attempts = 0
-    while n < lines and attempts < lines * 20:
+    scenario = ""
+    tries = 0
+    while n < lines and attempts < lines * 400:
         attempts += 1
-        scenario = rng.choices(names, shares)[0]
+        # The scenario is drawn once per line and kept until a customer can pay that way: drawing
+        # again after a failure would favour the scenarios that never fail (unknown payers) over
+        # those that sometimes do (credit memos, discounts), and the mix would drift from the
+        # declared shares.
+        if not scenario:
+            scenario = rng.choices(names, shares)[0]
+            tries = 0
+        tries += 1
+        if tries > 200:
+            scenario = ""  # no customer left can pay this way: draw again
+            continue
         cust = rng.choice(pool)
         key = (cust.entity_code, cust.currency)
         invoices = [d for d in cust.invoices if d.id not in used]
@@ -364,7 +376,9 @@ def generate(
             else f"{rng.randrange(10**11, 10**12)}",
         )
         language = "es" if cust.entity_code[:2] in ("MX", "ES", "CR") else "en"
-        made = _scenario(scenario, cust, invoices, line, rng, places, language, as_of, wording)
+        made = _scenario(
+            scenario, cust, invoices, line, rng, places, language, as_of, wording, used
+        )
         if made is None:
             continue
         docs, paid, customer_ref, known_account = made
@@ -402,6 +416,7 @@ def generate(
             )
         statement.lines.append(line)
         n += 1
+        scenario = ""
     for k, statement in enumerate(statements.values()):
         low, high = CHARGES.get(statement.currency, (5, 30))
         fee = Decimal(rng.randint(low, high))
@@ -439,6 +454,7 @@ def _scenario(
     language: str,
     as_of: dt.date,
     wording: str = "tuned",
+    used: set[int] | None = None,
 ) -> tuple[dict[str, Decimal], Decimal, str | None, bool] | None:
     """Fill the line's text for a scenario: (documents paid, amount, customer_ref, payer's
     account already known)."""
@@ -464,7 +480,8 @@ def _scenario(
         line.remittance = _refs_text([d.ref for d in picked], rng, language, wording)
         return {d.ref: d.open for d in picked}, sum((d.open for d in picked), ZERO), cust.ref, False
     if scenario == "cm_net":
-        credits = [c for c in cust.credits if one.open + c.open > 0]
+        # A credit memo another payment already netted is not netted again.
+        credits = [c for c in cust.credits if one.open + c.open > 0 and c.id not in (used or ())]
         if not credits:
             return None
         cm = credits[0]

@@ -78,6 +78,28 @@ def test_truth_covers_the_scenarios(portfolio) -> None:
             assert sum(t.documents.values(), Decimal(0)) == t.amount or t.scenario == "over"
 
 
+def test_realised_mix_is_the_declared_one(portfolio) -> None:
+    """Each scenario's share of the lines is its declared weight: a scenario some customers
+    cannot pay (a credit memo to net, a recent invoice to discount) is kept until one can,
+    not traded for one that never fails (an unknown payer)."""
+    result = generator.generate(as_of=AS_OF, lines=600, seed=11, accounts=portfolio)
+    counts = result.counts()
+    total = sum(counts.values())
+    assert total == 600
+    for scenario, weight in generator.SCENARIOS.items():
+        expected = weight * total
+        spread = 4 * (total * weight * (1 - weight)) ** 0.5 + 1
+        assert abs(counts.get(scenario, 0) - expected) <= spread, (scenario, counts)
+    # Half the lines declared as credit memos netted, which few customers can pay: still half
+    # (a retry that drew again gave about one in eight).
+    skewed = generator.generate(
+        as_of=AS_OF, lines=60, seed=4, accounts=portfolio,
+        scenarios={"cm_net": 0.5, "unknown": 0.5},
+    )  # fmt: skip
+    counts = skewed.counts()
+    assert abs(counts.get("cm_net", 0) - 30) <= 4 * (60 * 0.25) ** 0.5, counts
+
+
 def test_match_rate_and_precision_on_the_demo_portfolio(portfolio, tmp_path) -> None:
     result = generator.generate(as_of=AS_OF, lines=300, seed=11, accounts=portfolio)
     generator.seed_payer_accounts(result)

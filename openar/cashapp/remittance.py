@@ -179,7 +179,8 @@ _ID_LABELS = ("IND ID", "CUST ID", "CUSTOMER ID", "CUSTOMER NO", "CUSTOMER", "CU
               "ACCT NO", "ACCOUNT NO", "OUR ACCT", "YOUR ACCT", "KREF", "MREF")  # fmt: skip
 # The ACH company id (ORIG ID) identifies the originator as steadily as an account number.
 _ACCOUNT_LABELS = ("ORIG ACCT", "ORIGINATOR ACCT", "ORIG ID", "BO", "IBAN", "ACCT", "Z RACH.")
-_PURPOSE_LABELS = ("REMI/USTD//", "REMI/STRD//", "REMI", "SVWZ", "OBI", "ENTRY DESCR",
+# PY: Citi's payment details after BO:/BO1: (by order of: account, name).
+_PURPOSE_LABELS = ("REMI/USTD//", "REMI/STRD//", "REMI", "SVWZ", "OBI", "PY", "ENTRY DESCR",
                    "CO ENTRY DESCR", "PMT DET", "RMT", "ADDENDA", "RFB", "TYT.", "EREF",
                    "CREF", "DESC", "PAYMENT DETAILS", "DETAILS")  # fmt: skip
 # Labels that end a labelled value (the names above and the other NACHA / wire / SEPA ones).
@@ -199,6 +200,35 @@ _LABEL = re.compile(
     + r")/)"
 )
 _GERMAN = re.compile(r"^(?:\d{3})?\?\d{2}")
+_LABEL_WORDS = frozenset(x for label in _ALL_LABELS if " " not in label for x in (label,))
+# Two pieces before a ":" or "=" that a record break may have cut out of one label ("OB I=").
+_SPLIT_LABEL = re.compile(r"(?<![A-Z0-9/])([A-Z#/.]{1,14}) ([A-Z#/.]{1,14})(?=\s?[:=+])")
+# A wire's originator: "/account NAME" (Fedwire/CHIPS), or the account written first anyway.
+_ORIGINATOR = re.compile(
+    r"/\s*([A-Z0-9-]{4,34})(?:\s+|$)|([A-Z]{2}\d{2}[A-Z0-9]{10,30}|\d{6,34})\s+"
+)
+
+
+def split_originator(value: str) -> tuple[str, str]:
+    """(account, name) of a wire's originator field: "/123456789 ACME CORP" or
+    "123456789 ACME CORP" give ("123456789", "ACME CORP"); a name alone gives ("", name)."""
+    m = _ORIGINATOR.match(value.strip())
+    if m is None:
+        return "", value.strip()
+    return (m.group(1) or m.group(2)), value.strip()[m.end() :].strip()
+
+
+def rejoin_labels(text: str) -> str:
+    """``text`` with the labels a record break cut in two written whole again ("OB I=..." ->
+    "OBI=..."); pieces that are labels or words of their own are left as they are."""
+
+    def whole(m: re.Match[str]) -> str:
+        a, b = m.group(1), m.group(2)
+        if a + b in _LABEL_WORDS and b not in _LABEL_WORDS and f"{a} {b}" not in _ALL_LABELS:
+            return a + b
+        return m.group(0)
+
+    return _SPLIT_LABEL.sub(whole, text)
 
 
 @dataclass
@@ -335,17 +365,27 @@ def read(text: str, *, name: str = "") -> Reading:
         purpose += " " + "".join(sub.get(k, "") for k in ("60", "61", "62", "63"))
         text = purpose.strip()
     purpose_parts: list[str] = []
-    for label, value in _labelled(text.replace("\n", " ")):
+    for label, value in _labelled(rejoin_labels(text.replace("\n", " "))):
         if not value:
             continue
-        if label in _NAME_LABELS:
+        if label in ("ORG", "BO1", "B/O", "BY ORDER OF"):
+            # A wire's originator: its account first when the bank passed it on.
+            account, payer = split_originator(value)
+            if account:
+                out.accounts.append(account)
+            if payer:
+                out.names.append(payer)
+        elif label in _NAME_LABELS:
             out.names.append(value)
         elif label in ("IND NAME",):
             continue  # the receiver (us) in an ACH credit
         elif label in _ID_LABELS:
-            first = value.split()[0] if value.split() else ""
-            if first:
-                out.customer_numbers.append(first)
+            words = value.split()
+            if len(words) > 1 and words[1].isalnum() and any(ch.isdigit() for ch in words[1]):
+                # A record break inside the number ("C00003 11"): the whole one first.
+                out.customer_numbers.append(words[0] + words[1])
+            if words:
+                out.customer_numbers.append(words[0])
             purpose_parts.append(value)
         elif label in _ACCOUNT_LABELS:
             out.accounts.append(value.split()[0] if value.split() else value)

@@ -11,8 +11,9 @@ The same payments come out in each format, with the free text each format really
   reference;
 - BAI2: type 16 text with 88 continuations every 80 characters: ACH CCD with NACHA
   descriptors (company name cut at 16) and a CCD+ addenda, CTX with an X12 820 advice (N1*PR,
-  RMR per invoice with the amount paid, ADX for a short payment), wires ("BY ORDER OF:...
-  OBI=..."), or plain text.
+  RMR per invoice with the amount paid, ADX for a short payment), wires with the originator's
+  account (Fedwire/CHIPS "ORG=/account NAME OBI=...", Citi "BO:account BO1:NAME PY:...") or,
+  a fifth of them, by name only ("BY ORDER OF:... OBI=..."), or plain text.
 Our own writers; the parsers read them back (tested).
 """
 
@@ -247,8 +248,10 @@ def _x12(line: Line, day: dt.date) -> str:
 def _bai2_text(line: Line, day: dt.date) -> str:
     rng = _style(line, "bai2")
     roll = rng.random()
-    name = _swift(line.counterparty_name).upper()
-    text = _swift(_text(line)).upper()
+    # A slash stays only where the layout puts one ("ORG=/account"): in BAI2 a record ending
+    # in one would read as the record's end.
+    name = _swift(line.counterparty_name).upper().replace("/", " ")
+    text = _swift(_text(line)).upper().replace("/", " ")
     if line.amount < 0:
         return f"{name} {text}".strip()
     if roll < 0.4:
@@ -269,6 +272,15 @@ def _bai2_text(line: Line, day: dt.date) -> str:
             f"{ind}IND NAME:OPENAR DEMO INC{addenda}"
         )
     if roll < 0.65:
+        # A wire names its originator with the account it was sent from, when the sending bank
+        # passes it on: Fedwire/CHIPS text as US banks print it ("ORG=/account NAME OBI=..."),
+        # Citi's labels ("BO:account BO1:NAME", the details in "PY:"); or by name only.
+        wire = rng.random()
+        account = _swift(line.counterparty_account).replace("/", "")
+        if account and wire < 0.55:
+            return f"ORG=/{account} {name[:35]} OBI={text}"
+        if account and wire < 0.8:
+            return f"BO:{account} BO1:{name[:35]} PY:{text}"
         return f"BY ORDER OF:{name[:35]} OBI={text}"
     parts = [name[:35]]
     if line.counterparty_account and rng.random() < 0.5:
@@ -329,7 +341,7 @@ def write_bai2(statements: Sequence[GeneratedStatement], *, created: dt.datetime
             text = _bai2_text(line, statement.closing_date)
             # 165 preauthorized ACH credit, 195 incoming wire/other credit, 698 misc. fees.
             code = ("165" if text.startswith("ORIG CO") else "195") if line.amount > 0 else "698"
-            text = " ".join(text.replace("/", " ").replace(",", " ").split())
+            text = " ".join(text.replace(",", " ").split())
             first = f"16,{code},{amount},0,{line.bank_reference},{line.end_to_end_id},"
             account.extend(_records(first, text, hard=_style(line, "wrap").random() < 0.3))
         account.append(f"49,{total},{len(account) + 1}/")

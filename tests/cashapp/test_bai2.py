@@ -157,3 +157,11 @@ def test_citi_payer_from_the_labelled_text() -> None:
 )
 def test_payer_labels(text: str, name: str) -> None:
     assert bai2.text_parties(text)[0] == name
+
+
+def test_wire_originator_account_in_the_text() -> None:
+    text = "ORG=/000123456789 ACME TRADING LLC OBI=INV 1800022194"
+    assert bai2.text_parties(text) == ("ACME TRADING LLC", "000123456789")
+    # The slash lost at the end of a record, and a label cut by a record break.
+    text = "ORG= 000123456789 ACME TRADING LLC OB I=INV 1800022194"
+    assert bai2.text_parties(text) == ("ACME TRADING LLC", "000123456789")

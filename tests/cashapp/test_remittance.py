@@ -37,6 +37,29 @@ def test_wire_labels() -> None:
     assert got.purpose == "INV 1800022194"
 
 
+def test_wire_originator_with_its_account() -> None:
+    # Fedwire/CHIPS text: the originator's account after a slash, then its name.
+    got = r.read("ORG=/000123456789 ACME TRADING LLC OBI=INV 1800022194 BBI=/CHGS/USD10,00")
+    assert got.names == ["ACME TRADING LLC"] and got.accounts == ["000123456789"]
+    assert got.purpose == "INV 1800022194"
+    # Citi: BO: account, BO1: name, PY: the payment's details.
+    got = r.read("BO:11111111 BO1:DOE JO PY:INV 1800022194")
+    assert (got.names, got.accounts, got.purpose) == (["DOE JO"], ["11111111"], "INV 1800022194")
+    # A name alone stays a name (no digits to take for an account).
+    assert r.split_originator("ACME CORP") == ("", "ACME CORP")
+    assert r.split_originator("3M COMPANY") == ("", "3M COMPANY")
+
+
+def test_a_record_break_inside_a_label_or_a_customer_number() -> None:
+    got = r.read("ORG=/000123456789 ACME TRADING LLC OB I=INV 1800022194")
+    assert got.names == ["ACME TRADING LLC"] and got.purpose == "INV 1800022194"
+    # Pieces that are labels or words of their own stay apart.
+    assert r.rejoin_labels("PAID TO ACME REF: 12") == "PAID TO ACME REF: 12"
+    got = r.read("ORIG CO NAME:ACME IND ID:C00003 11 IND NAME:OPENAR DEMO INC")
+    assert got.customer_numbers == ["C0000311", "C00003"]
+    assert r.read("CUST ID:C0000311 INVOICES").customer_numbers == ["C0000311"]
+
+
 def test_x12_820_with_isa_header_rmr_adx_and_payer() -> None:
     isa = (
         "ISA*00*          *00*          *ZZ*ACME           *ZZ*OPENAR         *260615*1200*U*"

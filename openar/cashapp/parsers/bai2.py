@@ -20,6 +20,7 @@ from bai2 import bai2 as bai2_lib
 from bai2.exceptions import IntegrityException, NotSupportedYetException, ParsingException
 
 from openar.cashapp.domain import Statement, StatementError, StatementLine, StatementWarning
+from openar.cashapp.remittance import rejoin_labels, split_originator
 from openar.core.errors import ValidationError
 from openar.core.money import format_amount, minor_units
 
@@ -319,8 +320,12 @@ _NEXT_LABEL = re.compile(
 
 
 def text_parties(text: str) -> tuple[str, str]:
-    """The payer's name and account as labelled in a BAI2 detail text, or ("", "")."""
-    return _labelled(text, _NAME_LABELS), _labelled(text, _ACCOUNT_LABELS).replace(" ", "")
+    """The payer's name and account as labelled in a BAI2 detail text, or ("", ""). A wire's
+    originator may carry its account before the name ("ORG=/123456789 ACME CORP")."""
+    text = rejoin_labels(text)
+    account, name = split_originator(_labelled(text, _NAME_LABELS))
+    labelled = _labelled(text, _ACCOUNT_LABELS).replace(" ", "")
+    return name, labelled or account
 
 
 def _labelled(text: str, labels: tuple[str, ...]) -> str:

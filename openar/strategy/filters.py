@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from openar.core.filters import DateInputFilter, SelectorFilterSet, search_input
 from openar.strategy.choices import ActionStatus, StepKind
 from openar.strategy.models import Action, Strategy
-from openar.strategy.selectors import action_list
+from openar.strategy.selectors import action_list, strategy_list
 
 
 def strategy_choices() -> list[tuple[str, str]]:
@@ -44,4 +44,21 @@ class ActionFilterSet(SelectorFilterSet):
             customer=(data.get("customer") or "").strip() or None,
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
+        )
+
+
+class StrategyFilterSet(SelectorFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), widget=search_input(_("Code or name")))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("active", _("active")), ("inactive", _("inactive"))],
+        empty_label=_("Any"),
+    )
+
+    def select(self, queryset: QuerySet[Strategy], data: dict[str, Any]) -> QuerySet[Any]:
+        status = data.get("status")
+        return strategy_list(
+            queryset=queryset,
+            search=(data.get("q") or "").strip(),
+            active=None if status is None else status == "active",
         )

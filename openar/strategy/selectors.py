@@ -480,3 +480,18 @@ def action_list(
 
 def last_run() -> StrategyRun | None:
     return StrategyRun.objects.order_by("-as_of").first()
+
+
+def strategy_list(
+    *, queryset: QuerySet[Strategy] | None = None, search: str = "", active: bool | None = None
+) -> QuerySet[Strategy]:
+    """Strategies in the order they are tried (the default last), with their step count: by code
+    or name, active or not."""
+    strategies = (queryset if queryset is not None else Strategy.objects.all()).annotate(
+        step_count=Count("steps")
+    )
+    if search:
+        strategies = strategies.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    if active is not None:
+        strategies = strategies.filter(active=active)
+    return strategies.order_by("is_default", "priority", "code")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from openar.core.roles import Role, check_role, has_role, role_required
 from openar.strategy import editor
 from openar.strategy.choices import StepKind, StepTrigger
 from openar.strategy.domain.definitions import RISK_CLASSES
-from openar.strategy.filters import ActionFilterSet
+from openar.strategy.filters import ActionFilterSet, StrategyFilterSet
 from openar.strategy.models import Action, Strategy
 from openar.strategy.selectors import (
     last_run,
@@ -38,7 +38,7 @@ from openar.strategy.services import (
     strategy_save,
     strategy_set_active,
 )
-from openar.strategy.tables import ActionTable
+from openar.strategy.tables import ActionTable, StrategyTable
 
 SIMULATION_ROWS = 500
 
@@ -67,45 +67,29 @@ def _date_param(request: HttpRequest, name: str = "as_of") -> tuple[dt.date, str
         return dates.today(), exc.message
 
 
-def _criteria_items(criteria: dict[str, Any]) -> list[tuple[str, str]]:
-    items = []
-    for key, value in criteria.items():
-        if isinstance(value, dict):
-            text = ", ".join(
-                f"{k}={'|'.join(v) if isinstance(v, list) else v}" for k, v in value.items()
-            )
-        elif isinstance(value, list):
-            text = ", ".join(str(v) for v in value)
-        else:
-            text = str(value)
-        items.append((key, text))
-    return items
+class StrategyListView(ObjectListView):
+    """The strategies in the order they are tried, with the buttons to simulate and (for a
+    manager) activate them, and the import form; anyone signed in may read it."""
 
+    filterset_class = StrategyFilterSet
+    table_class = StrategyTable
+    template_name = "strategy/strategy_list.html"
+    # Set by the import view, which answers with this page and its report.
+    import_context: dict[str, Any] | None = None
 
-def _strategies() -> list[Strategy]:
-    strategies: list[Strategy] = list(
-        Strategy.objects.annotate(step_count=Count("steps")).order_by(
-            "is_default", "priority", "code"
-        )
-    )
-    for strategy in strategies:
-        strategy.criteria_items = _criteria_items(strategy.criteria or {})  # type: ignore[attr-defined]
-    return strategies
+    def get_queryset(self) -> QuerySet[Strategy]:
+        return Strategy.objects.all()
 
-
-@login_required
-def strategy_list_view(request: HttpRequest) -> HttpResponse:
-    strategies = _strategies()
-    return render(
-        request,
-        "strategy/strategy_list.html",
-        {
-            "strategies": strategies,
-            "can_edit": _can_edit(request),
+    def get_extra_context(self) -> dict[str, Any]:
+        return {
+            "can_edit": _can_edit(self.request),
             "last_run": last_run(),
             "import_report": None,
-        },
-    )
+            **(self.import_context or {}),
+        }
+
+
+strategy_list_view = StrategyListView.as_view()
 
 
 def _choices() -> dict[str, Any]:
@@ -240,20 +224,17 @@ def strategy_import_view(request: HttpRequest) -> HttpResponse:
     else:
         report = strategies_import(data=data, actor=request.user, dry_run=dry_run)
         errors = [str(i) for i in report.errors]
-    strategies = _strategies()
-    return render(
-        request,
-        "strategy/strategy_list.html",
-        {
-            "strategies": strategies,
-            "can_edit": True,
-            "last_run": last_run(),
-            "import_report": report,
-            "import_errors": errors,
-            "import_name": upload.name,
-        },
-        status=400 if errors else 200,
-    )
+    view = StrategyListView()
+    view.setup(request)
+    view.import_context = {
+        "import_report": report,
+        "import_errors": errors,
+        "import_name": upload.name,
+    }
+    response = view.get(request)
+    if errors:
+        response.status_code = 400
+    return response
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openar.activity.models import PromiseToPay
-from openar.cashapp.models import BankAccount, StatementFile
+from openar.cashapp.models import BankAccount, BankLayout, StatementFile
 from openar.core.roles import Role
 from openar.credit.models import Recommendation
 from openar.ingest.models import ImportBatch
@@ -107,12 +107,43 @@ def _imports(n: int, start: int) -> None:
         )
 
 
+def _strategies(n: int, start: int) -> None:
+    for i in range(start, start + n):
+        strategy = Strategy.objects.create(
+            code=f"strat-{i}",
+            name=f"Treatment {i}",
+            priority=10 + i,
+            active=i % 2 == 0,
+            criteria={"segment": ["key", "strategic"], "min_balance": 1000 + i},
+        )
+        for j in range(2):
+            StrategyStep.objects.create(
+                strategy=strategy, code=f"s{j}", name=f"Step {j}", kind="call"
+            )
+
+
+def _layouts(n: int, start: int) -> None:
+    entity = EntityFactory(code=f"L{start}", name=f"Entity {start}")
+    for i in range(start, start + n):
+        account = BankAccount.objects.create(
+            entity=entity, name=f"Lockbox {i}", account_number=f"LBX{i:05}", currency="USD"
+        )
+        BankLayout.objects.create(
+            code=f"layout-{i}",
+            name=f"Lockbox export {i}",
+            bank_account=account if i % 2 else None,
+            columns={"date": "Date", "amount": "Amount", "reference": "Ref"},
+        )
+
+
 PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
     ("/promises/", _promises, "promise-table", "Fecha prometida"),
     ("/credit/", _recommendations, "recommendation-table", "Decisión"),
     ("/strategies/actions/", _actions, "action-table", "Días de atraso"),
     ("/cash/statements/", _statements, "statement-table", "Importado"),
     ("/imports/", _imports, "batch-table", "Sin cambios"),
+    ("/strategies/", _strategies, "strategy-table", "Criterios"),
+    ("/cash/layouts/", _layouts, "layout-table", "Cuenta bancaria"),
 ]
 
 # Each page's filters narrow the rows: (url, seed, query, a row shown, a row left out).
@@ -120,11 +151,17 @@ FILTERS: list[tuple[str, Callable[[int, int], None], dict[str, str], str, str]] 
     ("/imports/", _imports, {"kind": "items"}, "batch-1.csv", "batch-0.csv"),
     ("/imports/", _imports, {"status": "rejected", "q": "batch-"}, "batch-2.csv", "batch-1.csv"),
     ("/imports/", _imports, {"date_from": "2026-03-02"}, "batch-1.csv", "batch-0.csv"),
+    ("/strategies/", _strategies, {"q": "Treatment 1"}, "strat-1<", "strat-2<"),
+    ("/strategies/", _strategies, {"status": "inactive"}, "strat-1<", "strat-0<"),
+    ("/cash/layouts/", _layouts, {"q": "export 1"}, "layout-1<", "layout-2<"),
+    ("/cash/layouts/", _layouts, {"account": "__LBX00003"}, "layout-3<", "layout-1<"),
 ]
 
 # (url, a role that may not see the page, or that may see it but not post to it)
 REFUSALS: list[tuple[str, str, str]] = [
     ("/imports/", Role.COLLECTOR, "post"),
+    ("/strategies/import/", Role.COLLECTOR, "post"),
+    ("/cash/layouts/", Role.COLLECTOR, "get"),
 ]
 
 
@@ -183,6 +220,8 @@ def test_filters_narrow_the_rows(client, admin, url, seed, query, shown, hidden)
     seed(4, 0)
     body = client.get(url).content.decode()
     assert shown in body and hidden in body
+    # A choice read from the data: "__<account number>" names the bank account's id.
+    query = {k: _account_id(v[2:]) if v.startswith("__") else v for k, v in query.items()}
     body = client.get(url, query).content.decode()
     assert shown in body and hidden not in body
     partial = client.get(url, query, headers={"HX-Request": "true", "HX-Target": "results"})
@@ -195,6 +234,10 @@ def test_role_is_refused(client, url, role, method):
     client.force_login(UserFactory(username="outsider", roles=[role]))
     response = client.get(url) if method == "get" else client.post(url, {})
     assert response.status_code == 403
+
+
+def _account_id(number: str) -> str:
+    return str(BankAccount.objects.get(account_number=number).pk)
 
 
 def _sort_keys(body: str) -> list[str]:

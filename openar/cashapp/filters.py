@@ -1,4 +1,4 @@
-"""Filters of the statement and applied-cash lists: parsed here, applied by the selectors."""
+"""Filters of the statement, applied-cash and layout lists: parsed here, applied by selectors."""
 
 from __future__ import annotations
 
@@ -10,8 +10,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from openar.cashapp.choices import ApplicationMode, LineStatus
-from openar.cashapp.models import BankAccount, StatementFile, StatementLine
-from openar.cashapp.selectors import SETTLED_STATUSES, applied_lines, statement_list
+from openar.cashapp.models import BankAccount, BankLayout, StatementFile, StatementLine
+from openar.cashapp.selectors import (
+    SETTLED_STATUSES,
+    applied_lines,
+    bank_layout_list,
+    statement_list,
+)
 from openar.core.filters import DateInputFilter, SelectorFilterSet, search_input
 
 
@@ -72,4 +77,18 @@ class AppliedFilterSet(SelectorFilterSet):
             search=(data.get("q") or "").strip(),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
+        )
+
+
+class LayoutFilterSet(SelectorFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), widget=search_input(_("Code or name")))
+    account = django_filters.ChoiceFilter(
+        label=_("Bank account"), choices=account_choices, empty_label=_("All accounts")
+    )
+
+    def select(self, queryset: QuerySet[BankLayout], data: dict[str, Any]) -> QuerySet[Any]:
+        return bank_layout_list(
+            queryset=queryset,
+            search=(data.get("q") or "").strip(),
+            bank_account=int(data["account"]) if "account" in data else None,
         )

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from openar.cashapp.choices import ApplicationMode, LineStatus
 from openar.cashapp.models import (
+    BankLayout,
     CashApplication,
     MatchProposal,
     PayerAccount,
@@ -197,3 +198,20 @@ def applied_lines(
         )
         .order_by("-matched_at", "-id")
     )
+
+
+def bank_layout_list(
+    *,
+    queryset: QuerySet[BankLayout] | None = None,
+    search: str = "",
+    bank_account: int | None = None,
+) -> QuerySet[BankLayout]:
+    """CSV/XLSX bank layouts by code, with their bank account: by code or name, and account."""
+    layouts = (queryset if queryset is not None else BankLayout.objects.all()).select_related(
+        "bank_account"
+    )
+    if search:
+        layouts = layouts.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    if bank_account is not None:
+        layouts = layouts.filter(bank_account_id=bank_account)
+    return layouts.order_by("code")

@@ -1,4 +1,4 @@
-"""Tables of the statement and applied-cash lists."""
+"""Tables of the statement, applied-cash and layout lists."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from openar.cashapp.choices import ApplicationMode
-from openar.cashapp.models import StatementFile, StatementLine
+from openar.cashapp.models import BankLayout, StatementFile, StatementLine
 from openar.core.tables import NUM, CustomerColumn, MoneyColumn
 
 SHORT_DATE = "SHORT_DATE_FORMAT"
@@ -181,3 +181,30 @@ class AppliedTable(tables.Table):
     def render_confidence(self, record: StatementLine) -> str:
         found = [ca.confidence for ca in _applications(record) if ca.confidence is not None]
         return f"{round(float(max(found)) * 100)}%" if found else ""
+
+
+class LayoutTable(tables.Table):
+    code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "mono"}})
+    name = tables.Column(verbose_name=_("Name"), attrs={"td": {"class": "wrap"}})
+    bank_account = tables.Column(
+        verbose_name=_("Bank account"),
+        accessor="bank_account__account_number",
+        order_by=("bank_account__account_number", "code"),
+        default="—",
+        attrs={"td": {"class": "mono"}},
+    )
+    columns = tables.Column(verbose_name=_("Columns"), orderable=False, attrs=NUM)
+    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="SHORT_DATETIME_FORMAT")
+
+    class Meta:
+        model = BankLayout
+        fields = ()
+        attrs = {"class": "data-table", "id": "layout-table"}
+        empty_text = _("No layouts yet.")
+
+    def render_code(self, value: str) -> str:
+        url = reverse("cashapp:layout_edit", args=[value])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def render_columns(self, value: dict[str, Any]) -> str:
+        return str(len(value))

@@ -9,25 +9,39 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
+from openar.cashapp.filters import LayoutFilterSet
 from openar.cashapp.forms import LayoutForm
 from openar.cashapp.models import BankLayout
-from openar.cashapp.views.common import cash_role_required
+from openar.cashapp.tables import LayoutTable
+from openar.cashapp.views.common import CASH_ROLE_MESSAGE, CASH_ROLES, cash_role_required
 from openar.core.errors import OpenARError
+from openar.core.lists import ObjectListView
 
 # -- layouts -------------------------------------------------------------------------------------
 
 
-@cash_role_required
-@require_GET
-def layout_list(request: HttpRequest) -> HttpResponse:
-    from openar.cashapp.layouts import layout_list as layouts
+class LayoutListView(ObjectListView):
+    """The CSV/XLSX bank layouts, by code, with a link to each one's editor."""
 
-    return render(request, "cashapp/layouts.html", {"layouts": layouts(), "tab": "layouts"})
+    roles = CASH_ROLES
+    role_message = CASH_ROLE_MESSAGE
+    filterset_class = LayoutFilterSet
+    table_class = LayoutTable
+    template_name = "cashapp/layouts.html"
+
+    def get_queryset(self) -> QuerySet[BankLayout]:
+        return BankLayout.objects.all()
+
+    def get_extra_context(self) -> dict[str, Any]:
+        return {"tab": "layouts"}
+
+
+layout_list = LayoutListView.as_view()
 
 
 def _sample_folder() -> Path:

@@ -82,3 +82,40 @@ def browser(browser_executable, monkeypatch):
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture(autouse=True)
+def _today_is_frozen(monkeypatch):
+    """Fails a test whose code asks for today's date (``openar.core.dates.today``, Django's
+    ``timezone.localdate()``) while time runs free: such a test passes today and fails another day.
+    Freeze it with ``@pytest.mark.time_machine(...)`` or pass an explicit date."""
+    import time_machine
+    from django.utils import timezone as dj_timezone
+
+    real_localdate = dj_timezone.localdate
+    readers: list[str] = []
+
+    def localdate(value=None, timezone=None):
+        if value is None and not time_machine.escape_hatch.is_travelling():
+            readers.append(_first_project_frame())
+        return real_localdate(value, timezone)
+
+    monkeypatch.setattr(dj_timezone, "localdate", localdate)
+    yield
+    if readers:
+        pytest.fail(
+            "reads today's date with time running free (freeze it with time_machine): "
+            + ", ".join(sorted(set(readers))),
+            pytrace=False,
+        )
+
+
+def _first_project_frame() -> str:
+    import traceback
+
+    stack = traceback.extract_stack()[:-2]
+    for marker in ("/openar/", "/tests/"):
+        for frame in reversed(stack):
+            if marker in frame.filename and not frame.filename.endswith("core/dates.py"):
+                return f"{marker.strip('/')}/{frame.filename.split(marker, 1)[1]}:{frame.lineno}"
+    return "outside the project"

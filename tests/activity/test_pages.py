@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from openar.activity.models import ContactLog, PromiseToPay
 from openar.activity.services import promise_record
+from tests.clock import ON_TODAY
 from tests.factories import BASE_DATE, CustomerFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_TODAY]
 
 
 @pytest.fixture

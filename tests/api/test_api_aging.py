@@ -6,8 +6,9 @@ import pytest
 
 from openar.ledger.selectors import aging_report
 from tests.api.conftest import AS_OF
+from tests.clock import ON_TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_TODAY]
 
 BUCKETS = ["current", "1-30", "31-60", "61-90", "91-120", "120+"]
 

@@ -6,9 +6,10 @@ import pytest
 
 from openar.ledger.services import aging_refresh
 from tests.api.conftest import AS_OF
+from tests.clock import ON_TODAY
 from tests.factories import CustomerFactory, DocumentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_TODAY]
 
 
 def test_list_shows_snapshot_figures(api, ledger):

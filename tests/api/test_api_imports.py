@@ -10,9 +10,10 @@ from openar.api_auth.services import token_create
 from openar.core.roles import Role
 from openar.ingest.models import ImportBatch
 from openar.ledger.models import Customer, Document, Entity
+from tests.clock import ON_TODAY
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_TODAY]
 
 CUSTOMERS = (
     "customer_ref,name,parent_ref,entity,currency,credit_limit,payment_terms_days,language,"

@@ -15,9 +15,10 @@ from openar.cashapp.choices import LineStatus
 from openar.cashapp.models import CashApplication, PayerAccount, StatementLine
 from tests.browser import SCREENSHOTS
 from tests.cashapp.test_review_views import build_portfolio
+from tests.clock import FROM_TODAY
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), FROM_TODAY]
 
 STATEMENT = (
     "Date,Amount,Payer,Payer IBAN,Details,Reference\n"

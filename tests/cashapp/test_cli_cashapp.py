@@ -13,9 +13,12 @@ from openar import cli
 from openar.cashapp.models import StatementLine
 from openar.demo.bank_formats import write_camt053
 from openar.demo.bank_statements import GeneratedStatement, Line
+from tests.clock import ON_TODAY
 from tests.factories import CustomerFactory, DocumentFactory, EntityFactory
 
 from .conftest import STATEMENTS
+
+pytestmark = ON_TODAY
 
 CAMT = STATEMENTS / "camt-oca" / "account_statement_import_camt" / "test_files"
 DAY = dt.date(2026, 6, 30)

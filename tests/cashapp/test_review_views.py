@@ -25,9 +25,10 @@ from openar.cashapp.models import (
 )
 from openar.cashapp.views import highlight
 from openar.ledger.models import Document, Receipt
+from tests.clock import ON_TODAY
 from tests.factories import CustomerFactory, DocumentFactory, EntityFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_TODAY]
 BOOKED = dt.date(2026, 6, 30)
 
 STATEMENT_CSV = (

@@ -8,10 +8,11 @@ from django_tasks_db.models import DBTaskResult
 from openar.comms.models import OutboxMessage
 from openar.comms.services import outbox_queue
 from openar.jobs.tasks import SEND_TASK_PATH, send_due_messages, send_schedule_ensure
+from tests.clock import ON_TODAY
 from tests.comms.test_outbox import _action
 from tests.factories import BASE_DATE, CustomerFactory, DocumentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_TODAY]
 
 
 def test_the_task_sends_and_queues_the_next_run(smtp, settings):

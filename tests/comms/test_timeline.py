@@ -7,10 +7,11 @@ from django.urls import reverse
 
 from openar.activity.models import ContactAttachment
 from openar.comms.services import outbox_queue, outbox_send
+from tests.clock import ON_TODAY
 from tests.comms.test_outbox import _action
 from tests.factories import BASE_DATE, CustomerFactory, DocumentFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_TODAY]
 
 
 def test_letter_on_the_timeline_with_its_pdf(client, settings, tmp_path):

@@ -19,9 +19,10 @@ from openar.core.roles import Role
 from openar.credit.models import Recommendation
 from openar.ingest.models import ImportBatch
 from openar.strategy.models import Action, Strategy, StrategyStep
+from tests.clock import ON_TODAY
 from tests.factories import BASE_DATE, CustomerFactory, EntityFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_TODAY]
 
 
 def _promises(n: int, start: int) -> None:

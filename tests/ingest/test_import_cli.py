@@ -9,7 +9,10 @@ from django.contrib.auth import get_user_model
 
 from openar.cli import main
 from openar.ledger.models import Customer, Entity
+from tests.clock import ON_TODAY
 from tests.ingest.helpers import customers_csv, items_csv
+
+pytestmark = ON_TODAY
 
 CONTRACT_KEYS = ["file", "rows", "created", "updated", "unchanged", "rejected", "errors"]
 

@@ -8,7 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openar.ingest.models import ImportBatch
 from openar.ledger.models import Customer, Document
 from openar.ledger.services import entity_add
+from tests.clock import ON_TODAY
 from tests.ingest.helpers import CUSTOMERS_HEADER, ITEMS_HEADER
+
+pytestmark = ON_TODAY
 
 CUSTOMERS = "\n".join(
     [

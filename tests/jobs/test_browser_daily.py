@@ -8,9 +8,10 @@ import pytest
 from openar.core.models import JobRun
 from openar.jobs.tasks import run_daily_job
 from tests.browser import SCREENSHOTS
+from tests.clock import FROM_TODAY
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), FROM_TODAY]
 
 
 def test_daily_cycle_promises_and_outbox_in_the_browser(browser, live_server, portfolio):

@@ -9,9 +9,10 @@ from openar.core.errors import Conflict
 from openar.core.models import JobRun
 from openar.jobs.daily import JSON_KEYS
 from openar.jobs.tasks import daily_job_start, run_daily_job
+from tests.clock import ON_TODAY
 from tests.factories import BASE_DATE, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_TODAY]
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ from openar.ledger.domain import converted_total
 from openar.ledger.models import CustomerAging
 from openar.ledger.selectors import aging_report, open_items_as_of
 from openar.ledger.services import aging_refresh
+from tests.clock import ON_TODAY
+
+pytestmark = ON_TODAY
 
 AS_OF = dt.date(2026, 6, 30)
 CUSTOMERS = 40

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from openar.ledger.services import aging_refresh
+from tests.clock import ON_TODAY
 from tests.factories import (
     CustomerFactory,
     DocumentFactory,
@@ -18,6 +19,8 @@ from tests.factories import (
     FxRateFactory,
     UserFactory,
 )
+
+pytestmark = ON_TODAY
 
 AS_OF = dt.date(2026, 6, 30)
 

@@ -9,9 +9,12 @@ from django.test import Client
 
 from openar.risk.models import Backtest, CreditRating, ScorecardBand
 from openar.risk.services import scorecard_default, scores_refresh
+from tests.clock import ON_TODAY
 from tests.factories import UserFactory
 
 from .conftest import AS_OF
+
+pytestmark = ON_TODAY
 
 
 @pytest.fixture

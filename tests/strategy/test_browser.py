@@ -8,10 +8,11 @@ import pytest
 from openar.strategy.models import Action, Strategy
 from openar.strategy.services import strategies_evaluate, strategies_load_defaults
 from tests.browser import SCREENSHOTS
+from tests.clock import FROM_TODAY
 from tests.factories import UserFactory
 from tests.strategy.helpers import AS_OF, account
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), FROM_TODAY]
 
 
 def test_editor_and_simulation(browser, live_server):

@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openar.strategy.models import Action, Strategy
 from openar.strategy.services import strategies_evaluate, strategies_load_defaults
+from tests.clock import ON_TODAY
 from tests.factories import UserFactory
 from tests.strategy.helpers import AS_OF, account, make_strategy, step
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_TODAY]
 
 
 @pytest.fixture

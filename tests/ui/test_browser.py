@@ -12,11 +12,12 @@ import pytest
 
 from openar.ledger.services import aging_refresh
 from tests.browser import SCREENSHOTS
+from tests.clock import FROM_TODAY
 from tests.factories import CustomerFactory, DocumentFactory, EntityFactory, UserFactory
 
 AS_OF = dt.date(2026, 6, 30)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), FROM_TODAY]
 
 
 def _portfolio() -> None:

@@ -7,7 +7,10 @@ from django.test import Client
 
 from openar.api_auth.services import token_create
 from openar.worklist.services import queues_rebuild
+from tests.clock import ON_TODAY
 from tests.worklist.conftest import AS_OF
+
+pytestmark = ON_TODAY
 
 
 @pytest.fixture

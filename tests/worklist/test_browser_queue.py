@@ -11,10 +11,11 @@ import pytest
 from openar.core import dates
 from openar.worklist.services import queues_rebuild
 from tests.browser import SCREENSHOTS
+from tests.clock import FROM_TODAY
 from tests.factories import UserFactory
 from tests.worklist.conftest import AS_OF
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), FROM_TODAY]
 
 
 def _login(page, base: str, username: str) -> None:

@@ -9,6 +9,9 @@ import pytest
 from openar.cli import main
 from openar.ledger.models import Customer
 from openar.worklist.models import WorkItem
+from tests.clock import ON_TODAY
+
+pytestmark = ON_TODAY
 
 
 def _json(capsys) -> dict:

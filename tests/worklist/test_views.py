@@ -15,7 +15,10 @@ from openar.ledger.models import Customer
 from openar.strategy.models import Action
 from openar.worklist.models import Absence, CollectorProfile, RankingWeights, WorkItem
 from openar.worklist.services import queues_rebuild
+from tests.clock import ON_TODAY
 from tests.worklist.conftest import AS_OF
+
+pytestmark = ON_TODAY
 
 
 @pytest.fixture

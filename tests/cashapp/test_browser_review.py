@@ -70,8 +70,10 @@ def test_cash_review_journey(browser, live_server, tmp_path, settings):
     # j / k move through the queue; ? shows the shortcuts.
     page.keyboard.press("j")
     expect(page.locator("#line-amount")).to_contain_text("1,000.00")
+    page.wait_for_load_state("load")  # the next line's page binds its shortcuts once loaded
     page.keyboard.press("k")
     expect(page.locator("#line-amount")).to_contain_text("975.25")
+    page.wait_for_load_state("load")
     page.keyboard.press("?")
     expect(page.locator("#kbd-help")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "cash-03-shortcuts.png"))

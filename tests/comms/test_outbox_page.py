@@ -8,10 +8,11 @@ from django.utils import translation
 
 from openar.comms.models import OutboxMessage
 from openar.comms.services import outbox_queue
+from tests.clock import ON_TODAY
 from tests.comms.test_outbox import _action
 from tests.factories import BASE_DATE, CustomerFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ON_TODAY]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from openar.cashapp.selectors import (
     bank_layout_list,
     statement_list,
 )
-from openar.core.filters import DateInputFilter, SelectorFilterSet, search_input
+from openar.core.filters import DateInputFilter, DateRangeFilterSet, SelectorFilterSet, search_input
 
 
 def account_choices() -> list[tuple[str, str]]:
@@ -29,7 +29,7 @@ def account_choices() -> list[tuple[str, str]]:
     ]
 
 
-class StatementFilterSet(SelectorFilterSet):
+class StatementFilterSet(DateRangeFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), widget=search_input(_("File name or statement id"))
     )
@@ -37,8 +37,6 @@ class StatementFilterSet(SelectorFilterSet):
     account = django_filters.ChoiceFilter(
         label=_("Account"), choices=account_choices, empty_label=_("All accounts")
     )
-    date_from = DateInputFilter(label=_("From"))
-    date_to = DateInputFilter(label=_("To"))
     open = django_filters.BooleanFilter(
         label=_("Only with lines to work"), widget=forms.CheckboxInput
     )
@@ -48,13 +46,12 @@ class StatementFilterSet(SelectorFilterSet):
             queryset=queryset,
             bank_account=int(data["account"]) if "account" in data else None,
             search=(data.get("q") or "").strip(),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
+            **self.date_range(data),
             open_only=bool(data.get("open")),
         )
 
 
-class AppliedFilterSet(SelectorFilterSet):
+class AppliedFilterSet(DateRangeFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), widget=search_input(_("Payer, customer or reference"))
     )
@@ -75,8 +72,7 @@ class AppliedFilterSet(SelectorFilterSet):
             mode=data.get("mode", ""),
             status=data.get("status", ""),
             search=(data.get("q") or "").strip(),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
+            **self.date_range(data),
         )
 
 

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 
 from openar.cashapp.models import BankAccount
 from openar.comms.domain import AccountItems, Item
 from openar.comms.models import Letterhead, OutboxMessage
-from openar.ledger.models import Application, Document, Receipt
-
-_ZERO = Decimal(0)
+from openar.ledger.models import Document
+from openar.ledger.selectors import unapplied_cash
 
 
 def outbox_list(
@@ -97,29 +94,7 @@ def account_items(customer_ids: list[int], as_of: dt.date) -> dict[int, AccountI
                 reference=reference,
             )
         )
-    received = (
-        Receipt.objects.filter(customer_id__in=customer_ids, receipt_date__lte=as_of)
-        .values("customer_id", "currency")
-        .annotate(total=Coalesce(Sum("amount"), _ZERO))
-        .order_by()
-    )
-    applied = (
-        Application.objects.filter(
-            receipt__customer_id__in=customer_ids,
-            receipt__receipt_date__lte=as_of,
-            applied_date__lte=as_of,
-        )
-        .values("receipt__customer_id", "receipt__currency")
-        .annotate(total=Coalesce(Sum("amount"), _ZERO))
-        .order_by()
-    )
-    unapplied: dict[int, dict[str, Decimal]] = {cid: {} for cid in customer_ids}
-    for row in received:
-        unapplied[row["customer_id"]][row["currency"]] = Decimal(row["total"])
-    for applied_row in applied:
-        per = unapplied[applied_row["receipt__customer_id"]]
-        cur = applied_row["receipt__currency"]
-        per[cur] = per.get(cur, _ZERO) - Decimal(applied_row["total"])
+    unapplied = unapplied_cash(customer_ids, as_of)
     return {
         cid: AccountItems(
             as_of=as_of,

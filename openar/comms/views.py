@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from openar.comms.choices import MessageChannel, MessageStatus
@@ -116,45 +118,29 @@ def message_send_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, send, _("Message sent."))
 
 
-@role_required(*ROLES)
-@require_POST
-def message_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda m: outbox_hold(message=m, actor=request.user),
-        _("Message held: it will not be sent until released."),
-    )
+def _status_view(
+    service: Callable[..., OutboxMessage], done: str | Promise
+) -> Callable[..., HttpResponse]:
+    """A POST view that moves one message with ``service`` and says ``done``."""
+
+    @role_required(*ROLES)
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        return _act(request, pk, lambda m: service(message=m, actor=request.user), str(done))
+
+    return view
 
 
-@role_required(*ROLES)
-@require_POST
-def message_release_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda m: outbox_release(message=m, actor=request.user),
-        _("Message released: it goes with the next sending run."),
-    )
-
-
-@role_required(*ROLES)
-@require_POST
-def message_resend_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda m: outbox_resend_unconfirmed(message=m, actor=request.user),
-        _("Message queued again: it goes with the next sending run."),
-    )
-
-
-@role_required(*ROLES)
-@require_POST
-def message_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda m: outbox_cancel(message=m, actor=request.user),
-        _("Message cancelled: it will not be sent."),
-    )
+message_hold_view = _status_view(
+    outbox_hold, gettext_lazy("Message held: it will not be sent until released.")
+)
+message_release_view = _status_view(
+    outbox_release, gettext_lazy("Message released: it goes with the next sending run.")
+)
+message_resend_view = _status_view(
+    outbox_resend_unconfirmed,
+    gettext_lazy("Message queued again: it goes with the next sending run."),
+)
+message_cancel_view = _status_view(
+    outbox_cancel, gettext_lazy("Message cancelled: it will not be sent.")
+)

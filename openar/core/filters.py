@@ -1,5 +1,5 @@
 """What the list pages' FilterSets share: the form (no label colon), integer and date inputs,
-and a FilterSet whose selector does the filtering.
+a FilterSet whose selector does the filtering, and one with a date range.
 
 A FilterSet only parses the query string; ``filter_queryset`` hands the fields that parsed to
 the page's selector, so the page filters exactly like the API (an invalid field is ignored and
@@ -7,11 +7,13 @@ the others still filter)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 
 class FilterForm(forms.Form):
@@ -61,3 +63,16 @@ class SelectorFilterSet(django_filters.FilterSet):
                 self.errors  # noqa: B018 - validates the form: cleaned_data holds what parsed
             self._qs = self.filter_queryset(self.queryset.all())
         return self._qs
+
+
+class DateRangeFilterSet(SelectorFilterSet):
+    """A list narrowed to a date range: ``date_from`` and ``date_to``, either may be blank. A
+    subclass relabels them by declaring them again (the applied cash list: "Booked from")."""
+
+    date_from = DateInputFilter(label=_("From"))
+    date_to = DateInputFilter(label=_("To"))
+
+    @staticmethod
+    def date_range(data: dict[str, Any]) -> dict[str, dt.date | None]:
+        """The range as the selectors take it: ``date_from=`` and ``date_to=``."""
+        return {"date_from": data.get("date_from"), "date_to": data.get("date_to")}

@@ -8,13 +8,13 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from openar.core.filters import DateInputFilter, SelectorFilterSet, search_input
+from openar.core.filters import DateRangeFilterSet, search_input
 from openar.ingest.choices import ImportKind, ImportStatus
 from openar.ingest.models import ImportBatch
 from openar.ingest.selectors import import_batch_list
 
 
-class ImportBatchFilterSet(SelectorFilterSet):
+class ImportBatchFilterSet(DateRangeFilterSet):
     q = django_filters.CharFilter(label=_("Search"), widget=search_input(_("File name or user")))
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=ImportKind.choices, empty_label=_("All kinds")
@@ -22,8 +22,6 @@ class ImportBatchFilterSet(SelectorFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ImportStatus.choices, empty_label=_("All statuses")
     )
-    date_from = DateInputFilter(label=_("From"))
-    date_to = DateInputFilter(label=_("To"))
 
     def select(self, queryset: QuerySet[ImportBatch], data: dict[str, Any]) -> QuerySet[Any]:
         return import_batch_list(
@@ -31,6 +29,5 @@ class ImportBatchFilterSet(SelectorFilterSet):
             kind=data.get("kind", ""),
             status=data.get("status", ""),
             search=(data.get("q") or "").strip(),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
+            **self.date_range(data),
         )

@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from openar.core.filters import DateInputFilter, SelectorFilterSet, search_input
+from openar.core.filters import DateRangeFilterSet, SelectorFilterSet, search_input
 from openar.strategy.choices import ActionStatus, StepKind
 from openar.strategy.models import Action, Strategy
 from openar.strategy.selectors import action_list, strategy_list
@@ -18,7 +18,7 @@ def strategy_choices() -> list[tuple[str, str]]:
     return list(Strategy.objects.order_by("code").values_list("code", "name"))
 
 
-class ActionFilterSet(SelectorFilterSet):
+class ActionFilterSet(DateRangeFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ActionStatus.choices, empty_label=_("Any")
     )
@@ -32,8 +32,6 @@ class ActionFilterSet(SelectorFilterSet):
     customer = django_filters.CharFilter(
         label=_("Customer"), widget=search_input(_("Reference or name"))
     )
-    date_from = DateInputFilter(label=_("From"))
-    date_to = DateInputFilter(label=_("To"))
 
     def select(self, queryset: QuerySet[Action], data: dict[str, Any]) -> QuerySet[Any]:
         return action_list(
@@ -42,8 +40,7 @@ class ActionFilterSet(SelectorFilterSet):
             kind=data.get("kind"),
             strategy=data.get("strategy"),
             customer=(data.get("customer") or "").strip() or None,
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
+            **self.date_range(data),
         )
 
 

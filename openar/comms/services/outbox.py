@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -12,37 +13,56 @@ from openar.core.audit import audit_record
 from openar.core.errors import Conflict
 
 
-def _change(
-    *,
-    message: OutboxMessage,
-    allowed: tuple[str, ...],
-    to: str,
-    action: str,
-    actor: Any,
-    verb: str,
-    clear_id: bool = False,
-) -> OutboxMessage:
+@dataclass(frozen=True)
+class _Move:
+    """One status change a person may make: from which statuses, to which, and its audit action."""
+
+    allowed: tuple[str, ...]
+    to: str
+    action: str
+    verb: str
+    clear_id: bool = False
+
+
+_CANCEL = _Move(
+    (MessageStatus.QUEUED, MessageStatus.HELD, MessageStatus.FAILED),
+    MessageStatus.CANCELLED,
+    "outbox.cancel",
+    "cancelled",
+)
+_HOLD = _Move(
+    (MessageStatus.QUEUED, MessageStatus.FAILED), MessageStatus.HELD, "outbox.hold", "held"
+)
+_RELEASE = _Move(
+    (MessageStatus.HELD, MessageStatus.FAILED), MessageStatus.QUEUED, "outbox.release", "released"
+)
+_RESEND = _Move(
+    (MessageStatus.SENDING,), MessageStatus.QUEUED, "outbox.resend", "sent again", clear_id=True
+)
+
+
+def _change(*, message: OutboxMessage, move: _Move, actor: Any) -> OutboxMessage:
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    if message.status not in allowed:
-        raise Conflict(f"a {message.get_status_display().lower()} message cannot be {verb}")
+    if message.status not in move.allowed:
+        raise Conflict(f"a {message.get_status_display().lower()} message cannot be {move.verb}")
     before = message.status
-    message.status = to
+    message.status = move.to
     fields = ["status"]
-    if to == MessageStatus.QUEUED:
+    if move.to == MessageStatus.QUEUED:
         message.next_attempt_at = None
         message.error = ""
         fields += ["next_attempt_at", "error"]
-    if clear_id:
+    if move.clear_id:
         message.message_id = None
         fields.append("message_id")
     message.save(update_fields=fields)
     audit_record(
         actor=actor,
-        action=action,
+        action=move.action,
         object_type="outbox_message",
         object_id=message.pk,
         before={"status": before},
-        after={"status": to},
+        after={"status": move.to},
     )
     return message
 
@@ -50,52 +70,23 @@ def _change(
 @transaction.atomic
 def outbox_cancel(*, message: OutboxMessage, actor: Any) -> OutboxMessage:
     """Cancel a waiting message so it is never sent."""
-    return _change(
-        message=message,
-        allowed=(MessageStatus.QUEUED, MessageStatus.HELD, MessageStatus.FAILED),
-        to=MessageStatus.CANCELLED,
-        action="outbox.cancel",
-        actor=actor,
-        verb="cancelled",
-    )
+    return _change(message=message, move=_CANCEL, actor=actor)
 
 
 @transaction.atomic
 def outbox_hold(*, message: OutboxMessage, actor: Any) -> OutboxMessage:
     """Keep a queued message back until a person releases it."""
-    return _change(
-        message=message,
-        allowed=(MessageStatus.QUEUED, MessageStatus.FAILED),
-        to=MessageStatus.HELD,
-        action="outbox.hold",
-        actor=actor,
-        verb="held",
-    )
+    return _change(message=message, move=_HOLD, actor=actor)
 
 
 @transaction.atomic
 def outbox_release(*, message: OutboxMessage, actor: Any) -> OutboxMessage:
     """Queue a held or failed message again (it goes with the next run)."""
-    return _change(
-        message=message,
-        allowed=(MessageStatus.HELD, MessageStatus.FAILED),
-        to=MessageStatus.QUEUED,
-        action="outbox.release",
-        actor=actor,
-        verb="released",
-    )
+    return _change(message=message, move=_RELEASE, actor=actor)
 
 
 @transaction.atomic
 def outbox_resend_unconfirmed(*, message: OutboxMessage, actor: Any) -> OutboxMessage:
     """A person checked that an unconfirmed message never arrived: queue it again, with a new
     Message-ID."""
-    return _change(
-        message=message,
-        allowed=(MessageStatus.SENDING,),
-        to=MessageStatus.QUEUED,
-        action="outbox.resend",
-        actor=actor,
-        verb="sent again",
-        clear_id=True,
-    )
+    return _change(message=message, move=_RESEND, actor=actor)

@@ -23,6 +23,7 @@ from openar.ledger.selectors.customers import (
     customer_list,
     customer_summary,
     customer_unapplied_cash,
+    unapplied_cash,
 )
 from openar.ledger.selectors.rates import RateBook, fx_rate, latest_rates
 
@@ -45,4 +46,5 @@ __all__ = [
     "latest_rates",
     "open_documents_as_of",
     "open_items_as_of",
+    "unapplied_cash",
 ]

@@ -83,13 +83,34 @@ def customer_summary(*, customer_ref: str, as_of: dt.date) -> CustomerSummary:
 def customer_unapplied_cash(customer: Customer, as_of: dt.date) -> Decimal:
     """Cash received from the customer by ``as_of`` and not applied by then (customer currency
     receipts only; others are shown on the receipts tab)."""
-    received = Receipt.objects.filter(
-        customer=customer, receipt_date__lte=as_of, currency=customer.currency
-    ).aggregate(total=Coalesce(Sum("amount"), Decimal(0)))["total"]
-    applied = Application.objects.filter(
-        receipt__customer=customer, receipt__currency=customer.currency, applied_date__lte=as_of
-    ).aggregate(total=Coalesce(Sum("amount"), Decimal(0)))["total"]
-    return Decimal(received) - Decimal(applied)
+    return unapplied_cash([customer.pk], as_of)[customer.pk].get(customer.currency, Decimal(0))
+
+
+def unapplied_cash(customer_ids: list[int], as_of: dt.date) -> dict[int, dict[str, Decimal]]:
+    """Per customer and receipt currency: cash received by ``as_of`` less what of it was applied
+    by then. Two grouped queries for any number of customers."""
+    out: dict[int, dict[str, Decimal]] = {cid: {} for cid in customer_ids}
+    received = (
+        Receipt.objects.filter(customer_id__in=customer_ids, receipt_date__lte=as_of)
+        .values_list("customer_id", "currency")
+        .annotate(total=Coalesce(Sum("amount"), Decimal(0)))
+        .order_by()
+    )
+    for cid, currency, total in received:
+        out[cid][currency] = Decimal(total)
+    applied = (
+        Application.objects.filter(
+            receipt__customer_id__in=customer_ids,
+            receipt__receipt_date__lte=as_of,
+            applied_date__lte=as_of,
+        )
+        .values_list("receipt__customer_id", "receipt__currency")
+        .annotate(total=Coalesce(Sum("amount"), Decimal(0)))
+        .order_by()
+    )
+    for cid, currency, total in applied:
+        out[cid][currency] = out[cid].get(currency, Decimal(0)) - Decimal(total)
+    return out
 
 
 def customer_list(

@@ -44,18 +44,37 @@ def line_tokens(line: LineFacts, reading: Reading) -> list[RefToken]:
 
 
 def drop_split_fragments(
-    index: MatchIndex, tokens: list[RefToken], ok: Callable[[Item], bool]
+    index: MatchIndex,
+    tokens: list[RefToken],
+    ok: Callable[[Item], bool],
+    amount: Decimal | None = None,
 ) -> list[RefToken]:
     """A joined reference counts only when it is, whole, an open item's reference; its two
     fragments are then no references of their own. Unmatched joins are dropped."""
     fragments: set[str] = set()
     out: list[RefToken] = []
+    whole = {t.text for t in tokens if not t.source.startswith("joined:")}
+    named = {t for t in whole if any(ok(it) for it in _get(index.items_by_ref, t))}
     for tok in tokens:
         if tok.source.startswith("joined:"):
+            if named & set(tok.source[7:].split("|")):
+                continue  # a piece is a reference already ('INVUS00008697' of '... 2% DISC')
             hits = [it for it in _get(index.items_by_ref, tok.text) if ok(it)]
-            if not hits and len(tok.number) >= 6 and not tok.prefix:
-                # A number without its prefix, split by a break: believed as a bare number.
+            if not hits and tok.prefix and len(tok.number) >= 4:
+                # Split and garbled ('INVES0O33108 6'): its number under its prefix.
+                hits = [
+                    it
+                    for it in _get(index.items_by_number, tok.number)
+                    if ok(it) and ref_prefix(it.ref) == tok.prefix
+                ]
+            if not hits and len(tok.number) >= 4 and not tok.prefix and tok.text.isdigit():
+                # A number without its prefix, split by a break: believed as a bare number
+                # when long, or when the one item it names is what was paid.
                 hits = [it for it in _get(index.items_by_number, tok.number) if ok(it)]
+                if len(tok.number) < 6 and not (
+                    len(hits) == 1 and amount is not None and hits[0].open == amount
+                ):
+                    hits = []
             if hits:
                 fragments.update(tok.source[7:].split("|"))
                 out.append(RefToken(tok.text, tok.number, tok.prefix, "text"))

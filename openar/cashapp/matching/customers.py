@@ -11,8 +11,11 @@ from collections.abc import Callable, Sequence
 
 from openar.cashapp.matching.index import MatchIndex
 from openar.cashapp.matching.refs import (
+    _FORM_SPELLINGS,
+    _LEGAL_WORDS,
     _OCR,
     RefToken,
+    _ascii_words,
     _split_ref,
     customer_tokens,
     legal_form,
@@ -88,28 +91,92 @@ def _customer_candidates(
         for phrase in reading.phrases:
             for key in _phrase_keys(phrase):
                 named = index.names.get(key, []) + index.aliases.get(key, [])
-                named = _by_form(index, key, named, phrase) or named
-                for cid in named:
+                same, other = _split_by_form(index, key, named, phrase)
+                for cid in same:
                     add(cid, "name_in_text")
+                for cid in other:
+                    add(cid, "name_other_form")
                 if named:
                     break
     return found
 
 
-def _by_form(index: MatchIndex, key: str, named: list[int], written: str) -> list[int]:
-    """Of accounts that share a name apart from their legal form ("Apex Supply Inc." and
-    "Apex Supply LLC"), the one whose form the payer wrote, in any spelling; else none."""
+def _split_by_form(
+    index: MatchIndex, key: str, named: list[int], written: str
+) -> tuple[list[int], list[int]]:
+    """Accounts that share a name apart from their legal form ("Apex Supply Inc." and "Apex
+    Supply LLC"), split into those whose form the payer wrote (in any spelling, with the
+    subsidiaries named through them) and the others. When the payer wrote no form, or a form
+    none of them has, they are all the first kind."""
+    named = list(dict.fromkeys(named))
     form = legal_form(written) if len(named) > 1 else ""
     if not form:
-        return []
+        return named, []
+    # A form cut short where the bank's field ended ("WESTERN FARMS CO" for Western Farms
+    # Corp., 16 characters) is the start of the account's own.
+    cut = "".join(_form_words(written))
     same = [
         cid
-        for cid in dict.fromkeys(named)
+        for cid in named
         if (info := index.customers.get(cid)) is not None
         and norm_name(info.name) == key
-        and legal_form(info.name) == form
+        and (legal_form(info.name) == form or "".join(_form_words(info.name)).startswith(cut))
     ]
-    return same if len(same) == 1 else []
+    if not same:
+        return named, []
+    kept = {index.group_top(cid) for cid in same}
+    same += [c for c in named if c not in same and index.group_top(c) in kept]
+    return same, [c for c in named if c not in same]
+
+
+def _form_words(name: str) -> list[str]:
+    """The words of the legal form a name ends with, as written ('corp' of 'Acme Corp.')."""
+    words = _ascii_words(name)
+    tail: list[str] = []
+    while len(words) > 1 and words[-1] in _LEGAL_WORDS and words[-1] not in ("and", "y"):
+        tail.insert(0, words.pop())
+    return tail
+
+
+def _after(written: str, shorter: str) -> str:
+    """The letters of ``written`` after the words that make ``shorter`` (its normalized
+    start), run together: "ATLAS PACKAGING LIMITED LI ABILITY C" after "atlas packaging" is
+    "limitedliabilityc"."""
+    words = _ascii_words(written)
+    for k in range(1, len(words) + 1):
+        if norm_name(" ".join(words[:k])) == shorter:
+            return "".join(words[k:])
+    return ""
+
+
+def _form_starts(name: str, cut: str) -> bool:
+    """Whether the legal form of ``name``, as written or spelt out, begins with ``cut``."""
+    form = legal_form(name)
+    spellings = {"".join(_form_words(name)), form}
+    spellings.update(long for long, short in _FORM_SPELLINGS.items() if short == form)
+    return any(f.startswith(cut) for f in spellings if f)
+
+
+def _own_named(index: MatchIndex, key: str, ids: list[int]) -> list[int]:
+    """Of ``ids``, the accounts whose own name is ``key`` (not subsidiaries named through it)."""
+    return [c for c in ids if (i := index.customers.get(c)) and norm_name(i.name) == key]
+
+
+def _cut_names(key: str, written: str) -> list[str]:
+    """What a name cut short may have been, longest first: the words before a legal form the
+    bank cut or a record break split ("ATLAS PACKAGING LIMITED LI ABILITY C", "CONSTRUCTORA
+    GUADALUPE S. DE R.L. D"), and the name without its last word, cut inside it."""
+    out: list[str] = []
+    words = _ascii_words(written)
+    for at in range(2, len(words)):
+        if words[at] in _LEGAL_WORDS:
+            before = norm_name(" ".join(words[:at]))
+            if before and before != key:
+                out.append(before)
+            break
+    if len(key.split()) > 2:
+        out.append(" ".join(key.split()[:-1]))
+    return list(dict.fromkeys(out))
 
 
 def _by_name(
@@ -120,27 +187,39 @@ def _by_name(
     for cid in index.aliases.get(key, ()):
         add(cid, "alias")
     named = index.names.get(key, [])
-    for cid in _by_form(index, key, named, written):
-        add(cid, "name")
-    for cid in named:
-        add(cid, "name" if len(named) == 1 else "name_shared")
+    same, other = _split_by_form(index, key, named, written)
+    # The one account of the name (in the form written, when it tells accounts apart).
+    own = _own_named(index, key, same) if other else same
+    for cid in same:
+        add(cid, "name" if len(own) == 1 and cid in own else "name_shared")
+    for cid in other:
+        add(cid, "name_other_form")
     if named or index.aliases.get(key):
         return
-    words = key.split()
-    if len(words) > 2:
-        # Cut inside its legal form or last word ("GOLDEN STEEL COR"): the words before it.
-        shorter = " ".join(words[:-1])
+    for shorter in _cut_names(key, written or key):
         named = index.names.get(shorter, [])
-        for cid in named:
+        # What was cut may be the start of a legal form ("EAGLE SYSTEMS LL", "... LIMITED LI
+        # ABILITY C"): the accounts whose form begins so come first.
+        rest = _after(written or key, shorter)
+        same = [
+            c
+            for c in named
+            if rest and (i := index.customers.get(c)) and _form_starts(i.name, rest)
+        ]
+        for cid in same:
             add(cid, "name_prefix")
+        for cid in named:
+            add(cid, "name_other_form" if same else "name_prefix")
         if named:
             return
+    # A name cut inside a word ("CONSTRUCTORA GUA") begins the real one, and that says more
+    # than a close spelling of another ("constructora laguna"); a misspelt name is close to
+    # the real one. Both are weak: the amount decides between the accounts they name.
+    starts = index.names_starting(key) if len(key) >= MIN_PREFIX else []
     close = index.fuzzy_name(key)
-    if close is not None:
+    if close is not None and (not starts or close in starts):
         for cid in index.aliases.get(close, []) + index.names.get(close, []):
             add(cid, "name_fuzzy")
-        return
-    if len(key) >= MIN_PREFIX:
-        for start in index.names_starting(key):
-            for cid in index.aliases.get(start, []) + index.names.get(start, []):
-                add(cid, "name_prefix")
+    for start in starts:
+        for cid in index.aliases.get(start, []) + index.names.get(start, []):
+            add(cid, "name_prefix")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -21,7 +21,7 @@ from openar.cashapp.matching.amounts import (
 )
 from openar.cashapp.matching.customers import _customer_candidates
 from openar.cashapp.matching.index import Item, MatchIndex, _get
-from openar.cashapp.matching.refs import RefToken, norm_ref, ref_prefix
+from openar.cashapp.matching.refs import _DIGITISH, _OCR, RefToken, norm_ref, ref_prefix
 from openar.cashapp.matching.rules import (
     CONFIDENCE,
     CUSTOMER_EVIDENCE,
@@ -34,8 +34,13 @@ from openar.cashapp.remittance import read
 from openar.core.money import minor_units, quantize
 
 # Evidence that may name several accounts: believed only when one account's items fit.
-WEAK_EVIDENCE = frozenset({"name_shared", "name_fuzzy", "name_prefix", "name_in_text"})
-EXACT_AMOUNT = frozenset({"amount_single", "amount_all", "amount_oldest"})
+WEAK_EVIDENCE = frozenset(
+    {"name_shared", "name_fuzzy", "name_prefix", "name_in_text", "name_other_form"}
+)
+SIMPLE_EXACT = ("amount_single", "amount_all", "amount_oldest")
+# Accounts sharing a name whose items get the full search (subsets, discounts); more get the
+# cheap one (one item, all, the oldest), as do subsidiaries named through their parent.
+MAX_FULL_SEARCH = 8
 
 
 def _ok(index: MatchIndex, it: Item, line: LineFacts) -> bool:
@@ -47,37 +52,85 @@ def _find_ref_items(
 ) -> tuple[list[Item], str]:
     """Open items named in the text and the weakest match level used: 'exact' (the whole
     reference), 'fuzzy' (same number and prefix through OCR noise, leading zeros, a range) or
-    'bare' (a number without its prefix)."""
+    'bare' (a number without its prefix). A looser reading of an item already named exactly
+    (the number of 'INVPH 00019575' a record break split) does not lower the level."""
     hits: dict[int, Item] = {}
     rank = {"exact": 0, "fuzzy": 1, "bare": 2}
     level = "exact"
+    loose: list[tuple[RefToken, list[Item], str]] = []
 
     def ok(it: Item) -> bool:
         return _ok(index, it, line)
 
     for tok in tokens:
         exact = [it for it in _get(index.items_by_ref, tok.text) if ok(it)]
-        if exact:
-            found = "fuzzy" if tok.source == "range" else "exact"
-        else:
-            # A short number counts only zero-padded as the ledger writes it ('00000065').
-            short = len(tok.number) < 3
-            if short and tok.prefix:
-                continue
-            exact = [
-                it
-                for it in _get(index.items_by_number, tok.number)
-                if ok(it)
-                and (not tok.prefix or ref_prefix(it.ref)[:2] == tok.prefix[:2])
-                and (not short or norm_ref(it.ref).endswith(tok.text))
-            ]
-            found = "fuzzy" if tok.prefix else "bare"
-        if exact:
+        if exact and tok.source != "range":
             for it in exact:
                 hits[it.id] = it
-            if rank[found] > rank[level]:
-                level = found
+            continue
+        if exact:
+            loose.append((tok, exact, "fuzzy"))
+            continue
+        # A short number counts only zero-padded as the ledger writes it ('00000065').
+        short = len(tok.number) < 3
+        if short and tok.prefix:
+            continue
+        found = [
+            it
+            for it in _get(index.items_by_number, tok.number)
+            if ok(it)
+            and (not tok.prefix or ref_prefix(it.ref)[:2] == tok.prefix[:2])
+            and (not short or norm_ref(it.ref).endswith(tok.text))
+        ]
+        if not found and tok.prefix:
+            found = _ocr_prefix_items(index, tok, ok)
+        if found:
+            loose.append((tok, found, "fuzzy" if tok.prefix else "bare"))
+    named_groups = {index.group_top(it.customer_id) for it in hits.values()}
+    for tok, found, how in loose:
+        new = [it for it in found if it.id not in hits]
+        if not new:
+            continue
+        if named_groups and _cut_short(index, tok, named_groups, line):
+            continue
+        for it in new:
+            hits[it.id] = it
+        if rank[how] > rank[level]:
+            level = how
     return list(hits.values()), level
+
+
+def _ocr_prefix_items(index: MatchIndex, tok: RefToken, ok: Callable[[Item], bool]) -> list[Item]:
+    """Items a reference names when look-alike letters stand for its first digits
+    ('INVUSOI416516' for INVUS01416516): the prefix read as ending earlier."""
+    for k in range(1, 4):
+        head = tok.prefix[-k:]
+        if len(tok.prefix) - k < 2 or not all(ch in _DIGITISH for ch in head):
+            break
+        number = (head.translate(_OCR) + tok.number).lstrip("0")
+        found = [
+            it
+            for it in _get(index.items_by_number, number)
+            if ok(it) and ref_prefix(it.ref)[:2] == tok.prefix[:2]
+        ]
+        if found:
+            return found
+    return []
+
+
+def _cut_short(index: MatchIndex, tok: RefToken, groups: set[int], line: LineFacts) -> bool:
+    """Whether ``tok`` is the start of a reference of the payer the text already names, cut
+    short where the bank's field or record ended ('INVUS000509' for INVUS00050935), rather than
+    a short number of some other customer's."""
+    if not tok.prefix:
+        return False
+    for top in groups:
+        for cid in index.group_of(top):
+            for it in index.items_by_customer.get(cid, ()):
+                ref = norm_ref(it.ref)
+                if ref != tok.text and ref.startswith(tok.text) and _ok(index, it, line):
+                    return True
+    return False
 
 
 def _digit_off_elsewhere(index: MatchIndex, line: LineFacts, named: list[Item]) -> bool:
@@ -177,6 +230,73 @@ def _through_fx(index: MatchIndex, line: LineFacts, cfg: Settings) -> list[Propo
     return out
 
 
+def _by_shared_name(
+    index: MatchIndex,
+    line: LineFacts,
+    cfg: Settings,
+    weak: list[tuple[int, str]],
+    tokens: list[RefToken],
+    ref_ids: set[int],
+    places: Decimal,
+) -> list[Proposal]:
+    """Many accounts may share a name: the amount against each, believed only when exactly one
+    account's items fit it (or only one to the cent). Accounts of another legal form than the
+    payer wrote are looked at only when none of the form written fits."""
+    same = [(c, e) for c, e in weak if e != "name_other_form"]
+    other = [(c, e) for c, e in weak if e == "name_other_form"]
+    found: list[Proposal] = []
+    for group in (same, other):
+        if not group:
+            continue
+        listed = {c for c, _ in group}
+        # Subsidiaries named through their parent get the cheap search, as do accounts past
+        # the first MAX_FULL_SEARCH.
+        full = [c for c, _ in group if index.group_top(c) == c or index.group_top(c) not in listed]
+        full_ids = set(full[:MAX_FULL_SEARCH])
+        for cid, evidence in group[:200]:
+            light = cid not in full_ids
+            if not light:
+                typo = _typo_proposal(index, line, cfg, cid, evidence, tokens, ref_ids, places)
+                if typo is not None:
+                    found.append(typo)
+                    continue
+            found.extend(
+                p
+                for p in _by_amount(index, line, cfg, cid, evidence, places, light=light)
+                if p.allocations
+            )
+        if found:
+            break
+    fitting = {p.customer_id for p in found}
+    if len(fitting) > 1:
+        # Of the accounts with this name, the only one whose open items pay the amount to the
+        # cent (the others only within a tolerance) is the payer. An account with several items
+        # of the amount pays it to the cent too: then nobody is sure.
+        # Stronger fits first: a reference one character off an item paid to the cent, then
+        # one item (or all, or the oldest) of the amount, then any combination of items. The
+        # first kind that only one account has names it; two accounts with it: nobody is sure.
+        exact: set[int | None] = set()
+        for kind in (("ref",), SIMPLE_EXACT, None):
+            exact = {
+                p.customer_id
+                for p in found
+                if p.difference == 0 and (kind is None or p.method in kind)
+            }
+            if exact:
+                break
+        for p in found:
+            if len(exact) == 1 and p.customer_id in exact and p.difference == 0:
+                if p.confidence > CONFIDENCE["amount_ambiguous"]:
+                    p.confidence = min(p.confidence, CONFIDENCE["name_exact_amount"])
+                p.explanation += (
+                    f"; {len(fitting)} accounts with this name fit, only this one to the cent"
+                )
+                continue
+            p.confidence = min(p.confidence, CONFIDENCE["amount_ambiguous"])
+            p.explanation += f"; {len(fitting)} accounts with this name fit"
+    return found
+
+
 def propose(
     index: MatchIndex, line: LineFacts, cfg: Settings, *, places: Decimal
 ) -> list[Proposal]:
@@ -186,7 +306,7 @@ def propose(
     proposals: list[Proposal] = []
     candidates = _customer_candidates(index, line, tokens, reading)
     if any(t.source.startswith("joined:") for t in tokens):
-        tokens = drop_split_fragments(index, tokens, lambda it: _ok(index, it, line))
+        tokens = drop_split_fragments(index, tokens, lambda it: _ok(index, it, line), line.amount)
     ref_items, level = _find_ref_items(index, tokens, line) if tokens else ([], "exact")
     advice = advice_proposal(index, line, reading)
     if advice is not None:
@@ -281,53 +401,33 @@ def propose(
         strong = [(c, e) for c, e in candidates if e not in WEAK_EVIDENCE]
         weak = [(c, e) for c, e in candidates if e in WEAK_EVIDENCE]
         ref_ids = {it.id for it in ref_items}
+        by_payer: list[Proposal] = []
         for cid, evidence in strong[:10]:
             typo = _typo_proposal(index, line, cfg, cid, evidence, tokens, ref_ids, places)
             if typo is not None:
-                proposals.append(typo)
+                by_payer.append(typo)
                 continue
-            proposals.extend(_by_amount(index, line, cfg, cid, evidence, places))
-        if weak and not any(p.confidence >= cfg.threshold for p in proposals):
-            # Many accounts may share a name: look at them all, cheaply (no subset search),
-            # and believe the name only when exactly one account's items fit the amount.
-            light = len(weak) > 5
-            found: list[Proposal] = []
-            for cid, evidence in weak[:200]:
-                if not light:
-                    typo = _typo_proposal(index, line, cfg, cid, evidence, tokens, ref_ids, places)
-                    if typo is not None:
-                        found.append(typo)
-                        continue
-                found.extend(
-                    p
-                    for p in _by_amount(index, line, cfg, cid, evidence, places, light=light)
-                    if p.allocations
-                )
-            fitting = {p.customer_id for p in found}
-            if len(fitting) > 1:
-                # Of the accounts with this name, the only one whose open items pay the amount
-                # to the cent (the others only within a tolerance) is the payer.
-                exact = {
-                    p.customer_id
-                    for p in found
-                    if p.difference == 0
-                    and p.method in EXACT_AMOUNT
-                    and p.confidence > CONFIDENCE["amount_ambiguous"]
-                }
-                for p in found:
-                    if len(exact) == 1 and p.customer_id in exact and p.difference == 0:
-                        p.confidence = min(p.confidence, CONFIDENCE["name_exact_amount"])
-                        p.explanation += (
-                            f"; {len(fitting)} accounts with this name fit, only this one "
-                            "to the cent"
-                        )
-                        continue
-                    p.confidence = min(p.confidence, CONFIDENCE["amount_ambiguous"])
-                    p.explanation += f"; {len(fitting)} accounts with this name fit"
-            proposals.extend(found)
+            by_payer.extend(_by_amount(index, line, cfg, cid, evidence, places))
+        proposals.extend(by_payer)
+        # A payer known by its account or number whose items fit the amount, even in more
+        # than one way, is the payer: another account of the same name is not looked for.
+        if (
+            weak
+            and not any(p.allocations for p in by_payer)
+            and not any(p.confidence >= cfg.threshold for p in proposals)
+        ):
+            proposals.extend(_by_shared_name(index, line, cfg, weak, tokens, ref_ids, places))
     if not ref_items and not any(p.confidence >= cfg.threshold for p in proposals):
         typo = _typo_anywhere(index, line, tokens, candidates)
-        if typo is not None:
+        # A payer the text names whose own items pay the amount to the cent explains the line
+        # better than some other customer's item a digit away.
+        if typo is not None and not any(
+            p.allocations
+            and p.difference == 0
+            and p.customer_id is not None
+            and index.group_top(p.customer_id) != index.group_top(typo.customer_id or 0)
+            for p in proposals
+        ):
             proposals.append(typo)
     if line.fx and not any(p.confidence >= cfg.threshold for p in proposals):
         proposals.extend(_through_fx(index, line, cfg))

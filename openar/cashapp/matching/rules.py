@@ -51,6 +51,9 @@ CUSTOMER_EVIDENCE = {
     "name_fuzzy": Decimal("0.95"),
     "name_prefix": Decimal("0.95"),  # the start of a name a bank cut short
     "name_in_text": Decimal("0.96"),  # words of the free text that are a customer's name
+    # The name, but with another legal form than the payer wrote ("ATLAS CORP" for Atlas LLC,
+    # beside an Atlas Corp.): looked at only when no account of the form written fits.
+    "name_other_form": Decimal("0.90"),
     "assigned": Decimal("1.00"),
 }
 

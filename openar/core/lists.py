@@ -52,6 +52,10 @@ class ObjectListView(RoleRequiredMixin, View):
         """Anything else the page shows around the table (figures, headings)."""
         return {}
 
+    def get_filterset_kwargs(self) -> dict[str, Any]:
+        """More keyword arguments for the FilterSet (the date its selector reads)."""
+        return {}
+
     def count_text(self, count: int) -> str | None:
         """The heading over the table ("12 actions"); none by default."""
         return None
@@ -64,7 +68,9 @@ class ObjectListView(RoleRequiredMixin, View):
         data = self.request.GET.copy()
         for name, value in self.filter_defaults.items():
             data.setdefault(name, value)
-        return self.filterset_class(data or None, queryset=queryset, request=self.request)
+        return self.filterset_class(
+            data or None, queryset=queryset, request=self.request, **self.get_filterset_kwargs()
+        )
 
     def is_results_request(self) -> bool:
         htmx: Any = getattr(self.request, "htmx", None)

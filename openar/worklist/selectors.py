@@ -12,7 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from openar.activity.choices import ContactChannel, EventKind, PromiseStatus
@@ -81,18 +82,18 @@ def active_cover(as_of: dt.date) -> dict[int, int]:
     return cover_map(spans, as_of)
 
 
-def collector_users() -> QuerySet[Any]:
-    """Users who hold the collector role, have a profile or hold a portfolio."""
+def collector_users(queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Users who hold the collector role, have a profile or hold a portfolio; ``queryset``
+    narrows the start (default: every user)."""
     User = get_user_model()
-    return (
-        User.objects.filter(
-            Q(groups__name="collector")
-            | Q(collector_profile__isnull=False)
-            | Exists(Customer.objects.filter(collector=OuterRef("pk")))
+    qs = User.objects.all() if queryset is None else queryset
+    return qs.filter(
+        Exists(
+            User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=Role.COLLECTOR)
         )
-        .distinct()
-        .order_by("username")
-    )
+        | Q(collector_profile__isnull=False)
+        | Exists(Customer.objects.filter(collector=OuterRef("pk")))
+    ).order_by("username")
 
 
 def user_by_username(username: str, *, field: str = "collector") -> Any:
@@ -367,61 +368,56 @@ def queue_for_collector(*, collector: Any, as_of: dt.date) -> Queue:
     )
 
 
-@dataclass
-class QueueSummary:
-    collector: Any
-    daily_target: int
-    today: int
-    waiting: int
-    calls_today: int
-    top_priority: int | None
-    past_due: Decimal
-    away_until: dt.date | None = None
+def _items_count(items: QuerySet[WorkItem, Any]) -> Coalesce:
+    return Coalesce(Subquery(items.annotate(n=Count("id")).values("n")), 0)
 
 
-def queue_summaries(*, as_of: dt.date) -> list[QueueSummary]:
-    """One line per collector for the manager's overview (a handful of grouped queries)."""
-    users = list(collector_users())
-    ids = [u.pk for u in users]
-    counts: dict[int, dict[str, Any]] = defaultdict(dict)
-    for row in (
-        WorkItem.objects.filter(collector_id__in=ids)
-        .values("collector_id")
-        .annotate(
-            today=Count("id", filter=Q(slot=Slot.TODAY)),
-            waiting=Count("id", filter=Q(slot=Slot.WAITING)),
-            calls=Count("id", filter=Q(slot=Slot.TODAY, kind="call")),
-            top=Max("priority"),
-        )
+def collector_queue_list(
+    *,
+    as_of: dt.date,
+    queryset: QuerySet[Any] | None = None,
+    q: str = "",
+    presence: str = "",
+) -> QuerySet[Any]:
+    """Every collector (``collector_users``) with their queue's figures, in one query: items
+    for today (``today``) and waiting (``waiting``), calls among today's (``calls_today``), the
+    highest priority (``top_priority``), the portfolio's past due from the aging snapshot
+    (``past_due``), the daily target and, when away on ``as_of``, the absence's last day
+    (``away_until``). ``presence`` is "away" or "working" on ``as_of``."""
+    items = WorkItem.objects.filter(collector=OuterRef("pk")).order_by().values("collector")
+    portfolio = (
+        CustomerAging.objects.filter(customer__collector=OuterRef("pk"))
         .order_by()
-    ):
-        counts[row["collector_id"]] = dict(row)
-    past_due = dict(
-        CustomerAging.objects.filter(customer__collector_id__in=ids)
-        .values("customer__collector_id")
-        .annotate(total=Sum("past_due"))
-        .order_by()
-        .values_list("customer__collector_id", "total")
+        .values("customer__collector")
     )
-    targets = daily_targets(ids)
-    away = dict(
-        Absence.objects.filter(
-            start_date__lte=as_of, end_date__gte=as_of, collector_id__in=ids
-        ).values_list("collector_id", "end_date")
+    away = Absence.objects.filter(
+        collector=OuterRef("pk"), start_date__lte=as_of, end_date__gte=as_of
+    ).order_by("-end_date")
+    amount = CustomerAging._meta.get_field("past_due")
+    qs = collector_users(queryset).annotate(
+        today=_items_count(items.filter(slot=Slot.TODAY)),
+        waiting=_items_count(items.filter(slot=Slot.WAITING)),
+        calls_today=_items_count(items.filter(slot=Slot.TODAY, kind="call")),
+        top_priority=Subquery(items.annotate(top=Max("priority")).values("top")),
+        past_due=Coalesce(
+            Subquery(portfolio.annotate(total=Sum("past_due")).values("total")),
+            Value(ZERO),
+            output_field=amount,
+        ),
+        daily_target=Coalesce("collector_profile__daily_target", DEFAULT_DAILY_TARGET),
+        away_until=Subquery(away.values("end_date")[:1]),
     )
-    return [
-        QueueSummary(
-            collector=u,
-            daily_target=targets.get(u.pk, DEFAULT_DAILY_TARGET),
-            today=counts[u.pk].get("today", 0),
-            waiting=counts[u.pk].get("waiting", 0),
-            calls_today=counts[u.pk].get("calls", 0),
-            top_priority=counts[u.pk].get("top"),
-            past_due=Decimal(past_due.get(u.pk) or 0),
-            away_until=away.get(u.pk),
+    if term := q.strip():
+        qs = qs.filter(
+            Q(username__icontains=term)
+            | Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
         )
-        for u in users
-    ]
+    if presence == "away":
+        qs = qs.filter(away_until__isnull=False)
+    elif presence == "working":
+        qs = qs.filter(away_until__isnull=True)
+    return qs
 
 
 def customer_work_items(*, customer: Any) -> list[WorkItem]:

@@ -7,21 +7,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from openar.core import dates
 from openar.core.errors import OpenARError
+from openar.core.lists import ObjectListView
 from openar.core.roles import Role, check_role, has_role, role_required
 from openar.ledger.models import Customer
+from openar.worklist.filters import CollectorQueueFilterSet
 from openar.worklist.forms import (
     AbsenceForm,
     AssignForm,
@@ -40,7 +44,6 @@ from openar.worklist.selectors import (
     portfolio_loads,
     productivity,
     queue_for_collector,
-    queue_summaries,
 )
 from openar.worklist.services import (
     absence_cancel,
@@ -55,6 +58,7 @@ from openar.worklist.services import (
     ranking_weights_update,
     work_item_log_call,
 )
+from openar.worklist.tables import CollectorQueueTable
 
 WAITING_SHOWN = 200
 MANAGER = (Role.MANAGER,)
@@ -161,14 +165,38 @@ def log_call_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_queue(request, collector, form)
 
 
-@manager_required
-def collectors_view(request: HttpRequest) -> HttpResponse:
-    as_of = _queue_date()
-    return render(
-        request,
-        "worklist/collectors.html",
-        {"rows": queue_summaries(as_of=as_of), "as_of": as_of, "tab": "collectors"},
-    )
+class CollectorQueueListView(ObjectListView):
+    """Every collector's queue at a glance: work today and waiting, calls against the target,
+    the portfolio's past due and who is away."""
+
+    roles = MANAGER
+    role_message = MANAGER_ONLY
+    filterset_class = CollectorQueueFilterSet
+    table_class = CollectorQueueTable
+    template_name = "worklist/collectors.html"
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.as_of = _queue_date()
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return get_user_model().objects.all()
+
+    def get_filterset_kwargs(self) -> dict[str, Any]:
+        return {"as_of": self.as_of}
+
+    def count_text(self, count: int) -> str:
+        return ngettext("%(n)s collector", "%(n)s collectors", count) % {"n": count}
+
+    def get_extra_context(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of,
+            "currency": settings.OPENAR_REPORTING_CURRENCY,
+            "tab": "collectors",
+        }
+
+
+collectors_view = CollectorQueueListView.as_view()
 
 
 def _names(ids: Any) -> dict[Any, Any]:

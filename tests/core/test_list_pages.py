@@ -18,7 +18,9 @@ from openar.cashapp.models import BankAccount, BankLayout, StatementFile
 from openar.core.roles import Role
 from openar.credit.models import Recommendation
 from openar.ingest.models import ImportBatch
+from openar.ledger.models import CustomerAging
 from openar.strategy.models import Action, Strategy, StrategyStep
+from openar.worklist.models import Absence, WorkItem
 from tests.clock import ON_TODAY
 from tests.factories import BASE_DATE, CustomerFactory, EntityFactory, UserFactory
 
@@ -137,6 +139,53 @@ def _layouts(n: int, start: int) -> None:
         )
 
 
+def _collectors(n: int, start: int) -> None:
+    strategy, _ = Strategy.objects.get_or_create(code="std", defaults={"name": "Standard"})
+    for i in range(start, start + n):
+        collector = UserFactory(username=f"coll{i:03}", first_name="Ana", last_name=f"Ruiz {i}")
+        customer = CustomerFactory(customer_ref=f"Q{i:04}", collector=collector)
+        CustomerAging.objects.create(
+            customer=customer,
+            as_of=BASE_DATE,
+            currency="USD",
+            balance=Decimal("900.00"),
+            past_due=Decimal("400.00") + i,
+            computed_at=dt.datetime(2026, 6, 30, tzinfo=dt.UTC),
+        )
+        for j, (slot, kind) in enumerate((("today", "call"), ("waiting", "escalation"))):
+            action = Action.objects.create(
+                customer=customer,
+                strategy=strategy,
+                kind=kind,
+                owner_role="collector",
+                as_of=BASE_DATE,
+                due_date=BASE_DATE,
+                reason="first collection call",
+                dedupe_key=f"q{i}-{j}",
+            )
+            WorkItem.objects.create(
+                action=action,
+                customer=customer,
+                collector=collector,
+                kind=kind,
+                as_of=BASE_DATE,
+                due_date=BASE_DATE,
+                priority=100 * j + i,
+                rank=j + 1,
+                slot=slot,
+                past_due_amount=Decimal("400.00"),
+                currency="USD",
+                built_at=dt.datetime(2026, 6, 30, tzinfo=dt.UTC),
+            )
+        if i % 2:
+            Absence.objects.create(
+                collector=collector,
+                cover=UserFactory(username="cover"),
+                start_date=BASE_DATE - dt.timedelta(days=400),
+                end_date=BASE_DATE + dt.timedelta(days=400),
+            )
+
+
 PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
     ("/promises/", _promises, "promise-table", "Fecha prometida"),
     ("/credit/", _recommendations, "recommendation-table", "Decisión"),
@@ -145,6 +194,7 @@ PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
     ("/imports/", _imports, "batch-table", "Sin cambios"),
     ("/strategies/", _strategies, "strategy-table", "Criterios"),
     ("/cash/layouts/", _layouts, "layout-table", "Cuenta bancaria"),
+    ("/queue/collectors/", _collectors, "collectors-table", "Vencido de la cartera"),
 ]
 
 # Each page's filters narrow the rows: (url, seed, query, a row shown, a row left out).
@@ -156,6 +206,9 @@ FILTERS: list[tuple[str, Callable[[int, int], None], dict[str, str], str, str]] 
     ("/strategies/", _strategies, {"status": "inactive"}, "strat-1<", "strat-0<"),
     ("/cash/layouts/", _layouts, {"q": "export 1"}, "layout-1<", "layout-2<"),
     ("/cash/layouts/", _layouts, {"account": "__LBX00003"}, "layout-3<", "layout-1<"),
+    ("/queue/collectors/", _collectors, {"q": "ruiz 2"}, "coll002<", "coll001<"),
+    ("/queue/collectors/", _collectors, {"presence": "away"}, "coll001<", "coll002<"),
+    ("/queue/collectors/", _collectors, {"presence": "working"}, "coll002<", "coll003<"),
 ]
 
 # (url, a role that may not see the page, or that may see it but not post to it)
@@ -163,6 +216,7 @@ REFUSALS: list[tuple[str, str, str]] = [
     ("/imports/", Role.COLLECTOR, "post"),
     ("/strategies/import/", Role.COLLECTOR, "post"),
     ("/cash/layouts/", Role.COLLECTOR, "get"),
+    ("/queue/collectors/", Role.COLLECTOR, "get"),
 ]
 
 

@@ -334,3 +334,32 @@ def test_long_waiting_list_is_cut_with_a_count(built, monkeypatch):
     html = _client(built["ana"]).get("/queue/").content.decode()
     assert html.count('class="queue-row is-waiting"') == 1
     assert "and 2 more waiting items" in html
+
+
+def test_all_queues_shows_each_collectors_figures(built):
+    CollectorProfile.objects.create(user=built["ana"], daily_target=2)
+    queues_rebuild(as_of=AS_OF, actor="test")
+    Absence.objects.create(
+        collector=built["ben"],
+        cover=built["ana"],
+        start_date=AS_OF - dt.timedelta(days=1),
+        end_date=AS_OF + dt.timedelta(days=6),
+    )
+    top = max(WorkItem.objects.filter(collector=built["ana"]).values_list("priority", flat=True))
+    html = _client(built["manager"]).get("/queue/collectors/").content.decode()
+    rows = {
+        m.group(1): m.group(0)
+        for m in re.finditer(
+            r'<tr[^>]*>\s*<td[^>]*><a href="/queue/\?collector=(\w+)".*?</tr>', html, re.S
+        )
+    }
+    assert set(rows) == {"ana", "ben"}
+    ana = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", rows["ana"]))
+    # Today 2 of 3 (target 2), the third waiting; both of today's are calls.
+    assert re.search(rf"Ana Rojas ana 2 2 / 2 1 {top} 48,100.00 ", ana), ana
+    assert "away until" not in ana
+    ben = rows["ben"]
+    assert "away until" in ben and "1,500.00" in ben
+    assert "2 collectors" in html
+    spanish = _client(built["manager"]).get("/queue/collectors/", HTTP_ACCEPT_LANGUAGE="es")
+    assert "2 cobradores" in spanish.content.decode()

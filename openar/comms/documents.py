@@ -20,6 +20,7 @@ from openar.comms.domain import (
     AccountItems,
     Item,
     MessageContext,
+    TemplateText,
     aging_rows,
     amount_text,
     render_message,
@@ -172,18 +173,33 @@ def _payment_text(party: Party) -> str:
     return "\n".join(lines)
 
 
+def _paragraphs(body: str) -> list[dict[str, Any]]:
+    """The body's paragraphs for HTML; the items block stands alone wherever it was written."""
+    out: list[dict[str, Any]] = []
+    for paragraph in body.split("\n\n"):
+        pieces = paragraph.split(ITEMS_MARK)
+        for i, piece in enumerate(pieces):
+            if i:
+                out.append({"items": True, "lines": []})
+            piece = piece.strip("\n")
+            if piece.strip():
+                out.append({"items": False, "lines": piece.split("\n")})
+    return out
+
+
 def render_reminder(
     *,
-    code: str,
-    language: str,
+    text: TemplateText,
     party: Party,
     account: AccountItems,
     days_past_due: int,
     sender: str = "",
 ) -> Rendered:
-    """An email or letter from template ``code``: subject, plain text and HTML, listing the
-    account's past-due items, credits and unapplied cash with totals by currency."""
-    with translation.override(language):
+    """An email or letter from template ``text`` (one version, in its language): subject,
+    plain text and HTML, listing the account's past-due items, credits and unapplied cash with
+    totals by currency."""
+    lang = text.language
+    with translation.override(lang):
         cur = party.customer_currency
         totals = {t.currency: t for t in account.totals()}
         if cur not in totals and totals:
@@ -200,30 +216,29 @@ def render_reminder(
             as_of=account.as_of,
             sender=sender,
             items=ITEMS_MARK,
+            amount_to_pay=format_amount(main.requested if main else zero, cur),
+            entity_name=party.entity_name,
+            collector_name=getattr(party, "collector_name", ""),
+            collector_email=getattr(party, "collector_email", ""),
         )
-        rendered = render_message(code, language, ctx)
-        lang = rendered.language
+        rendered = render_message(text, ctx)
         fig = _figures(account, lang, listed=account.listed_items)
         items_text = _items_text(fig)
         pay_text = _payment_text(party)
-        text = rendered.body.replace(ITEMS_MARK, items_text)
-        if pay_text:
-            text = text.replace(items_text, f"{items_text}\n\n{pay_text}")
-        paragraphs = rendered.body.split("\n\n")
+        block = f"{items_text}\n\n{pay_text}" if pay_text else items_text
+        plain = rendered.body.replace(ITEMS_MARK, block)
         html = render_to_string(
             "comms/documents/message.html",
             {
                 "lang": lang,
                 "subject": rendered.subject,
-                "paragraphs": [
-                    {"items": p == ITEMS_MARK, "lines": p.split("\n")} for p in paragraphs
-                ],
+                "paragraphs": _paragraphs(rendered.body),
                 "fig": fig,
                 "party": party,
                 "payment": _payment_lines(party),
             },
         )
-    return Rendered(rendered.subject, text, html)
+    return Rendered(rendered.subject, plain, html)
 
 
 def letter_page(

@@ -1,15 +1,18 @@
 """Message templates (English and Spanish) and their rendering: pure, no database.
 
-A template is a subject and a body with ``{placeholders}``; ``render_message`` fills them from a
-``MessageContext``. The set is small on purpose: the communications issue brings editable
-templates; until then these are the reminder, the past-due notice and the second-notice letter.
+A template is a subject and a body with ``{{ merge fields }}`` (``comms.merge``), kept in the
+database with its versions; ``text_for`` picks the language a customer gets and
+``render_message`` fills the fields from a ``MessageContext``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+
+from openar.comms.merge import merge
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "es")
@@ -21,100 +24,16 @@ SECOND_NOTICE = "second_notice"
 
 
 @dataclass(frozen=True)
-class Template:
+class TemplateText:
+    """The text of a template in one language: its active version (``version_id`` None for the
+    built-in text of a template that has no version)."""
+
     code: str
-    channel: str  # email or letter
-    subject: dict[str, str]
-    body: dict[str, str]
-
-
-TEMPLATES: dict[str, Template] = {
-    REMINDER: Template(
-        REMINDER,
-        "email",
-        subject={
-            "en": "Payment reminder: {customer_name} ({customer_ref})",
-            "es": "Recordatorio de pago: {customer_name} ({customer_ref})",
-        },
-        body={
-            "en": (
-                "Dear {customer_name},\n\n"
-                "This is a friendly reminder that invoices on your account {customer_ref} fall "
-                "due soon. Your open balance is {balance} {currency}.\n\n"
-                "{items}\n\n"
-                "If you have already paid, thank you, and please ignore this message.\n\n"
-                "Kind regards,\n{sender}"
-            ),
-            "es": (
-                "Estimado cliente {customer_name}:\n\n"
-                "Le recordamos que próximamente vencen facturas de su cuenta {customer_ref}. "
-                "Su saldo pendiente es de {balance} {currency}.\n\n"
-                "{items}\n\n"
-                "Si ya realizó el pago, le agradecemos y le rogamos ignorar este mensaje.\n\n"
-                "Atentamente,\n{sender}"
-            ),
-        },
-    ),
-    PAST_DUE_NOTICE: Template(
-        PAST_DUE_NOTICE,
-        "email",
-        subject={
-            "en": "Past-due notice: {customer_name} ({customer_ref})",
-            "es": "Aviso de saldo vencido: {customer_name} ({customer_ref})",
-        },
-        body={
-            "en": (
-                "Dear {customer_name},\n\n"
-                "Our records show {past_due} {currency} past due on your account {customer_ref}, "
-                "the oldest item {days_past_due} days past its due date (open balance "
-                "{balance} {currency}).\n\n"
-                "{items}\n\n"
-                "Please arrange payment or let us know when we can expect it. If you have "
-                "already paid, please send us the remittance details.\n\n"
-                "Kind regards,\n{sender}"
-            ),
-            "es": (
-                "Estimado cliente {customer_name}:\n\n"
-                "Según nuestros registros, su cuenta {customer_ref} tiene {past_due} {currency} "
-                "vencidos; la partida más antigua lleva {days_past_due} días de atraso (saldo "
-                "pendiente {balance} {currency}).\n\n"
-                "{items}\n\n"
-                "Le rogamos realizar el pago o indicarnos cuándo podemos esperarlo. Si ya pagó, "
-                "por favor envíenos el detalle del pago.\n\n"
-                "Atentamente,\n{sender}"
-            ),
-        },
-    ),
-    SECOND_NOTICE: Template(
-        SECOND_NOTICE,
-        "letter",
-        subject={
-            "en": "Second notice: overdue account {customer_ref}",
-            "es": "Segundo aviso: cuenta vencida {customer_ref}",
-        },
-        body={
-            "en": (
-                "Dear Sir or Madam,\n\n"
-                "Despite our previous reminders, {past_due} {currency} remains past due on your "
-                "account {customer_ref}; the oldest item is {days_past_due} days overdue.\n\n"
-                "{items}\n\n"
-                "Please pay the overdue amount within 10 days of this letter. Otherwise we may "
-                "have to put further deliveries on hold.\n\n"
-                "Yours faithfully,\n{sender}"
-            ),
-            "es": (
-                "Estimados señores:\n\n"
-                "A pesar de nuestros avisos anteriores, su cuenta {customer_ref} mantiene "
-                "{past_due} {currency} vencidos; la partida más antigua lleva {days_past_due} "
-                "días de atraso.\n\n"
-                "{items}\n\n"
-                "Les rogamos pagar el importe vencido dentro de los 10 días siguientes a esta "
-                "carta. De lo contrario, podríamos tener que retener próximas entregas.\n\n"
-                "Atentamente,\n{sender}"
-            ),
-        },
-    ),
-}
+    language: str
+    subject: str
+    body: str
+    version_id: int | None = None
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -128,6 +47,10 @@ class MessageContext:
     as_of: dt.date
     sender: str = ""  # empty: the accounts-receivable department, in the message language
     items: str = ""  # the list of items, already written out (text or a marker for HTML)
+    amount_to_pay: str = "0"
+    entity_name: str = ""
+    collector_name: str = ""
+    collector_email: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,14 +67,31 @@ def message_language(customer_language: str) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def template_for(*, kind: str, step_template: str, days_past_due: int | None) -> str:
-    """The template an email or letter action uses: the step's own when it names a known one,
-    otherwise a reminder before due, a past-due notice after, and the second notice for letters."""
-    if step_template in TEMPLATES:
+def template_for(
+    *, kind: str, step_template: str, days_past_due: int | None, known: Iterable[str] = ()
+) -> str:
+    """The template an email or letter action uses: the step's own when it names a ``known``
+    one, otherwise a reminder before due, a past-due notice after, and the second notice for
+    letters."""
+    if step_template and step_template in set(known):
         return step_template
     if kind == "letter":
         return SECOND_NOTICE
     return PAST_DUE_NOTICE if (days_past_due or 0) > 0 else REMINDER
+
+
+def text_for(
+    code: str, language: str, texts: Mapping[tuple[str, str], TemplateText]
+) -> TemplateText | None:
+    """The text of template ``code`` a customer of ``language`` gets: in that language when the
+    template has it, else in English, else in the first language it has (alphabetically).
+    None when the template has no text at all."""
+    lang = message_language(language)
+    for candidate in (lang, DEFAULT_LANGUAGE):
+        if (code, candidate) in texts:
+            return texts[(code, candidate)]
+    others = sorted(key[1] for key in texts if key[0] == code)
+    return texts[(code, others[0])] if others else None
 
 
 # Thousands and decimal separators of amounts in a message, by language.
@@ -171,25 +111,31 @@ def amount_text(plain: str, language: str) -> str:
     return f"{sign}{text}{point}{fraction}" if fraction else f"{sign}{text}"
 
 
-def render_message(code: str, language: str, ctx: MessageContext) -> RenderedMessage:
-    template = TEMPLATES[code]
-    lang = language if language in template.body else DEFAULT_LANGUAGE
-    values = {
+def merge_values(ctx: MessageContext, language: str) -> dict[str, str]:
+    """The value of every merge field (``comms.merge.MERGE_FIELDS``) for one message: plain
+    strings, amounts written the language's way."""
+    return {
         "customer_name": ctx.customer_name,
         "customer_ref": ctx.customer_ref,
         "currency": ctx.currency,
-        "balance": amount_text(ctx.balance, lang),
-        "past_due": amount_text(ctx.past_due, lang),
-        "days_past_due": ctx.days_past_due,
+        "balance": amount_text(ctx.balance, language),
+        "past_due": amount_text(ctx.past_due, language),
+        "amount_to_pay": amount_text(ctx.amount_to_pay, language),
+        "days_past_due": str(ctx.days_past_due),
         "date": ctx.as_of.isoformat(),
-        "sender": ctx.sender or SENDERS[lang],
+        "sender": ctx.sender or SENDERS.get(language, SENDERS[DEFAULT_LANGUAGE]),
+        "entity_name": ctx.entity_name,
+        "collector_name": ctx.collector_name,
+        "collector_email": ctx.collector_email,
         "items": ctx.items,
     }
+
+
+def render_message(text: TemplateText, ctx: MessageContext) -> RenderedMessage:
+    """Template ``text`` filled for one customer, in the text's language."""
+    values = merge_values(ctx, text.language)
     return RenderedMessage(
-        code,
-        lang,
-        template.subject[lang].format(**values),
-        template.body[lang].format(**values),
+        text.code, text.language, merge(text.subject, values), merge(text.body, values)
     )
 
 

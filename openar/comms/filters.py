@@ -9,10 +9,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from openar.comms.choices import TEMPLATE_LABELS, MessageChannel, MessageStatus
-from openar.comms.domain import TEMPLATES
+from openar.comms.choices import MessageChannel, MessageStatus
 from openar.comms.models import OutboxMessage
-from openar.comms.selectors import outbox_list
+from openar.comms.selectors import outbox_list, template_codes
 from openar.core.filters import DateInputFilter, SelectorFilterSet, search_input
 
 
@@ -25,7 +24,7 @@ class OutboxFilterSet(SelectorFilterSet):
     )
     template_code = django_filters.ChoiceFilter(
         label=_("Template"),
-        choices=[(code, TEMPLATE_LABELS.get(code, code)) for code in TEMPLATES],
+        choices=template_codes,
         empty_label=_("All templates"),
     )
     language = django_filters.ChoiceFilter(

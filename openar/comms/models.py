@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from openar.comms.choices import TEMPLATE_LABELS, MessageChannel, MessageStatus
@@ -48,6 +49,10 @@ class OutboxMessage(models.Model):
     # The account timeline entry recorded when it went out (with its attachments).
     contact = models.ForeignKey(
         "activity.ContactLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The template text it was rendered from (None: queued before templates had versions).
+    template_version = models.ForeignKey(
+        "TemplateVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     as_of = models.DateField()  # the cycle date that queued it
     created_at = models.DateTimeField(auto_now_add=True)
@@ -108,3 +113,58 @@ class Letterhead(models.Model):
 
     def __str__(self) -> str:
         return f"letterhead {self.entity_id}"
+
+
+class MessageTemplate(models.Model):
+    """A message template: what a strategy step names (``StrategyStep.template``), with one
+    text per language, each text a chain of versions (``TemplateVersion``)."""
+
+    code = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    channel = models.CharField(max_length=10, choices=MessageChannel.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def label(self) -> str:
+        """The shipped templates' names are translated; the others are shown as written."""
+        return str(TEMPLATE_LABELS.get(self.code, self.name))
+
+
+class TemplateVersion(models.Model):
+    """One saved text of a template in one language. Every save adds a version; the newest is
+    the active one (``is_active``), which the outbox renders. Restoring an older version saves
+    its text again as the newest."""
+
+    template = models.ForeignKey(MessageTemplate, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField(max_length=10)
+    number = models.PositiveIntegerField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    is_active = models.BooleanField(default=False)
+    restored_from = models.PositiveIntegerField(null=True, blank=True)  # the version number
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["template", "language", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "language", "number"], name="template_version_number"
+            ),
+            models.UniqueConstraint(
+                fields=["template", "language"],
+                condition=models.Q(is_active=True),
+                name="template_version_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_id} {self.language} v{self.number}"

@@ -1,4 +1,4 @@
-"""Reads for the outbox."""
+"""Reads for the outbox and the message templates."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from openar.cashapp.models import BankAccount
-from openar.comms.domain import AccountItems, Item
-from openar.comms.models import Letterhead, OutboxMessage
+from openar.comms.choices import TEMPLATE_LABELS
+from openar.comms.domain import AccountItems, Item, TemplateText
+from openar.comms.models import Letterhead, MessageTemplate, OutboxMessage, TemplateVersion
+from openar.comms.template_defaults import DEFAULTS
 from openar.ledger.models import Document
 from openar.ledger.selectors import unapplied_cash
 
@@ -134,3 +136,60 @@ def payment_accounts(entity_ids: list[int]) -> dict[int, list[PaymentAccount]]:
 
 def letterheads(entity_ids: list[int]) -> dict[int, Letterhead]:
     return {lh.entity_id: lh for lh in Letterhead.objects.filter(entity_id__in=entity_ids)}
+
+
+# --- message templates ----------------------------------------------------------------------
+
+
+def template_list(
+    *, queryset: QuerySet[MessageTemplate] | None = None, q: str = "", channel: str = ""
+) -> QuerySet[MessageTemplate]:
+    """Templates by code, each with its active versions (``active``, newest language first)."""
+    qs = queryset if queryset is not None else MessageTemplate.objects.all()
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if channel:
+        qs = qs.filter(channel=channel)
+    active = TemplateVersion.objects.filter(is_active=True).select_related("created_by")
+    return qs.prefetch_related(
+        Prefetch("versions", queryset=active.order_by("language"), to_attr="active")
+    ).order_by("code")
+
+
+def template_versions(template: MessageTemplate, language: str) -> QuerySet[TemplateVersion]:
+    """Every version of one template's text in ``language``, newest first, with who saved it."""
+    return (
+        TemplateVersion.objects.filter(template=template, language=language)
+        .select_related("created_by")
+        .order_by("-number")
+    )
+
+
+def active_texts() -> dict[tuple[str, str], TemplateText]:
+    """The active text of every template in every language, by ``(code, language)``; the
+    shipped text stands in for a shipped template that has no version in any language."""
+    texts = {
+        (code, lang): TemplateText(code, lang, subject, body, version_id, number)
+        for code, lang, subject, body, version_id, number in TemplateVersion.objects.filter(
+            is_active=True
+        ).values_list("template__code", "language", "subject", "body", "id", "number")
+    }
+    have = {code for code, _lang in texts}
+    for code, default in DEFAULTS.items():
+        if code not in have:
+            for lang in default.body:
+                texts[(code, lang)] = TemplateText(
+                    code, lang, default.subject[lang], default.body[lang]
+                )
+    return texts
+
+
+def template_codes() -> list[tuple[str, str]]:
+    """(code, label) of every template, for pickers and filters."""
+    names = dict(MessageTemplate.objects.values_list("code", "name"))
+    for code, default in DEFAULTS.items():
+        names.setdefault(code, default.name)
+    return sorted(
+        ((code, str(TEMPLATE_LABELS.get(code, name))) for code, name in names.items()),
+        key=lambda pair: pair[1].lower(),
+    )

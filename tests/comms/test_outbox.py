@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from openar.comms.domain import (
-    TEMPLATES,
     MessageContext,
+    TemplateText,
     amount_text,
     message_language,
     render_message,
@@ -16,6 +16,7 @@ from openar.comms.domain import (
 )
 from openar.comms.models import OutboxMessage
 from openar.comms.services import outbox_cancel, outbox_queue
+from openar.comms.template_defaults import DEFAULTS
 from openar.core.errors import Conflict
 from openar.strategy.models import Action, Strategy, StrategyStep
 from tests.factories import BASE_DATE, CustomerFactory, DocumentFactory
@@ -101,18 +102,19 @@ def test_cancel_queued_message():
 
 def test_templates_render_in_both_languages():
     ctx = MessageContext("Acme", "C1", "USD", "10.00", "5.00", 12, BASE_DATE)
-    for code in TEMPLATES:
+    for code, default in DEFAULTS.items():
         for lang in ("en", "es"):
-            rendered = render_message(code, lang, ctx)
+            text = TemplateText(code, lang, default.subject[lang], default.body[lang])
+            rendered = render_message(text, ctx)
             assert "C1" in rendered.subject
             assert "{" not in rendered.body
     assert message_language("pt") == "en"
     assert amount_text("1234567.5", "es") == "1.234.567,5"
     assert amount_text("-1234.50", "en") == "-1,234.50"
     assert amount_text("999", "en") == "999"
-    assert template_for(kind="email", step_template="second_notice", days_past_due=1) == (
-        "second_notice"
-    )
+    assert template_for(
+        kind="email", step_template="second_notice", days_past_due=1, known=DEFAULTS
+    ) == ("second_notice")
     assert template_for(kind="email", step_template="unknown", days_past_due=0) == "reminder"
 
 

@@ -1,5 +1,5 @@
-"""Writes for communications: queueing actions into the outbox, sending, and a person's hand on
-a message (hold, release, cancel)."""
+"""Writes for communications: queueing actions into the outbox, sending, a person's hand on a
+message (hold, release, cancel), and the message templates and their versions."""
 
 from openar.comms.services.letterheads import letterhead_save
 from openar.comms.services.outbox import (
@@ -10,8 +10,15 @@ from openar.comms.services.outbox import (
 )
 from openar.comms.services.queue import outbox_queue
 from openar.comms.services.sending import SendResult, outbox_send, statement_pdf
+from openar.comms.services.templates import (
+    TEMPLATE_EDITORS,
+    template_create,
+    template_version_restore,
+    template_version_save,
+)
 
 __all__ = [
+    "TEMPLATE_EDITORS",
     "SendResult",
     "letterhead_save",
     "outbox_cancel",
@@ -21,4 +28,7 @@ __all__ = [
     "outbox_resend_unconfirmed",
     "outbox_send",
     "statement_pdf",
+    "template_create",
+    "template_version_restore",
+    "template_version_save",
 ]

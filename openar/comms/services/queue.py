@@ -9,10 +9,10 @@ from django.db import transaction
 
 from openar.comms.choices import MessageChannel, MessageStatus
 from openar.comms.documents import render_reminder
-from openar.comms.domain import message_language, template_for
+from openar.comms.domain import template_for, text_for
 from openar.comms.models import BouncedAddress, OutboxMessage
 from openar.comms.parties import parties_for
-from openar.comms.selectors import account_items
+from openar.comms.selectors import account_items, active_texts
 from openar.core.audit import audit_record
 from openar.strategy.choices import ActionStatus, StepKind
 from openar.strategy.models import Action
@@ -42,6 +42,8 @@ def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
         .values_list("id", flat=True)
     )
     created = as_letters = 0
+    texts = active_texts()  # the active version of every template, read once
+    known = {code for code, _lang in texts}
     fields = ("id", "kind", "days_past_due", "customer_id", "step__template")
     for start in range(0, len(pending), _BATCH):
         actions = list(
@@ -67,12 +69,15 @@ def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
             if error:
                 as_letters += 1
             code = template_for(
-                kind=kind, step_template=step_template or "", days_past_due=days_past_due
+                kind=kind,
+                step_template=step_template or "",
+                days_past_due=days_past_due,
+                known=known,
             )
-            language = message_language(party.language)
+            text = text_for(code, party.language, texts)
+            assert text is not None  # ``known`` holds only templates that have a text
             rendered = render_reminder(
-                code=code,
-                language=language,
+                text=text,
                 party=party,
                 account=accounts[customer_id],
                 days_past_due=days_past_due or 0,
@@ -83,7 +88,8 @@ def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
                     action_id=action_id,
                     channel=channel,
                     template_code=code,
-                    language=language,
+                    language=text.language,
+                    template_version_id=text.version_id,
                     to_address=party.postal_block
                     if channel == MessageChannel.LETTER
                     else party.email,

@@ -31,7 +31,7 @@ from django.utils import timezone
 from openar.activity.choices import ContactChannel, ContactOutcome
 from openar.activity.services import contact_record
 from openar.comms.choices import MessageChannel, MessageStatus
-from openar.comms.documents import Rendered, letter_page, pdf, render_reminder, statement_page
+from openar.comms.documents import Rendered, letter_page, pdf, statement_page
 from openar.comms.domain import message_language
 from openar.comms.models import BouncedAddress, OutboxMessage
 from openar.comms.parties import Recipient, parties_for
@@ -529,17 +529,4 @@ def statement_pdf(*, customer: Customer, as_of: dt.date) -> bytes:
     account = account_items([customer.pk], as_of)[customer.pk]
     return pdf(
         statement_page(language=message_language(party.language), party=party, account=account)
-    )
-
-
-def reminder_preview(*, customer: Customer, code: str, as_of: dt.date) -> Any:
-    """A message as the customer would get it today (templates preview)."""
-    party = parties_for([customer.pk])[customer.pk]
-    account = account_items([customer.pk], as_of)[customer.pk]
-    return render_reminder(
-        code=code,
-        language=message_language(party.language),
-        party=party,
-        account=account,
-        days_past_due=max((i.days_past_due for i in account.past_due_items), default=0),
     )

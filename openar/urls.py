@@ -17,6 +17,7 @@ urlpatterns = [
     path("strategies/", include("openar.strategy.urls")),
     path("queue/", include("openar.worklist.urls")),
     path("outbox/", include("openar.comms.urls")),
+    path("templates/", include("openar.comms.template_urls")),
     path("jobs/", include("openar.jobs.urls")),
     path("api/", include("openar.api_urls")),
 ]

@@ -20,3 +20,11 @@ class CommsConfig(AppConfig):
             order=70,
             roles=[Role.COLLECTOR, Role.MANAGER, Role.ADMIN],
         )
+        register_nav(
+            key="templates",
+            label=pgettext_lazy("navigation", "Templates"),
+            url_name="templates:list",
+            prefix="/templates/",
+            order=71,
+            roles=[Role.COLLECTOR, Role.MANAGER, Role.ADMIN],
+        )

@@ -1,4 +1,5 @@
-"""The outbox's filters: parsed here, applied by ``outbox_list``."""
+"""The outbox's and the templates' filters: parsed here, applied by ``outbox_list`` and
+``template_list``."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from openar.comms.choices import MessageChannel, MessageStatus
-from openar.comms.models import OutboxMessage
-from openar.comms.selectors import outbox_list, template_codes
+from openar.comms.models import MessageTemplate, OutboxMessage
+from openar.comms.selectors import outbox_list, template_codes, template_list
 from openar.core.filters import DateInputFilter, SelectorFilterSet, search_input
 
 
@@ -48,4 +49,16 @@ class OutboxFilterSet(SelectorFilterSet):
             as_of=data.get("as_of"),
             q=data.get("q", ""),
             collector=self.request.user if data.get("mine") else None,
+        )
+
+
+class TemplateFilterSet(SelectorFilterSet):
+    q = django_filters.CharFilter(label=_("Template"), widget=search_input(_("Code or name")))
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=MessageChannel.choices, empty_label=_("All channels")
+    )
+
+    def select(self, queryset: QuerySet[MessageTemplate], data: dict[str, Any]) -> QuerySet[Any]:
+        return template_list(
+            queryset=queryset, q=data.get("q", ""), channel=data.get("channel", "")
         )

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
@@ -117,8 +118,11 @@ def _parse(source: str) -> tuple[list[_Part], list[Problem]]:
             problems.append(
                 Problem(
                     line,
-                    f"line {line}: '{token}' is not allowed: a template holds text and merge "
-                    "fields such as {{ customer_name }} only",
+                    gettext(
+                        "line %(line)s: '%(token)s' is not allowed: a template holds text and "
+                        "merge fields such as {{ customer_name }} only"
+                    )
+                    % {"line": line, "token": token},
                 )
             )
             closer = "%}" if token == "{%" else "#}"
@@ -130,22 +134,38 @@ def _parse(source: str) -> tuple[list[_Part], list[Problem]]:
             pos = end + len(closer)
             continue
         if token != "{{":
-            problems.append(Problem(line, f"line {line}: '{token}' without an opening '{{{{'"))
+            problems.append(
+                Problem(
+                    line,
+                    gettext("line %(line)s: '%(token)s' without an opening '{{'")
+                    % {"line": line, "token": token},
+                )
+            )
             parts.append(_Part(token, False, line))
             pos = match.end()
             continue
         close = source.find("}}", match.end())
         newline = source.find("\n", match.end())
         if close == -1 or (newline != -1 and newline < close):
-            problems.append(Problem(line, f"line {line}: '{{{{' is not closed with '}}}}'"))
+            problems.append(
+                Problem(
+                    line, gettext("line %(line)s: '{{' is not closed with '}}'") % {"line": line}
+                )
+            )
             parts.append(_Part(token, False, line))
             pos = match.end()
             continue
         inner = source[match.end() : close].strip()
         if not inner:
-            problems.append(Problem(line, f"line {line}: an empty merge field '{{{{ }}}}'"))
+            problems.append(
+                Problem(
+                    line, gettext("line %(line)s: an empty merge field '{{ }}'") % {"line": line}
+                )
+            )
         elif "{{" in inner:
-            problems.append(Problem(line, f"line {line}: '{{{{' inside a merge field"))
+            problems.append(
+                Problem(line, gettext("line %(line)s: '{{' inside a merge field") % {"line": line})
+            )
         else:
             parts.append(_Part(inner, True, line))
         pos = close + 2
@@ -167,20 +187,31 @@ def template_problems(source: str, *, allow: Iterable[str] = FIELD_NAMES) -> lis
             problems.append(
                 Problem(
                     part.line,
-                    f"line {part.line}: the merge field '{name}' can only be used in the body",
+                    gettext(
+                        "line %(line)s: the merge field '%(field)s' can only be used in the body"
+                    )
+                    % {"line": part.line, "field": name},
                     name,
                 )
             )
         elif _NAME.match(name):
             problems.append(
-                Problem(part.line, f"line {part.line}: unknown merge field '{name}'", name)
+                Problem(
+                    part.line,
+                    gettext("line %(line)s: unknown merge field '%(field)s'")
+                    % {"line": part.line, "field": name},
+                    name,
+                )
             )
         else:
             problems.append(
                 Problem(
                     part.line,
-                    f"line {part.line}: unknown merge field '{name}' (merge fields are plain "
-                    "names such as customer_name: no attributes, filters or calls)",
+                    gettext(
+                        "line %(line)s: unknown merge field '%(field)s' (merge fields are plain "
+                        "names such as customer_name: no attributes, filters or calls)"
+                    )
+                    % {"line": part.line, "field": name},
                     name,
                 )
             )

@@ -6,15 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from openar.cashapp.models import BankAccount
 from openar.comms.choices import TEMPLATE_LABELS
 from openar.comms.domain import AccountItems, Item, TemplateText
 from openar.comms.models import Letterhead, MessageTemplate, OutboxMessage, TemplateVersion
 from openar.comms.template_defaults import DEFAULTS
-from openar.ledger.models import Document
+from openar.ledger.models import Customer, Document
 from openar.ledger.selectors import unapplied_cash
+from openar.strategy.models import StrategyStep
 
 
 def outbox_list(
@@ -151,9 +153,41 @@ def template_list(
     if channel:
         qs = qs.filter(channel=channel)
     active = TemplateVersion.objects.filter(is_active=True).select_related("created_by")
-    return qs.prefetch_related(
-        Prefetch("versions", queryset=active.order_by("language"), to_attr="active")
-    ).order_by("code")
+    steps = (
+        StrategyStep.objects.filter(template=OuterRef("code"))
+        .values("template")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    latest = TemplateVersion.objects.filter(template=OuterRef("pk")).order_by("-created_at")
+    return (
+        qs.annotate(
+            steps_using=Coalesce(Subquery(steps), 0),
+            changed_at=Subquery(latest.values("created_at")[:1]),
+        )
+        .prefetch_related(
+            Prefetch("versions", queryset=active.order_by("language"), to_attr="active")
+        )
+        .order_by("code")
+    )
+
+
+def template_steps(template: MessageTemplate) -> QuerySet[StrategyStep]:
+    """The strategy steps that name ``template``."""
+    return (
+        StrategyStep.objects.filter(template=template.code)
+        .select_related("strategy")
+        .order_by("strategy__priority", "strategy__code", "days_from", "code")
+    )
+
+
+def customers_matching(q: str, *, limit: int = 8) -> list[Customer]:
+    """Customers whose number or name holds ``q`` (numbers first), for a picker."""
+    q = q.strip()
+    if not q:
+        return []
+    qs = Customer.objects.filter(Q(customer_ref__icontains=q) | Q(name__icontains=q))
+    return list(qs.order_by("customer_ref").only("customer_ref", "name", "language")[:limit])
 
 
 def template_versions(template: MessageTemplate, language: str) -> QuerySet[TemplateVersion]:

@@ -1,4 +1,4 @@
-"""The outbox's table: a row opens the message's preview beside the list."""
+"""The outbox's table (a row opens the message's preview beside the list) and the templates'."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from openar.comms.choices import MessageStatus
-from openar.comms.models import OutboxMessage
+from openar.comms.models import MessageTemplate, OutboxMessage
 from openar.core.tables import BadgeColumn, IsoDateColumn
 
 STATUS_BADGES = {
@@ -76,3 +76,49 @@ class OutboxTable(tables.Table):
     def render_to_address(self, value: str) -> str:
         first = value.splitlines()[0] if value else ""
         return first[:30] + ("…" if len(first) > 30 else "") or "—"
+
+
+class TemplateTable(tables.Table):
+    name = tables.Column(verbose_name=_("Template"), attrs={"td": {"class": "wrap"}})
+    code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "mono"}})
+    channel = tables.Column(verbose_name=_("Channel"))
+    languages = tables.Column(
+        verbose_name=_("Languages (active version)"), accessor="pk", orderable=False
+    )
+    steps_using = tables.Column(verbose_name=_("Strategy steps"), attrs={"td": {"class": "num"}})
+    changed_at = tables.DateTimeColumn(
+        verbose_name=_("Last saved"), format="Y-m-d H:i", default="—"
+    )
+
+    class Meta:
+        model = MessageTemplate
+        fields = ()
+        sequence = ("name", "code", "channel", "languages", "steps_using", "changed_at")
+        attrs = {"class": "data-table", "id": "template-table"}
+        empty_text = _("No templates match.")
+
+    def render_name(self, record: MessageTemplate) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("templates:edit", args=[record.code]), record.label
+        )
+
+    def render_languages(self, record: MessageTemplate) -> str:
+        active = getattr(record, "active", [])
+        if not active:
+            return format_html('<span class="badge badge-warn">{}</span>', _("no text yet"))
+        return format_html_join(
+            " ",
+            '<span class="badge" title="{}">{} v{}</span>',
+            (
+                (
+                    _("Saved %(when)s by %(who)s")
+                    % {
+                        "when": v.created_at.strftime("%Y-%m-%d %H:%M"),
+                        "who": v.created_by or _("OpenAR"),
+                    },
+                    v.language.upper(),
+                    v.number,
+                )
+                for v in active
+            ),
+        )

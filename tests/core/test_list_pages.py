@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from openar.activity.models import PromiseToPay
 from openar.cashapp.models import BankAccount, BankLayout, StatementFile
+from openar.comms.models import MessageTemplate, TemplateVersion
 from openar.core.roles import Role
 from openar.credit.models import Recommendation
 from openar.ingest.models import ImportBatch
@@ -186,6 +187,29 @@ def _collectors(n: int, start: int) -> None:
             )
 
 
+def _templates(n: int, start: int) -> None:
+    strategy, _ = Strategy.objects.get_or_create(code="tmpl", defaults={"name": "Letters"})
+    editor = UserFactory(username=f"editor{start}")
+    for i in range(start, start + n):
+        template = MessageTemplate.objects.create(
+            code=f"tmpl-{i}", name=f"Letter {i}", channel=("email", "letter")[i % 2]
+        )
+        for lang in ("en", "es")[: 1 + i % 2]:
+            TemplateVersion.objects.create(
+                template=template,
+                language=lang,
+                number=1,
+                subject="Hello {{ customer_ref }}",
+                body="{{ items }}",
+                is_active=True,
+                created_by=editor,
+                created_at=dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC),
+            )
+        StrategyStep.objects.create(
+            strategy=strategy, code=f"t{i}", name=f"Step {i}", kind="letter", template=template.code
+        )
+
+
 PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
     ("/promises/", _promises, "promise-table", "Fecha prometida"),
     ("/credit/", _recommendations, "recommendation-table", "Decisión"),
@@ -195,6 +219,7 @@ PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
     ("/strategies/", _strategies, "strategy-table", "Criterios"),
     ("/cash/layouts/", _layouts, "layout-table", "Cuenta bancaria"),
     ("/queue/collectors/", _collectors, "collectors-table", "Vencido de la cartera"),
+    ("/templates/", _templates, "template-table", "Pasos de estrategia"),
 ]
 
 # Each page's filters narrow the rows: (url, seed, query, a row shown, a row left out).
@@ -209,6 +234,8 @@ FILTERS: list[tuple[str, Callable[[int, int], None], dict[str, str], str, str]] 
     ("/queue/collectors/", _collectors, {"q": "ruiz 2"}, "coll002<", "coll001<"),
     ("/queue/collectors/", _collectors, {"presence": "away"}, "coll001<", "coll002<"),
     ("/queue/collectors/", _collectors, {"presence": "working"}, "coll002<", "coll003<"),
+    ("/templates/", _templates, {"q": "Letter 1"}, "tmpl-1<", "tmpl-2<"),
+    ("/templates/", _templates, {"channel": "letter"}, "tmpl-1<", "tmpl-2<"),
 ]
 
 # (url, a role that may not see the page, or that may see it but not post to it)
@@ -217,6 +244,8 @@ REFUSALS: list[tuple[str, str, str]] = [
     ("/strategies/import/", Role.COLLECTOR, "post"),
     ("/cash/layouts/", Role.COLLECTOR, "get"),
     ("/queue/collectors/", Role.COLLECTOR, "get"),
+    ("/templates/", Role.CASHAPP, "get"),
+    ("/templates/new/", Role.COLLECTOR, "get"),
 ]
 
 

@@ -85,6 +85,7 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _add_routers() -> None:
     from openar.activity.api import router as activity_router
     from openar.cashapp.api import router as cashapp_router
+    from openar.comms.api import router as comms_router
     from openar.credit.api import router as credit_router
     from openar.ingest.api import router as ingest_router
     from openar.jobs.api import router as jobs_router
@@ -102,6 +103,7 @@ def _add_routers() -> None:
     api.add_router("", activity_router)
     api.add_router("", jobs_router)
     api.add_router("", cashapp_router)
+    api.add_router("", comms_router)
 
 
 _add_routers()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.outbox_view, name="outbox"),
     path("<int:pk>/", views.message_preview_view, name="message_preview"),
     path("<int:pk>/letter.pdf", views.message_pdf_view, name="message_pdf"),
+    path("<int:pk>/letter.docx", views.message_docx_view, name="message_docx"),
     path("<int:pk>/send/", views.message_send_view, name="message_send"),
     path("<int:pk>/hold/", views.message_hold_view, name="message_hold"),
     path("<int:pk>/release/", views.message_release_view, name="message_release"),

@@ -20,6 +20,7 @@ from openar.comms.documents import Rendered, letter_page, pdf
 from openar.comms.filters import OutboxFilterSet
 from openar.comms.models import OutboxMessage
 from openar.comms.parties import parties_for
+from openar.comms.previews import message_docx
 from openar.comms.selectors import account_items, outbox_counts
 from openar.comms.services import (
     outbox_cancel,
@@ -82,6 +83,21 @@ def message_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response = HttpResponse(pdf(page), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{party.customer_ref}-{message.pk}.pdf"'
+    return response
+
+
+@role_required(*ROLES)
+def message_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A letter as a Word document, to edit by hand before it is printed."""
+    message = get_object_or_404(
+        OutboxMessage.objects.select_related("customer"), pk=pk, channel=MessageChannel.LETTER
+    )
+    response = HttpResponse(
+        message_docx(message),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    name = f"{message.customer.customer_ref}-{message.pk}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -4,6 +4,19 @@ import pytest
 
 from openar.core.email_url import email_url_config
 from tests.comms.smtp import SMTPServer
+from tests.conftest import _item_uses_database
+
+
+@pytest.fixture(autouse=True)
+def _shipped_templates(request):
+    """The shipped message templates, in each test database (the migration seeds them; a
+    transactional test's flush removes them)."""
+    if not _item_uses_database(request.node):
+        return
+    request.getfixturevalue("db")
+    from openar.comms.services import templates_load_defaults
+
+    templates_load_defaults(actor="test")
 
 
 @pytest.fixture

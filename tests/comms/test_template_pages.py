@@ -198,3 +198,24 @@ def test_pages_in_spanish(client, manager):
         assert "Guardar como nueva versión" in editor
     finally:
         translation.activate("en")
+
+
+def test_outbox_letter_downloads_for_word(client, manager, customer):
+    from openar.comms.models import OutboxMessage
+    from openar.comms.services import outbox_queue
+    from tests.comms.test_outbox import _action
+
+    _action(customer, "letter")
+    outbox_queue(as_of=BASE_DATE, actor="test")
+    message = OutboxMessage.objects.get()
+    preview = client.get(reverse("comms:message_preview", args=[message.pk])).content.decode()
+    assert reverse("comms:message_docx", args=[message.pk]) in preview
+    word = client.get(reverse("comms:message_docx", args=[message.pk]))
+    assert word["Content-Disposition"] == f'attachment; filename="C0000042-{message.pk}.docx"'
+    document = WordDocument(io.BytesIO(word.content))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert message.subject in paragraphs
+    assert "Estimados señores:" in paragraphs
+    assert "Ferretería Sol" in "\n".join(paragraphs)  # the address block
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "INV-7001" in cells

@@ -77,7 +77,7 @@ def test_every_save_is_a_new_version_and_restore_brings_one_back(manager):
     with pytest.raises(Conflict):
         template_version_restore(version=restored, actor=manager)
     actions = list(
-        AuditEvent.objects.filter(object_type="message_template")
+        AuditEvent.objects.filter(object_type="message_template", actor=manager)
         .order_by("id")
         .values_list("action", flat=True)
     )

@@ -15,6 +15,7 @@ from openar.comms.services.templates import (
     template_create,
     template_version_restore,
     template_version_save,
+    templates_load_defaults,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "template_create",
     "template_version_restore",
     "template_version_save",
+    "templates_load_defaults",
 ]

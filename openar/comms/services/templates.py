@@ -17,6 +17,7 @@ from openar.comms.choices import MessageChannel
 from openar.comms.domain import LANGUAGES
 from openar.comms.merge import FIELD_NAMES, ITEMS, Problem, template_problems
 from openar.comms.models import MessageTemplate, TemplateVersion
+from openar.comms.template_defaults import DEFAULTS
 from openar.core.audit import audit_record
 from openar.core.errors import Conflict, PermissionDenied, ValidationError
 from openar.core.roles import Role, has_role
@@ -167,3 +168,27 @@ def template_version_restore(*, version: TemplateVersion, actor: Any) -> Templat
         actor=actor,
         restored_from=version.number,
     )
+
+
+@transaction.atomic
+def templates_load_defaults(*, actor: Any) -> int:
+    """Give each shipped template (``template_defaults.DEFAULTS``) that is missing, or has no
+    text in a language it ships in, its shipped text as a version there. Returns the number of
+    versions written; run twice, the second run writes none."""
+    written = 0
+    for default in DEFAULTS.values():
+        template, _created = MessageTemplate.objects.get_or_create(
+            code=default.code, defaults={"name": default.name, "channel": default.channel}
+        )
+        for language in default.body:
+            if TemplateVersion.objects.filter(template=template, language=language).exists():
+                continue
+            _add_version(
+                template=template,
+                language=language,
+                subject=default.subject[language],
+                body=default.body[language],
+                actor=actor,
+            )
+            written += 1
+    return written

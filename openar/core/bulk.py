@@ -45,6 +45,41 @@ def copy_rows(*, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any
             write(row)
 
 
+def insert_models(objs: Sequence[Any], *, ignore_conflicts: bool = False) -> None:
+    """``bulk_create`` for many wide rows of one model (rendered messages): on PostgreSQL the
+    rows go by COPY, through a temporary table when ``ignore_conflicts`` skips rows a unique
+    constraint already holds, instead of a parameterised INSERT that psycopg quotes value by
+    value. Every column is prepared as ``bulk_create`` prepares it (``pre_save`` for
+    ``auto_now_add``, ``get_db_prep_save``); primary keys are not set on ``objs``."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if not is_postgres():
+        model.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=ignore_conflicts)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = [f.column for f in fields]
+    table = model._meta.db_table
+    rows = ([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs)
+    if not ignore_conflicts:
+        copy_rows(table=table, columns=columns, rows=rows)
+        return
+    quote = connection.ops.quote_name
+    stage = f"{table}_insert_stage"
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {stage} AS SELECT {names} FROM {quote(table)} WITH NO DATA"
+        )
+        copy_rows(table=stage, columns=columns, rows=rows)
+        cursor.execute(
+            f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {stage} "
+            "ON CONFLICT DO NOTHING"
+        )
+        cursor.execute(f"DROP TABLE {stage}")
+
+
 PG_TYPES = {"int": "bigint", "text": "text", "date": "date", "num": "numeric", "bool": "boolean"}
 SQLITE_TYPES = {
     "int": "INTEGER",

@@ -14,6 +14,7 @@ from openar.comms.models import BouncedAddress, OutboxMessage
 from openar.comms.parties import parties_for
 from openar.comms.selectors import account_items, active_texts
 from openar.core.audit import audit_record
+from openar.core.bulk import insert_models
 from openar.strategy.choices import ActionStatus, StepKind
 from openar.strategy.models import Action
 
@@ -101,7 +102,7 @@ def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
                     as_of=as_of,
                 )
             )
-        OutboxMessage.objects.bulk_create(messages, batch_size=_BATCH, ignore_conflicts=True)
+        insert_models(messages, ignore_conflicts=True)
         created += len(messages)
     # A message still waiting whose action was cancelled or skipped since must not go out.
     withdrawn = OutboxMessage.objects.filter(

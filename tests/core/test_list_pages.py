@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from openar.activity.models import PromiseToPay
 from openar.cashapp.models import BankAccount, BankLayout, StatementFile
 from openar.comms.models import MessageTemplate, TemplateVersion
+from openar.core.models import JobRun
 from openar.core.roles import Role
 from openar.credit.models import Recommendation
 from openar.ingest.models import ImportBatch
@@ -210,6 +211,25 @@ def _templates(n: int, start: int) -> None:
         )
 
 
+def _jobs(n: int, start: int) -> None:
+    starter = UserFactory(username=f"starter{start}", first_name="Marta", last_name="Lind")
+    for i in range(start, start + n):
+        status = ("done", "failed", "queued")[i % 3]
+        JobRun.objects.create(
+            kind="daily",
+            as_of=BASE_DATE - dt.timedelta(days=i),
+            status=status,
+            steps_done=6 if status == "done" else 4 * (status == "failed"),
+            steps_total=6,
+            current_step="outbox" if status == "failed" else "",
+            result={"seconds": 2.5, "actions_created": 10 + i, "queue_items": 40}
+            if status == "done"
+            else None,
+            error="the outbox is on fire" if status == "failed" else "",
+            started_by=starter if i % 2 else None,
+        )
+
+
 PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
     ("/promises/", _promises, "promise-table", "Fecha prometida"),
     ("/credit/", _recommendations, "recommendation-table", "Decisión"),
@@ -220,6 +240,7 @@ PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
     ("/cash/layouts/", _layouts, "layout-table", "Cuenta bancaria"),
     ("/queue/collectors/", _collectors, "collectors-table", "Vencido de la cartera"),
     ("/templates/", _templates, "template-table", "Pasos de estrategia"),
+    ("/jobs/", _jobs, "job-table", "Acciones creadas"),
 ]
 
 # Each page's filters narrow the rows: (url, seed, query, a row shown, a row left out).
@@ -236,6 +257,8 @@ FILTERS: list[tuple[str, Callable[[int, int], None], dict[str, str], str, str]] 
     ("/queue/collectors/", _collectors, {"presence": "working"}, "coll002<", "coll003<"),
     ("/templates/", _templates, {"q": "Letter 1"}, "tmpl-1<", "tmpl-2<"),
     ("/templates/", _templates, {"channel": "letter"}, "tmpl-1<", "tmpl-2<"),
+    ("/jobs/", _jobs, {"status": "failed"}, ">2026-06-29<", ">2026-06-30<"),
+    ("/jobs/", _jobs, {"date_to": "2026-06-28"}, ">2026-06-28<", ">2026-06-29<"),
 ]
 
 # (url, a role that may not see the page, or that may see it but not post to it)
@@ -246,6 +269,7 @@ REFUSALS: list[tuple[str, str, str]] = [
     ("/queue/collectors/", Role.COLLECTOR, "get"),
     ("/templates/", Role.CASHAPP, "get"),
     ("/templates/new/", Role.COLLECTOR, "get"),
+    ("/jobs/", Role.COLLECTOR, "get"),
 ]
 
 

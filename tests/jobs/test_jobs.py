@@ -93,7 +93,7 @@ def test_job_list_query_count(manager_client, django_assert_max_num_queries):
         JobRun.objects.create(kind="daily", as_of=BASE_DATE.replace(day=day), status="done")
     with django_assert_max_num_queries(8):
         page = manager_client.get(reverse("jobs:list"))
-    assert page.content.count(b'class="job-row"') == 20
+    assert page.content.count(b'data-status="done"') == 20
 
 
 def test_api_starts_and_reports_a_daily_run(

@@ -222,3 +222,22 @@ def test_a_step_names_a_template_of_its_own(manager):
     # Spanish customer, English-only template: English, amounts the English way.
     assert (message.template_code, message.language) == ("final_demand", "en")
     assert message.body.startswith("Pay 50.00 now.")
+
+
+def test_markup_in_a_text_is_shown_as_text_not_run(manager):
+    customer = CustomerFactory(name="<b>Bold</b> & Co", email="ap@bold.example", language="en")
+    DocumentFactory(customer=customer, amount=Decimal("10.00"), due_date=BASE_DATE.replace(day=1))
+    template_version_save(
+        template=_notice(),
+        language="en",
+        subject="Hi {{ customer_name }}",
+        body='<script>alert("x")</script> {{ customer_name }}\n\n{{ items }}',
+        actor=manager,
+    )
+    _action(customer, "email")
+    outbox_queue(as_of=BASE_DATE, actor="test")
+    message = OutboxMessage.objects.get()
+    assert "<script>" not in message.html and "<b>Bold" not in message.html
+    assert "&lt;script&gt;" in message.html and "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in message.html
+    # The plain-text part and the subject carry the text as written.
+    assert message.subject == "Hi <b>Bold</b> & Co"

@@ -87,6 +87,7 @@ def _add_routers() -> None:
     from openar.cashapp.api import router as cashapp_router
     from openar.comms.api import router as comms_router
     from openar.credit.api import router as credit_router
+    from openar.disputes.api import router as disputes_router
     from openar.ingest.api import router as ingest_router
     from openar.jobs.api import router as jobs_router
     from openar.ledger.api import router as ledger_router
@@ -100,6 +101,7 @@ def _add_routers() -> None:
     api.add_router("", worklist_router)
     api.add_router("", strategy_router)
     api.add_router("", credit_router)
+    api.add_router("", disputes_router)
     api.add_router("", activity_router)
     api.add_router("", jobs_router)
     api.add_router("", cashapp_router)

@@ -9,8 +9,12 @@ class CommsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import pgettext_lazy
 
+        from openar.comms.dispute_letters import dispute_letter_queue
+        from openar.core.hooks import register_hook
         from openar.core.nav import register_nav
         from openar.core.roles import Role
+
+        register_hook("dispute_resolved", dispute_letter_queue)
 
         register_nav(
             key="outbox",

@@ -29,4 +29,5 @@ TEMPLATE_LABELS = {
     "reminder": _("Payment reminder"),
     "past_due_notice": _("Past-due notice"),
     "second_notice": _("Second notice (letter)"),
+    "dispute_resolution": _("Dispute resolution"),
 }

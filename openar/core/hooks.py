@@ -13,6 +13,7 @@ from typing import Any
 # Every hook the project fires, with the keyword arguments its functions receive.
 HOOKS = {
     "recommendation_decided": "recommendation (credit.Recommendation, decided), actor",
+    "dispute_resolved": "case (disputes.DisputeCase, resolved), actor",
 }
 
 _REGISTRY: dict[str, dict[str, Callable[..., Any]]] = defaultdict(dict)

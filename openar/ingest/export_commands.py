@@ -24,7 +24,8 @@ def register(sub: Any) -> None:
         description="Items can be written in the OpenAR, SAP FBL5N-style or Oracle layout; "
         "everything else in the OpenAR layout.",
     )
-    p.add_argument("kind", choices=EXPORT_KINDS)
+    extra = [kind for kind in file_exports() if kind not in EXPORT_KINDS]
+    p.add_argument("kind", choices=[*EXPORT_KINDS, *extra])
     p.add_argument(
         "file", nargs="?", help="; ".join(e.help for e in file_exports().values()) or None
     )
@@ -49,6 +50,8 @@ def _export(args: argparse.Namespace) -> int:
         count = extension.write(args.file)
         print(f"{count} {args.kind} rows written to {args.file}")
         return 0
+    if args.kind not in EXPORT_KINDS:
+        raise UsageError(f"`export {args.kind}` writes to a FILE: openar export {args.kind} FILE")
     if not args.output:
         raise UsageError("--output FILE is required")
     if args.kind != "items":

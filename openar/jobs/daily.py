@@ -1,11 +1,12 @@
 """The daily cycle: the composition root that runs every app's daily step for one ``as_of`` date.
 
-Order matters: aging first (everything reads the snapshot), then promises against cash (a broken
-promise is an event strategies react to), risk scores (a dropped class is another event), the
-strategies (actions), the outbox (emails and letters from those actions), and last the queues
-(ranked work from the actions, scores and promises). Every step is idempotent for a date, so a
-rerun of the same date creates nothing new. Each step commits on its own: a failure leaves the
-earlier steps done and the rerun finishes the rest.
+Order matters: disputes first (credit memos the ERP sent are applied to their items, cases
+past their SLA escalated), then aging (everything reads the snapshot), then promises against
+cash (a broken promise is an event strategies react to), risk scores (a dropped class is another
+event), the strategies (actions), the outbox (emails and letters from those actions), and last
+the queues (ranked work from the actions, scores and promises). Every step is idempotent for a
+date, so a rerun of the same date creates nothing new. Each step commits on its own: a failure
+leaves the earlier steps done and the rerun finishes the rest.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ JSON_KEYS = (
     "seconds",
 )
 
-STEPS = ("aging", "promises", "scores", "strategies", "outbox", "queues")
+STEPS = ("disputes", "aging", "promises", "scores", "strategies", "outbox", "queues")
 
 # The steps in phases; a phase's chains are independent of each other. Aging, and promises then
 # scores (the risk model reads promise outcomes; neither reads the snapshot); then the strategies
@@ -45,10 +46,18 @@ STEPS = ("aging", "promises", "scores", "strategies", "outbox", "queues")
 # on both cores. Elsewhere, or inside a caller's transaction (whose rows other connections cannot
 # see), every step runs one after the other in ``STEPS`` order.
 PHASES: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("disputes",),),
     (("aging",), ("promises", "scores")),
     (("strategies",),),
     (("outbox",), ("queues",)),
 )
+
+
+def _step_disputes(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
+    from openar.disputes.services import credit_memos_apply, disputes_escalate
+
+    out["credit_memos_applied"] = credit_memos_apply(as_of=as_of, actor=actor)
+    out["disputes_escalated"] = disputes_escalate(as_of=as_of, actor=actor)
 
 
 def _step_aging(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
@@ -95,6 +104,7 @@ def _step_queues(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
 
 
 _RUNNERS: dict[str, Callable[[dt.date, Any, dict[str, Any]], None]] = {
+    "disputes": _step_disputes,
     "aging": _step_aging,
     "promises": _step_promises,
     "scores": _step_scores,
@@ -127,6 +137,8 @@ def run_daily(
         "queue_items": 0,
         "messages_queued": 0,
         "customers_aged": 0,
+        "credit_memos_applied": 0,
+        "disputes_escalated": 0,
         "step_seconds": {},
     }
     total = len(STEPS)

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from openar.core.dates import today
 from openar.core.errors import NotFound
+from openar.core.figures import customer_figures
 from openar.core.money import format_amount
 from openar.core.pagination import LimitOffset, Rows
 from openar.core.schemas import ERRORS
@@ -126,6 +127,8 @@ class CustomerDetailOut(Schema):
     as_of: dt.date
     balance: str = Field(description="open balance on as_of, in the customer currency")
     past_due: str
+    disputed: str = Field(description="open amounts in dispute, customer currency")
+    collectible_past_due: str = Field(description="past due less its disputed part")
     credit_limit: str | None
     available_credit: str | None
     unapplied_cash: str
@@ -149,6 +152,7 @@ def customer_detail(
     in the customer's own currency."""
     summary = customer_summary(customer_ref=customer_ref, as_of=as_of or today())
     customer, cur = summary.customer, summary.currency
+    figures = customer_figures(customer, summary.as_of, cur, summary.past_due)
     return {
         "customer_ref": customer.customer_ref,
         "name": customer.name,
@@ -169,6 +173,10 @@ def customer_detail(
         "as_of": summary.as_of,
         "balance": format_amount(summary.balance, cur),
         "past_due": format_amount(summary.past_due, cur),
+        "disputed": format_amount(figures.get("disputed", Decimal(0)), cur),
+        "collectible_past_due": format_amount(
+            figures.get("collectible_past_due", summary.past_due), cur
+        ),
         "credit_limit": _amount(summary.credit_limit, cur),
         "available_credit": _amount(summary.available_credit, cur),
         "unapplied_cash": format_amount(summary.unapplied_cash, cur),

@@ -17,8 +17,7 @@ from django.db.models import Case, Count, F, Min, Q, QuerySet, Sum, When
 from openar.activity.choices import PromiseStatus
 from openar.activity.models import AccountEvent, PromiseToPay
 from openar.core.money import ZERO, cross_rate
-from openar.disputes.choices import DeductionStatus
-from openar.disputes.models import Deduction
+from openar.disputes.selectors import disputed_customer_ids, disputed_past_due_by_customer
 from openar.ledger.models import Customer, Document, Entity
 from openar.ledger.selectors import latest_rates
 from openar.strategy.choices import StepTrigger
@@ -169,7 +168,8 @@ def account_facts(
     """What the engine needs about every account with open items or a recent event on ``as_of``.
 
     Balances are in the reporting currency (documents' open amounts, converted at the latest
-    rates); ``disputed`` is an open disputed item or an open deduction."""
+    rates) less their disputed past-due part; ``disputed`` is an open disputed item or an open
+    dispute or deduction case."""
     strategies = list(strategies) if strategies is not None else strategy_defs()
     need_risk, need_attributes = _needs(strategies)
     currency = settings.OPENAR_REPORTING_CURRENCY
@@ -189,13 +189,10 @@ def account_facts(
         .values_list("customer_id", flat=True)
         .distinct()
     )
-    deducted = set(
-        Deduction.objects.filter(
-            status__in=(DeductionStatus.OPEN, DeductionStatus.IN_RESEARCH), opened_on__lte=as_of
-        )
-        .values_list("customer_id", flat=True)
-        .distinct()
-    )
+    # Open dispute and deduction cases: the account counts as disputed, and what is disputed
+    # past due is left out of the balance dunning works from (unless configured to keep it).
+    deducted = disputed_customer_ids(as_of=as_of)
+    disputed_due = disputed_past_due_by_customer(as_of=as_of, currency=currency)
     scores: dict[int, Any] = {}
     if need_risk:
         from openar.risk.selectors import latest_scores
@@ -212,6 +209,7 @@ def account_facts(
         if cid not in wanted:
             continue
         balance, oldest, disputed = balances.get(cid, (ZERO, None, False))
+        balance -= disputed_due.get(cid, ZERO)
         snapshot = scores.get(cid)
         facts[cid] = AccountFacts(
             customer_id=cid,

@@ -21,6 +21,7 @@ from openar.activity.models import AccountEvent, ContactLog, PromiseToPay
 from openar.core.errors import NotFound
 from openar.core.money import ZERO, cross_rate, quantize
 from openar.core.roles import Role
+from openar.disputes.selectors import disputed_past_due_by_customer
 from openar.ledger.hierarchy import customer_roots
 from openar.ledger.models import Application, Customer, CustomerAging
 from openar.ledger.selectors import latest_rates
@@ -276,6 +277,10 @@ def item_facts(
         return []
     reporting = settings.OPENAR_REPORTING_CURRENCY
     known = _facts_all(as_of) if customers is None else _facts_some(as_of, customers)
+    # Disputed past-due amounts are not the collector's to chase (unless configured otherwise).
+    disputed = disputed_past_due_by_customer(
+        as_of=as_of, currency=reporting, customer_ids=customers
+    )
     facts = []
     for a in actions:
         cid = a.customer_id
@@ -286,6 +291,8 @@ def item_facts(
                 dpd += (as_of - snap_as_of).days
         else:
             past_due, dpd, cur = ZERO, a.days_past_due or 0, reporting
+        if cid in disputed and cur == reporting:
+            past_due = max(Decimal(past_due) - disputed[cid], ZERO)
         risk = known.risk.get(cid)
         promise = known.due.get(cid)
         facts.append(

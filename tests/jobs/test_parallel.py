@@ -18,6 +18,7 @@ def test_parallel_run_matches_the_sequential_contract(portfolio):
     seen: list[str] = []
     first = run_daily(as_of=BASE_DATE, actor="test", progress=lambda d, t, s: seen.append(s))
     assert set(first["step_seconds"]) == {
+        "disputes",
         "aging",
         "promises",
         "scores",

@@ -85,6 +85,7 @@ def test_progress_is_reported_for_every_step(portfolio):
     seen = []
     run_daily(as_of=BASE_DATE, actor="test", progress=lambda d, t, s: seen.append((d, t, s)))
     assert [s for _, _, s in seen] == [
+        "disputes",
         "aging",
         "promises",
         "scores",
@@ -93,4 +94,4 @@ def test_progress_is_reported_for_every_step(portfolio):
         "queues",
         "done",
     ]
-    assert seen[-1][:2] == (6, 6)
+    assert seen[-1][:2] == (7, 7)

@@ -145,7 +145,9 @@ def outbox_send(
     due = _due(as_of=as_of, now=now, message_ids=message_ids)
     groups: dict[tuple[int, str], list[OutboxMessage]] = defaultdict(list)
     for message in due:
-        groups[(message.customer_id, message.channel)].append(message)
+        # Reminders replace each other; any other message (a dispute's resolution) goes alone.
+        alone = "" if message.template_code in _SEVERITY else f"#{message.pk}"
+        groups[(message.customer_id, message.channel + alone)].append(message)
     keys = list(groups)
     if limit is not None:
         customers = sorted({cid for cid, _ in keys})[: max(limit, 0)]

@@ -18,6 +18,11 @@ from openar.ledger.services.applications import (
 )
 from openar.ledger.services.entities import entity_add
 from openar.ledger.services.fx import documents_convert
+from openar.ledger.services.offsets import (
+    credit_memo_apply,
+    document_write_off,
+    documents_dispute_flag,
+)
 
 __all__ = [
     "Posting",
@@ -27,7 +32,10 @@ __all__ = [
     "aging_refresh",
     "applications_check",
     "applications_post",
+    "credit_memo_apply",
+    "document_write_off",
     "documents_convert",
+    "documents_dispute_flag",
     "entity_add",
     "postings_stage",
     "receipts_add_bulk",

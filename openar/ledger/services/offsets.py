@@ -1,0 +1,152 @@
+"""What other apps change on a document besides cash: the in-dispute flag (disputes owns the
+cases, the ledger keeps the flag statements and ERP exports read), a credit memo netted against
+the item it credits, and an amount written off. Each locks the documents in id order and
+records one audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from openar.core.audit import audit_record
+from openar.core.errors import Conflict, ValidationError
+from openar.core.money import format_amount, quantize
+from openar.ledger.choices import DocumentType
+from openar.ledger.models import Document
+from openar.ledger.services.applications import _functional_open
+
+
+def _locked(ids: Iterable[int]) -> dict[int, Document]:
+    qs = Document.objects.filter(id__in=sorted(set(ids))).order_by("id")
+    if connection.features.has_select_for_update:
+        qs = qs.select_for_update()
+    return {d.pk: d for d in qs}
+
+
+@transaction.atomic
+def documents_dispute_flag(*, document_ids: Iterable[int], disputed: bool, actor: Any) -> int:
+    """Mark documents in dispute (or no longer); returns how many changed."""
+    ids = sorted(set(document_ids))
+    if not ids:
+        return 0
+    changed = list(
+        Document.objects.filter(id__in=ids)
+        .exclude(disputed=disputed)
+        .values_list("document_ref", flat=True)
+    )
+    if changed:
+        Document.objects.filter(id__in=ids).exclude(disputed=disputed).update(
+            disputed=disputed, updated_at=timezone.now()
+        )
+        audit_record(
+            actor=actor,
+            action="document.dispute_flag",
+            object_type="document",
+            object_id=",".join(str(i) for i in ids)[:100],
+            summary=f"{len(changed)} documents {'in' if disputed else 'out of'} dispute",
+            after={"disputed": disputed, "documents": changed[:50]},
+        )
+    return len(changed)
+
+
+def _reduce(doc: Document, amount: Decimal, on: dt.date) -> None:
+    """Take ``amount`` (positive) off what ``doc`` has open, towards zero."""
+    sign = Decimal(1) if doc.amount >= 0 else Decimal(-1)
+    doc.open_amount = doc.open_amount - sign * amount
+    doc.functional_open_amount = _functional_open(
+        {
+            "currency": doc.currency,
+            "functional_currency": doc.functional_currency,
+            "fx_rate": doc.fx_rate,
+            "functional_amount": doc.functional_amount,
+            "amount": doc.amount,
+        },
+        doc.open_amount,
+    )
+    doc.cleared_date = max(on, doc.document_date) if doc.open_amount == 0 else None
+    doc.save(update_fields=["open_amount", "functional_open_amount", "cleared_date", "updated_at"])
+
+
+@transaction.atomic
+def credit_memo_apply(
+    *, credit_memo: Document, document: Document, amount: Decimal, on: dt.date, actor: Any
+) -> Document:
+    """Net ``amount`` of an open credit memo against the item it credits: both open amounts
+    move towards zero (and clear at zero). Refused, changing nothing, when the amount does not
+    fit in what either has open or they are not of one customer and currency."""
+    docs = _locked([credit_memo.pk, document.pk])
+    memo, item = docs[credit_memo.pk], docs[document.pk]
+    amount = quantize(Decimal(amount), item.currency)
+    if memo.document_type != DocumentType.CREDIT_MEMO or memo.open_amount >= 0:
+        raise ValidationError(f"{memo} is not an open credit memo", field="credit_memo")
+    if (memo.customer_id, memo.currency) != (item.customer_id, item.currency):
+        raise ValidationError(
+            f"{memo} is not of the customer and currency of {item}", field="credit_memo"
+        )
+    if amount <= 0:
+        raise ValidationError("the amount must be positive", field="amount")
+    if amount > -memo.open_amount:
+        raise Conflict(
+            f"{format_amount(amount, item.currency)} is more than {memo} has open",
+            field="amount",
+        )
+    if amount > item.open_amount:
+        raise Conflict(
+            f"{format_amount(amount, item.currency)} is more than {item} has open",
+            field="amount",
+        )
+    before = {
+        "item_open": format_amount(item.open_amount, item.currency),
+        "memo_open": format_amount(memo.open_amount, memo.currency),
+    }
+    _reduce(item, amount, on)
+    _reduce(memo, amount, on)
+    audit_record(
+        actor=actor,
+        action="document.credit_applied",
+        object_type="document",
+        object_id=item.pk,
+        summary=f"{memo} {format_amount(amount, item.currency)} {item.currency} applied to {item}",
+        before=before,
+        after={
+            "item_open": format_amount(item.open_amount, item.currency),
+            "memo_open": format_amount(memo.open_amount, memo.currency),
+            "credit_memo": memo.document_ref,
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def document_write_off(
+    *, document: Document, amount: Decimal, on: dt.date, reason: str, actor: Any
+) -> Document:
+    """Write ``amount`` of an item off (an approved adjustment): its open amount goes down by
+    it. Refused, changing nothing, beyond what the item has open."""
+    item = _locked([document.pk])[document.pk]
+    amount = quantize(Decimal(amount), item.currency)
+    if amount <= 0:
+        raise ValidationError("the amount must be positive", field="amount")
+    if item.amount < 0 or amount > item.open_amount:
+        raise Conflict(
+            f"{format_amount(amount, item.currency)} is more than {item} has open",
+            field="amount",
+        )
+    before = format_amount(item.open_amount, item.currency)
+    _reduce(item, amount, on)
+    audit_record(
+        actor=actor,
+        action="document.write_off",
+        object_type="document",
+        object_id=item.pk,
+        summary=f"{item}: {format_amount(amount, item.currency)} {item.currency} written off "
+        f"({reason})"[:500],
+        before={"open_amount": before},
+        after={"open_amount": format_amount(item.open_amount, item.currency), "reason": reason},
+    )
+    return item

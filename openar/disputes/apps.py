@@ -7,8 +7,12 @@ class DisputesConfig(AppConfig):
     verbose_name = "Disputes and deductions"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
         from openar.core.cli_extensions import FileExportExtension, register_file_export
         from openar.core.figures import register_customer_figures
+        from openar.core.nav import register_customer_panel, register_nav
+        from openar.core.roles import Role
         from openar.disputes.exports import export_credit_memo_requests
         from openar.disputes.figures import customer_figures
 
@@ -21,3 +25,14 @@ class DisputesConfig(AppConfig):
                 write=export_credit_memo_requests,
             )
         )
+        register_nav(
+            key="disputes",
+            label=_("Disputes"),
+            url_name="disputes:index",
+            prefix="/disputes/",
+            order=35,
+            roles=[Role.COLLECTOR, Role.RESEARCH, Role.MANAGER, Role.CREDIT, Role.CASHAPP],
+        )
+        from openar.disputes.views.panel import customer_panel
+
+        register_customer_panel(key="disputes", order=18, render=customer_panel)

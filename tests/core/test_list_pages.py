@@ -230,7 +230,39 @@ def _jobs(n: int, start: int) -> None:
         )
 
 
+def _cases(n: int, start: int) -> None:
+    from django.utils import timezone
+
+    from openar.disputes.models import CreditMemoRequest, DisputeCase, DisputeItem, ReasonCode
+    from tests.factories import DocumentFactory
+
+    reasons = list(ReasonCode.objects.order_by("code"))
+    owner = UserFactory(username=f"owner{start}", first_name="Ravi")
+    for i in range(start, start + n):
+        customer = CustomerFactory(customer_ref=f"D{i:04}")
+        doc = DocumentFactory(customer=customer, document_ref=f"DINV{i:04}")
+        case = DisputeCase.objects.create(
+            customer=customer,
+            entity=customer.entity,
+            reason=reasons[i % len(reasons)],
+            amount=Decimal("40.00") + i,
+            currency="USD",
+            status=("open", "research", "waiting", "credit_pending")[i % 4],
+            owner_team=("research", "billing")[i % 2],
+            owner=owner if i % 3 else None,
+            opened_on=BASE_DATE - dt.timedelta(days=i),
+            due_on=BASE_DATE + dt.timedelta(days=10 - i),
+        )
+        DisputeItem.objects.create(case=case, document=doc, amount=case.amount, currency="USD")
+        CreditMemoRequest.objects.create(
+            case=case, document=doc, amount=case.amount, currency="USD",
+            requested_at=timezone.now(),
+        )  # fmt: skip
+
+
 PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
+    ("/disputes/", _cases, "case-table", "Fecha límite"),
+    ("/disputes/credit-requests/", _cases, "credit-request-table", "Nota de crédito"),
     ("/promises/", _promises, "promise-table", "Fecha prometida"),
     ("/credit/", _recommendations, "recommendation-table", "Decisión"),
     ("/strategies/actions/", _actions, "action-table", "Días de atraso"),
@@ -245,6 +277,8 @@ PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
 
 # Each page's filters narrow the rows: (url, seed, query, a row shown, a row left out).
 FILTERS: list[tuple[str, Callable[[int, int], None], dict[str, str], str, str]] = [
+    ("/disputes/", _cases, {"q": "D0001"}, "D0001<", "D0002<"),
+    ("/disputes/", _cases, {"owner_team": "billing"}, "D0001<", "D0002<"),
     ("/imports/", _imports, {"kind": "items"}, "batch-1.csv", "batch-0.csv"),
     ("/imports/", _imports, {"status": "rejected", "q": "batch-"}, "batch-2.csv", "batch-1.csv"),
     ("/imports/", _imports, {"date_from": "2026-03-02"}, "batch-1.csv", "batch-0.csv"),
@@ -263,6 +297,7 @@ FILTERS: list[tuple[str, Callable[[int, int], None], dict[str, str], str, str]] 
 
 # (url, a role that may not see the page, or that may see it but not post to it)
 REFUSALS: list[tuple[str, str, str]] = [
+    ("/disputes/settings/", Role.COLLECTOR, "post"),
     ("/imports/", Role.COLLECTOR, "post"),
     ("/strategies/import/", Role.COLLECTOR, "post"),
     ("/cash/layouts/", Role.COLLECTOR, "get"),

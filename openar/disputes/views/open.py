@@ -100,6 +100,7 @@ def dispute_new(request: HttpRequest, customer_ref: str) -> HttpResponse:
             "reasons": reasons,
             "error": error,
             "post": post,
+            "picked_ids": {doc.pk for doc, _free in rows if post.get(f"pick_{doc.pk}")},
             "max_mb": attachment_max_bytes() // (1024 * 1024),
             "today": dates.today(),
         },

@@ -193,6 +193,24 @@ OPENAR_EMAIL_MAX_ATTACHMENT_BYTES = int(
 )
 # Attach the statement of the past-due items as PDF to each reminder email.
 OPENAR_EMAIL_ATTACH_PDF = _env_bool("OPENAR_EMAIL_ATTACH_PDF", False)
+
+# Disputes: keep disputed amounts in dunning and the collectors' priority (off: left out), the
+# most each role may write off on one case ("research=250,manager=5000"; administrators have no
+# limit), and the largest attachment a case keeps.
+OPENAR_DISPUTES_IN_COLLECTIONS = _env_bool("OPENAR_DISPUTES_IN_COLLECTIONS", False)
+OPENAR_DISPUTE_WRITE_OFF_LIMITS = {
+    role.strip(): limit.strip()
+    for role, _, limit in (
+        part.partition("=")
+        for part in os.environ.get(
+            "OPENAR_DISPUTE_WRITE_OFF_LIMITS", "research=250,manager=5000"
+        ).split(",")
+        if "=" in part
+    )
+}
+OPENAR_DISPUTE_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("OPENAR_DISPUTE_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024))
+)
 # Letters are written as PDF into this folder (one subfolder per day) for printing and posting.
 OPENAR_LETTER_DIR = Path(os.environ.get("OPENAR_LETTER_DIR", VAR_DIR / "letters"))
 # How often the task worker sends what is due (seconds).

@@ -61,6 +61,7 @@ def _demo_extras(*, as_of, seed: int) -> dict[str, Any]:
     of promises and calls consistent with the portfolio."""
     from openar.demo.activity import demo_activity
     from openar.demo.bank_statements import demo_statements_load
+    from openar.demo.disputes import demo_disputes
     from openar.demo.letterheads import demo_letterheads
     from openar.strategy.models import Strategy
     from openar.strategy.services import (
@@ -80,6 +81,7 @@ def _demo_extras(*, as_of, seed: int) -> dict[str, Any]:
     # review screen has lines to work.
     cash = demo_statements_load(as_of=as_of, actor="demo-data")
     return {
+        "disputes": demo_disputes(as_of=as_of, seed=seed),
         "letterheads": demo_letterheads(),
         "strategies_loaded": loaded,
         "activity": activity,

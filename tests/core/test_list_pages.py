@@ -236,6 +236,9 @@ def _cases(n: int, start: int) -> None:
     from openar.disputes.models import CreditMemoRequest, DisputeCase, DisputeItem, ReasonCode
     from tests.factories import DocumentFactory
 
+    from openar.disputes.services import reasons_ensure
+
+    reasons_ensure()
     reasons = list(ReasonCode.objects.order_by("code"))
     owner = UserFactory(username=f"owner{start}", first_name="Ravi")
     for i in range(start, start + n):

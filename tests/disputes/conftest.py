@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from openar.core.roles import Role
+from openar.disputes.services import reasons_ensure
 from openar.ledger.services import aging_refresh
 from tests.factories import (
     ApplicationFactory,
@@ -21,6 +22,8 @@ AS_OF = dt.date(2026, 6, 30)
 
 @pytest.fixture
 def people(db):
+    # A transactional test before this one may have flushed the migration's default reasons.
+    reasons_ensure()
     return {
         "collector": UserFactory(username="col1", roles=[Role.COLLECTOR]),
         "research": UserFactory(username="ravi", roles=[Role.RESEARCH]),

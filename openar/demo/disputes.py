@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 
 from openar.core.money import quantize
 from openar.disputes.models import DisputeCase, ReasonCode
+from openar.disputes.selectors import disputed_by_document
 from openar.disputes.services import (
     case_info_request,
     case_start,
@@ -23,7 +24,6 @@ from openar.disputes.services import (
     rule_save,
     team_save,
 )
-from openar.disputes.selectors import disputed_by_document
 from openar.ledger.models import Document
 
 MAX_CASES = 60
@@ -99,8 +99,9 @@ def demo_disputes(*, as_of: dt.date, seed: int) -> dict[str, Any]:
             continue  # still open
         case_start(case=case, actor=research)
         if roll < 0.5:
-            case_info_request(case=case, party=rng.choice(["sales", "customer"]),
-                              text="Please confirm the agreed terms.", on=on, actor=research)  # fmt: skip
+            party = rng.choice(["sales", "customer"])
+            ask = "Please confirm the agreed terms."
+            case_info_request(case=case, party=party, text=ask, on=on, actor=research)
             continue
         if roll < 0.6:
             continue  # in research

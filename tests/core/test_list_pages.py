@@ -234,9 +234,8 @@ def _cases(n: int, start: int) -> None:
     from django.utils import timezone
 
     from openar.disputes.models import CreditMemoRequest, DisputeCase, DisputeItem, ReasonCode
-    from tests.factories import DocumentFactory
-
     from openar.disputes.services import reasons_ensure
+    from tests.factories import DocumentFactory
 
     reasons_ensure()
     reasons = list(ReasonCode.objects.order_by("code"))

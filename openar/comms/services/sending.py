@@ -31,6 +31,7 @@ from django.utils import timezone
 from openar.activity.choices import ContactChannel, ContactOutcome
 from openar.activity.services import contact_record
 from openar.comms.choices import MessageChannel, MessageStatus
+from openar.comms.dispute_letters import TEMPLATE_CODE as DISPUTE_LETTER
 from openar.comms.documents import Rendered, letter_page, pdf, statement_page
 from openar.comms.domain import message_language
 from openar.comms.models import BouncedAddress, OutboxMessage
@@ -145,8 +146,8 @@ def outbox_send(
     due = _due(as_of=as_of, now=now, message_ids=message_ids)
     groups: dict[tuple[int, str], list[OutboxMessage]] = defaultdict(list)
     for message in due:
-        # Reminders replace each other; any other message (a dispute's resolution) goes alone.
-        alone = "" if message.template_code in _SEVERITY else f"#{message.pk}"
+        # Reminders replace each other; a dispute's resolution letter always goes on its own.
+        alone = f"#{message.pk}" if message.template_code == DISPUTE_LETTER else ""
         groups[(message.customer_id, message.channel + alone)].append(message)
     keys = list(groups)
     if limit is not None:

@@ -202,3 +202,27 @@ def cross_rate(
         if first is not None and second is not None:
             return Rate(first.rate * second.rate, min(first.date, second.date))
     return None
+
+
+# --------------------------------------------------------------------------- FX postings
+# A receipt taken in another currency than the document's clears it when, at the stored rate
+# of the day, it comes within this share of what the document clears (one minor unit at
+# least); what is left between the two is the FX difference of the application.
+FX_TOLERANCE = Decimal("0.01")
+
+
+def fx_terms(
+    *, amount: Decimal, receipt_amount: Decimal, rate: Decimal, currency: str
+) -> tuple[Decimal, Decimal]:
+    """(the receipt amount in the document's ``currency`` at ``rate``, the FX difference):
+    what the document clears (``amount``) beyond the converted receipt, < 0 when short."""
+    converted = quantize(receipt_amount * rate, currency)
+    return converted, amount - converted
+
+
+def fx_within(
+    difference: Decimal, converted: Decimal, currency: str, tolerance: Decimal = FX_TOLERANCE
+) -> bool:
+    """Whether an FX difference is within the tolerance of the converted amount."""
+    unit = Decimal(1).scaleb(-minor_units(currency))
+    return abs(difference) <= max(abs(converted) * tolerance, unit)

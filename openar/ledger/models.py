@@ -172,7 +172,11 @@ class Receipt(models.Model):
 
 
 class Application(models.Model):
-    """Part of a receipt applied to a document, in the document currency."""
+    """Part of a receipt applied to a document, in the document currency. A receipt in another
+    currency than the document's is taken at the stored rate of the day: ``receipt_amount`` is
+    what it gives up (in its own currency), ``fx_rate`` (document currency per unit of the
+    receipt's) and ``fx_rate_date`` the rate used, and ``fx_difference`` what the document clears
+    beyond (> 0) or short of (< 0) the receipt amount at that rate, in the document currency."""
 
     receipt = models.ForeignKey(
         Receipt, on_delete=models.PROTECT, related_name="applications", db_index=False
@@ -182,6 +186,10 @@ class Application(models.Model):
     )
     amount = AmountField()
     applied_date = models.DateField()
+    receipt_amount = AmountField(null=True, blank=True)
+    fx_rate = RateField(null=True, blank=True)
+    fx_rate_date = models.DateField(null=True, blank=True)
+    fx_difference = AmountField(null=True, blank=True)
     source = models.CharField(max_length=20, default="manual")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

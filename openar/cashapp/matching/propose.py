@@ -26,12 +26,13 @@ from openar.cashapp.matching.rules import (
     CONFIDENCE,
     CUSTOMER_EVIDENCE,
     ZERO,
+    Allocation,
     LineFacts,
     Proposal,
     Settings,
 )
 from openar.cashapp.remittance import read
-from openar.core.money import minor_units, quantize
+from openar.core.money import fx_within, minor_units, quantize
 
 # Evidence that may name several accounts: believed only when one account's items fit.
 WEAK_EVIDENCE = frozenset(
@@ -204,10 +205,17 @@ def _typo_anywhere(
     )
 
 
+# What the payer named by reference, paid in full at the converted amount give or take the FX
+# tolerance: cleared through FX by the machine.
+FX_BY_REFERENCE = frozenset({"ref", "ref_charges", "ref_overpaid", "ref_subset", "ref_plus_amount"})
+
+
 def _through_fx(index: MatchIndex, line: LineFacts, cfg: Settings) -> list[Proposal]:
     """The line matched in each other currency at the stored rate: what pays items there to the
     cent, or within the tolerance for bank charges and FX differences (either way), names the
-    payer and the items; never applied by the machine (see ``CONFIDENCE["fx"]``)."""
+    payer and the items. Items named by reference whose open amounts are within the FX
+    tolerance of the converted amount clear in full (``fx_ref``, applied above the threshold);
+    the rest is for a person (``CONFIDENCE["fx"]``)."""
     out: list[Proposal] = []
     for currency, (rate, day) in sorted(line.fx.items()):
         if currency == line.currency or rate <= 0:
@@ -220,12 +228,30 @@ def _through_fx(index: MatchIndex, line: LineFacts, cfg: Settings) -> list[Propo
                 continue
             if abs(p.difference) > cfg.charges_tolerance(converted, currency):
                 continue  # a short or partial payment in another currency: a person's call
-            p.explanation = (
+            head = (
                 f"paid {_money(line.amount)} {line.currency} = {_money(converted)} {currency} "
-                f"at the rate of {day.isoformat()} ({rate.normalize():f}); {p.explanation}"
+                f"at the rate of {day.isoformat()} ({rate.normalize():f})"
             )
-            p.confidence = min(p.confidence, CONFIDENCE["fx"])
-            p.method = f"fx_{p.method}"[:40]
+            cleared = sum((a.item.open for a in p.allocations), ZERO)
+            if (
+                p.method in FX_BY_REFERENCE
+                and p.confidence >= cfg.threshold
+                and all(a.item.open > 0 for a in p.allocations)
+                and fx_within(cleared - converted, converted, currency)
+            ):
+                refs = _refs_text([a.item for a in p.allocations])
+                p = Proposal(
+                    p.customer_id,
+                    [Allocation(a.item, a.item.open) for a in p.allocations],
+                    min(p.confidence, CONFIDENCE["fx_ref"]),
+                    f"fx_{p.method}"[:40],
+                    f"{head}; {p.explanation.split(';')[0]}; {refs} clear in full, "
+                    f"FX difference {_money(cleared - converted)} {currency}",
+                )
+            else:
+                p.explanation = f"{head}; {p.explanation}"
+                p.confidence = min(p.confidence, CONFIDENCE["fx"])
+                p.method = f"fx_{p.method}"[:40]
             out.append(p)
     return out
 

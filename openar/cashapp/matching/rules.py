@@ -35,9 +35,11 @@ CONFIDENCE = {
     "amount_charges": Decimal("0.90"),
     "amount_ambiguous": Decimal("0.70"),
     "customer_only": Decimal("0.60"),
-    # Through FX: the line's amount at the stored rate pays items in another currency within
-    # the tolerance. Below the threshold: the ledger posts no cross-currency application, so a
-    # person converts or books it (review), never the machine.
+    # Through FX: the line's amount at the stored rate pays items in another currency. Named
+    # by their references and within the ledger's FX tolerance (core.money.FX_TOLERANCE), the
+    # items clear and the gap is the application's FX difference; found by amount alone, or a
+    # short payment, a person decides.
+    "fx_ref": Decimal("0.93"),
     "fx": Decimal("0.90"),
 }
 # How sure we are of the payer, by the evidence that named it.

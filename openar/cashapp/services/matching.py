@@ -21,9 +21,9 @@ from openar.cashapp.models import CustomerAlias, MatchProposal, PayerAccount, St
 from openar.cashapp.services.common import CHUNK, OPEN_STATUSES, _chunks, _places, norm_account
 from openar.cashapp.services.plans import _Plan, _promises_check, _write_plans
 from openar.core.audit import audit_record
-from openar.core.money import ZERO, cross_rate, format_amount
+from openar.core.money import ZERO, cross_rate, format_amount, fx_terms, fx_within, quantize
 from openar.ledger.models import Customer, Document
-from openar.ledger.selectors import latest_rates
+from openar.ledger.selectors import fx_rate, latest_rates
 
 
 # --------------------------------------------------------------------------- settings
@@ -159,6 +159,36 @@ def _proposal_rows(line: StatementLine, proposals: Sequence[matching.Proposal]) 
     ]
 
 
+def receipt_shares(total: Decimal, amounts: Sequence[Decimal], currency: str) -> list[Decimal]:
+    """``total`` (in ``currency``) shared over ``amounts`` in proportion, each rounded to the
+    currency and the last taking what rounding left, so the shares add up to ``total``."""
+    whole = sum(amounts, ZERO)
+    shares = [quantize(total * amount / whole, currency) for amount in amounts[:-1]]
+    return [*shares, total - sum(shares, ZERO)]
+
+
+def _fx_ready(
+    top: matching.Proposal, paid: Decimal, currency: str, received: dt.date, as_of: dt.date
+) -> bool:
+    """Whether the ledger will post an FX proposal as it stands: one other currency, items
+    cleared in full, and at the stored rate of the day it posts on (which may be newer than the
+    one matching used) within the FX tolerance."""
+    if not top.method.startswith("fx_"):
+        return False
+    currencies = {a.item.currency for a in top.allocations}
+    if len(currencies) != 1 or any(a.amount <= 0 for a in top.allocations):
+        return False
+    (other,) = currencies
+    found = fx_rate(currency, other, min(received, as_of))
+    if found is None:
+        return False
+    cleared = sum((a.amount for a in top.allocations), ZERO)
+    converted, difference = fx_terms(
+        amount=cleared, receipt_amount=paid, rate=found.rate, currency=other
+    )
+    return fx_within(difference, converted, other)
+
+
 @transaction.atomic
 def lines_match(
     *,
@@ -246,25 +276,32 @@ def lines_match(
         proposals = matching.propose(index, facts, cfg, places=places)
         top = proposals[0] if proposals else None
         summary.lines += 1
-        # Only items in the line's own currency are applied: the ledger posts no
-        # cross-currency application (an FX match waits for a person, whatever the threshold).
         applicable = (
             top is not None
             and bool(top.allocations)
-            and all(a.item.currency == line.currency for a in top.allocations)
             and top.confidence >= cfg.threshold
+            and (
+                all(a.item.currency == line.currency for a in top.allocations)
+                or _fx_ready(top, receipt.amount, line.currency, receipt.receipt_date, as_of)
+            )
         )
         if applicable:
             assert top is not None
+            allocations = [(a.item.id, a.amount) for a in top.allocations if a.amount != 0]
             plan = _Plan(
                 line=line,
                 status=LineStatus.AUTO_APPLIED,
                 mode=ApplicationMode.AUTO,
                 customer_id=top.customer_id,
-                allocations=[(a.item.id, a.amount) for a in top.allocations if a.amount != 0],
+                allocations=allocations,
                 confidence=top.confidence,
                 summary=f"auto {top.confidence}: {top.explanation}",
             )
+            if any(a.item.currency != line.currency for a in top.allocations):
+                # Through FX: the receipt is taken whole, shared over the items it clears.
+                plan.receipt_amounts = receipt_shares(
+                    receipt.amount, [amount for _, amount in allocations], line.currency
+                )
             if top.difference < 0 and top.shortfall_item is not None:
                 reason = {
                     "short_payment": "short payment",

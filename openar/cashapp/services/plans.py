@@ -35,6 +35,8 @@ class _Plan:
     mode: str = ApplicationMode.AUTO
     customer_id: int | None = None
     allocations: list[tuple[int, Decimal]] = field(default_factory=list)  # document id, amount
+    # Through FX: what each allocation takes from the receipt, in the receipt's currency.
+    receipt_amounts: list[Decimal] | None = None
     confidence: Decimal | None = None
     deduction: tuple[int | None, Decimal, str] | None = None  # document id, amount, reason
     summary: str = ""
@@ -63,8 +65,11 @@ def _write_plans(
         receipt = plan.line.receipt
         assert receipt is not None
         applied_on = min(receipt.receipt_date, as_of)
-        for doc_id, amount in plan.allocations:
-            postings.append(Posting(receipt.pk, doc_id, amount, applied_on))
+        shares: list[Decimal | None] = [None] * len(plan.allocations)
+        if plan.receipt_amounts is not None:
+            shares = list(plan.receipt_amounts)
+        for (doc_id, amount), share in zip(plan.allocations, shares, strict=True):
+            postings.append(Posting(receipt.pk, doc_id, amount, applied_on, receipt_amount=share))
             owners.append(plan)
     applied = 0
     if postings:

@@ -105,7 +105,9 @@ def unapplied_cash(customer_ids: list[int], as_of: dt.date) -> dict[int, dict[st
             applied_date__lte=as_of,
         )
         .values_list("receipt__customer_id", "receipt__currency")
-        .annotate(total=Coalesce(Sum("amount"), Decimal(0)))
+        # What each application took from the receipt, in its currency (another currency's
+        # document names it in receipt_amount).
+        .annotate(total=Coalesce(Sum(Coalesce("receipt_amount", "amount")), Decimal(0)))
         .order_by()
     )
     for cid, currency, total in applied:

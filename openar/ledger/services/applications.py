@@ -8,8 +8,13 @@ bank lines or millions of imported applications cost a handful of queries, not o
 
 Two effects:
 - ``cash``: new cash. The documents are locked in id order, each posting must fit in what the
-  document has open (sign and amount), in the receipt's currency and entity, and not be applied
-  already; open, functional open and cleared date follow.
+  document has open (sign and amount), in the receipt's entity, and not be applied already;
+  open, functional open and cleared date follow. A posting in the receipt's currency takes its
+  amount from the receipt. One in another currency names what it takes from the receipt
+  (``receipt_amount``, in the receipt's currency): it is converted at the latest stored rate on
+  or before the applied date, what the document clears must be within the FX tolerance of that
+  (``core.money.FX_TOLERANCE``), and the rate, its date and the FX difference are recorded
+  on the application.
 - ``history``: applications the ERP already made (its items file carries the open amounts), so
   the documents are not changed: an application is created or updated, and what is applied to a
   document in total stays within its amount.
@@ -31,9 +36,10 @@ from django.utils import timezone
 from openar.core.audit import audit_record
 from openar.core.bulk import Stage, execute, fetch, is_postgres, scalar
 from openar.core.errors import Conflict, ValidationError
-from openar.core.money import ZERO, format_amount, quantize
+from openar.core.money import FX_TOLERANCE, ZERO, format_amount, fx_terms, fx_within, quantize
 from openar.ledger.choices import PostingEffect
 from openar.ledger.models import Document, Receipt
+from openar.ledger.selectors.rates import fx_rate
 
 POSTING_COLUMNS = [
     ("line", "int"),
@@ -41,19 +47,28 @@ POSTING_COLUMNS = [
     ("document_id", "int"),
     ("amount", "num"),
     ("applied_date", "date"),
+    # A posting in another currency than the receipt's: what it takes from the receipt, and
+    # (filled by the checks) the rate used, its date and the FX difference.
+    ("receipt_amount", "num"),
+    ("fx_rate", "num"),
+    ("fx_rate_date", "date"),
+    ("fx_difference", "num"),
 ]
 _CHUNK = 2000
+_RATE_PLACES = Decimal("1E-10")
 
 
 @dataclass(frozen=True)
 class Posting:
     """One application to post: ``amount`` of ``receipt_id`` to ``document_id``, in the
-    document's currency and with its sign."""
+    document's currency and with its sign. When the document is in another currency than the
+    receipt, ``receipt_amount`` is what the posting takes from the receipt, in its currency."""
 
     receipt_id: int
     document_id: int
     amount: Decimal
     applied_date: dt.date
+    receipt_amount: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -92,16 +107,22 @@ def postings_stage(postings: Iterable[Posting], name: str = "openar_stage_postin
     stage.create()
     with stage.writer() as write:
         for line, p in enumerate(postings, start=1):
-            write((line, p.receipt_id, p.document_id, p.amount, p.applied_date))
+            write(
+                (line, p.receipt_id, p.document_id, p.amount, p.applied_date, p.receipt_amount,
+                 None, None, None)
+            )  # fmt: skip
     stage.index("document_id")
     stage.index("receipt_id", "document_id")
     return stage
 
 
 # --------------------------------------------------------------------------- checks
-def applications_check(*, stage: Stage, effect: str) -> list[PostingError]:
+def applications_check(
+    *, stage: Stage, effect: str, fx_tolerance: Decimal = FX_TOLERANCE
+) -> list[PostingError]:
     """Every reason ``applications_post`` would refuse the staged postings, by line. Rows whose
-    receipt or document is not resolved (NULL) are the caller's to report and are skipped."""
+    receipt or document is not resolved (NULL) are the caller's to report and are skipped.
+    Cash postings in another currency get their rate and FX difference filled in the stage."""
     s = stage.name
     stage.index("document_id")
     stage.index("receipt_id", "document_id")
@@ -150,6 +171,7 @@ def applications_check(*, stage: Stage, effect: str) -> list[PostingError]:
         )
     if effect == PostingEffect.CASH:
         errors.extend(_cash_checks(s, pair))
+        errors.extend(_fx_checks(s, pair, fx_tolerance))
     else:
         errors.extend(_history_checks(s))
     errors.extend(_receipt_checks(s, effect))
@@ -159,12 +181,14 @@ def applications_check(*, stage: Stage, effect: str) -> list[PostingError]:
 def _cash_checks(s: str, pair: str) -> list[PostingError]:
     errors = []
     for line, ref, doc_cur, rec_cur in fetch(
-        f"SELECT s.line, d.document_ref, d.currency, r.currency {pair} AND d.currency <> r.currency"
+        f"SELECT s.line, d.document_ref, d.currency, r.currency {pair} "
+        "AND d.currency <> r.currency AND s.receipt_amount IS NULL"
     ):
         errors.append(
             PostingError(
-                line, "document", f"{ref} is in {doc_cur}, the payment in {rec_cur}",
-                "currency_mismatch",
+                line, "document",
+                f"{ref} is in {doc_cur}, the payment in {rec_cur}: name the amount taken from "
+                f"the payment in {rec_cur}", "currency_mismatch",
             )
         )  # fmt: skip
     for line, ref in fetch(
@@ -198,6 +222,69 @@ def _cash_checks(s: str, pair: str) -> list[PostingError]:
     return errors
 
 
+def _fx_checks(s: str, pair: str, tolerance: Decimal) -> list[PostingError]:
+    """Postings in another currency than the receipt's: the stored rate of the applied date
+    (latest on or before it; direct, inverse or through USD/EUR), and what the document clears
+    within the tolerance of the receipt amount converted at it. Fills the stage's rate, rate
+    date and FX difference."""
+    errors: list[PostingError] = []
+    rates: dict[tuple[str, str, dt.date], Any] = {}
+    filled: list[tuple[Decimal, dt.date, Decimal, int]] = []
+    for line, ref, amount, receipt_amount, applied, doc_cur, rec_cur in fetch(
+        f"SELECT s.line, d.document_ref, s.amount, s.receipt_amount, s.applied_date, d.currency, "
+        f"r.currency {pair} AND d.currency <> r.currency AND s.receipt_amount IS NOT NULL "
+        "ORDER BY s.line"
+    ):
+        amount = Decimal(str(amount))
+        receipt_amount = Decimal(str(receipt_amount))
+        day = applied if isinstance(applied, dt.date) else dt.date.fromisoformat(str(applied))
+        if (receipt_amount > 0) != (amount > 0) or quantize(receipt_amount, rec_cur) != (
+            receipt_amount
+        ):
+            errors.append(
+                PostingError(
+                    line, "amount",
+                    f"{ref}: the amount taken from the payment ({receipt_amount} {rec_cur}) must "
+                    f"have the document's sign and {rec_cur}'s decimals", "fx_amount",
+                )
+            )  # fmt: skip
+            continue
+        key = (rec_cur, doc_cur, day)
+        if key not in rates:
+            rates[key] = fx_rate(rec_cur, doc_cur, day)
+        found = rates[key]
+        if found is None:
+            errors.append(
+                PostingError(
+                    line, "document",
+                    f"{ref} is in {doc_cur}, the payment in {rec_cur}: no stored "
+                    f"{rec_cur}/{doc_cur} rate on or before {day.isoformat()}", "no_rate",
+                )
+            )  # fmt: skip
+            continue
+        converted, difference = fx_terms(
+            amount=amount, receipt_amount=receipt_amount, rate=found.rate, currency=doc_cur
+        )
+        if not fx_within(difference, converted, doc_cur, tolerance):
+            errors.append(
+                PostingError(
+                    line, "amount",
+                    f"{ref}: {format_amount(receipt_amount, rec_cur)} {rec_cur} at "
+                    f"{found.rate.normalize():f} ({found.date.isoformat()}) is "
+                    f"{format_amount(converted, doc_cur)} {doc_cur}, too far from "
+                    f"{format_amount(amount, doc_cur)} {doc_cur}", "fx_tolerance",
+                )
+            )  # fmt: skip
+            continue
+        filled.append((found.rate.quantize(_RATE_PLACES), found.date, difference, line))
+    for rate, rate_date, difference, line in filled:
+        execute(
+            f"UPDATE {s} SET fx_rate = %s, fx_rate_date = %s, fx_difference = %s WHERE line = %s",
+            [rate, rate_date, difference, line],
+        )
+    return errors
+
+
 def _history_checks(s: str) -> list[PostingError]:
     # Applied to a document in total (kept applications plus the staged ones, which replace
     # the same receipt's) stays within its amount. Totals compare rounded to the stored scale:
@@ -221,14 +308,22 @@ def _history_checks(s: str) -> list[PostingError]:
 
 
 def _receipt_checks(s: str, effect: str) -> list[PostingError]:
-    # A receipt is not applied beyond what it received, counted where the document is in the
-    # receipt's currency. History postings replace the same pair's kept application.
+    # A receipt is not applied beyond what it received: in its currency, what postings in the
+    # document's own currency take, and (cash) what those in another currency name as taken.
+    # History postings replace the same pair's kept application.
+    history = effect == PostingEffect.HISTORY
     replaced = (
         f"AND NOT EXISTS (SELECT 1 FROM {s} s3 WHERE s3.receipt_id = a.receipt_id "
         "AND s3.document_id = a.document_id)"
-        if effect == PostingEffect.HISTORY
+        if history
         else ""
     )
+    staged_take = (
+        "s2.amount"
+        if history
+        else "CASE WHEN d2.currency = r2.currency THEN s2.amount ELSE s2.receipt_amount END"
+    )
+    staged_where = "WHERE d2.currency = r2.currency" if history else ""
     return [
         PostingError(
             line,
@@ -237,15 +332,17 @@ def _receipt_checks(s: str, effect: str) -> list[PostingError]:
             "over_application",
         )
         for line, ref in fetch(
-            f"WITH staged AS (SELECT s2.receipt_id, SUM(s2.amount) AS amt FROM {s} s2 "
+            f"WITH staged AS (SELECT s2.receipt_id, SUM({staged_take}) AS amt FROM {s} s2 "
             f"JOIN ledger_document d2 ON d2.id = s2.document_id "
             f"JOIN ledger_receipt r2 ON r2.id = s2.receipt_id "
-            f"WHERE d2.currency = r2.currency GROUP BY s2.receipt_id), "
-            f"kept AS (SELECT a.receipt_id, SUM(a.amount) AS amt FROM ledger_application a "
+            f"{staged_where} GROUP BY s2.receipt_id), "
+            f"kept AS (SELECT a.receipt_id, SUM(CASE WHEN d3.currency = r3.currency "
+            f"THEN a.amount ELSE COALESCE(a.receipt_amount, 0) END) AS amt "
+            f"FROM ledger_application a "
             f"JOIN staged st ON st.receipt_id = a.receipt_id "
             f"JOIN ledger_document d3 ON d3.id = a.document_id "
             f"JOIN ledger_receipt r3 ON r3.id = a.receipt_id "
-            f"WHERE d3.currency = r3.currency {replaced} GROUP BY a.receipt_id) "
+            f"WHERE 1 = 1 {replaced} GROUP BY a.receipt_id) "
             f"SELECT s.line, r.receipt_ref FROM {s} s "
             f"JOIN ledger_receipt r ON r.id = s.receipt_id "
             f"JOIN staged st ON st.receipt_id = s.receipt_id "
@@ -258,19 +355,27 @@ def _receipt_checks(s: str, effect: str) -> list[PostingError]:
 # --------------------------------------------------------------------------- posting
 @transaction.atomic
 def applications_post(
-    *, stage: Stage, effect: str, source: str, actor: Any, checked: bool = False
+    *,
+    stage: Stage,
+    effect: str,
+    source: str,
+    actor: Any,
+    checked: bool = False,
+    fx_tolerance: Decimal = FX_TOLERANCE,
 ) -> PostingResult:
     """Post the staged applications (see the module docstring for the two effects) and record
     one audit event. Refuses the whole stage with ``PostingRefused`` if any posting does not
     fit, changing nothing. ``checked`` says the caller ran ``applications_check`` on this
-    stage in this transaction and dropped the refused lines (an import reporting every row)."""
+    stage in this transaction and dropped the refused lines (an import reporting every row).
+    ``fx_tolerance``: how far (a share) what a document clears may be from a receipt in
+    another currency converted at the day's rate."""
     if effect not in PostingEffect.values:
         raise ValueError(f"unknown posting effect {effect!r}")
     docs: dict[int, dict[str, Any]] = {}
     if effect == PostingEffect.CASH:
         docs = _lock_documents(stage)
     if not checked:
-        errors = applications_check(stage=stage, effect=effect)
+        errors = applications_check(stage=stage, effect=effect, fx_tolerance=fx_tolerance)
         if errors:
             raise PostingRefused(errors)
     now = timezone.now()
@@ -341,9 +446,11 @@ def _post_cash(
 ) -> PostingResult:
     s = stage.name
     created = execute(
-        "INSERT INTO ledger_application (receipt_id, document_id, amount, applied_date, source, "
-        f"created_at, updated_at) SELECT s.receipt_id, s.document_id, s.amount, s.applied_date, "
-        f"%s, %s, %s FROM {s} s ORDER BY s.line",
+        "INSERT INTO ledger_application (receipt_id, document_id, amount, applied_date, "
+        "receipt_amount, fx_rate, fx_rate_date, fx_difference, source, created_at, updated_at) "
+        "SELECT s.receipt_id, s.document_id, s.amount, s.applied_date, "
+        "CASE WHEN s.fx_rate IS NULL THEN NULL ELSE s.receipt_amount END, s.fx_rate, "
+        f"s.fx_rate_date, s.fx_difference, %s, %s, %s FROM {s} s ORDER BY s.line",
         [source, now, now],
     )
     taken: dict[int, Decimal] = defaultdict(lambda: ZERO)

@@ -223,3 +223,13 @@ def test_a_typo_elsewhere_does_not_beat_the_named_payers_own_item() -> None:
     # payer named in the text has an item of the amount: a person decides.
     p = propose(index, "25.00", remittance="TRANSPORTES SOL S.L. PAGO INVES00033108")
     assert applied(p) is None or applied(p) == (1, {"INVES00331086"})
+
+
+def test_many_items_adding_up_for_an_account_known_only_by_name_wait() -> None:
+    # Five of one same-named account's items happen to add up; the payer may be another one.
+    amounts = ("40.00", "77.10", "15.13", "8.93", "134.67", "58.37", "158.78")
+    items = [item(10 + i, f"INVES0003930{i}", a, 1) for i, a in enumerate(amounts)]
+    index = build(items, [(1, "C0000001", "Sistemas Galicia S.L.")])
+    p = propose(index, "375.88", remittance="SISTEMAS GALICIA PAGO PROVEEDORES")
+    assert applied(p) is None
+    assert p[0].customer_id == 1 and len(p[0].allocations) == 5

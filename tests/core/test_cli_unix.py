@@ -17,6 +17,7 @@ import pytest
 from openar.cli import main
 
 OPENAR = str(Path(sys.executable).with_name("openar"))
+LEDGER_MIGRATIONS = Path(__file__).resolve().parents[2] / "openar" / "ledger" / "migrations"
 EXIT_BROKEN_PIPE = 141
 ROLES = ["admin", "cashapp", "collector", "credit", "manager", "research"]
 
@@ -73,7 +74,10 @@ def test_migrate_noinput_on_a_fresh_sqlite_file(migrated):
     assert "Traceback" not in done.stderr
     assert {"ledger_document", "cashapp_statementline", "auth_group"} <= tables(env)
     assert sorted(name for (name,) in query(env, "SELECT name FROM auth_group")) == ROLES
-    assert query(env, "SELECT count(*) FROM django_migrations WHERE app = 'ledger'") == [(2,)]
+    ledger_migrations = len(list(LEDGER_MIGRATIONS.glob("0*.py")))
+    assert query(env, "SELECT count(*) FROM django_migrations WHERE app = 'ledger'") == [
+        (ledger_migrations,)
+    ]
 
 
 def _pipe_into(env: dict[str, str], args: list[str], reader: list[str]) -> tuple[int, str, bytes]:
@@ -128,8 +132,12 @@ def test_output_into_a_reader_that_stops_early_ends_quietly(deployment, tmp_path
 def test_migrate_passes_app_label_migration_name_and_plan(capsys):
     assert main(["migrate", "ledger", "0001", "--plan", "--noinput"]) == 0
     out = capsys.readouterr().out
-    # Back to ledger 0001: the one ledger migration after it is unapplied, and only planned.
-    assert out.startswith("Planned operations:\nledger.0002_documentchange_batch_plain_id\n")
+    # Back to ledger 0001: the ledger migrations after it are unapplied (newest first), and
+    # only planned.
+    later = sorted(p.stem for p in LEDGER_MIGRATIONS.glob("0*.py") if p.stem[:4] != "0001")
+    assert out.startswith("Planned operations:\n")
+    planned = [x for x in out.splitlines() if x.startswith("ledger.")]
+    assert planned == [f"ledger.{name}" for name in reversed(later)]
     assert main(["migrate", "--plan"]) == 0
     assert capsys.readouterr().out == "Planned operations:\n  No planned migration operations.\n"
 

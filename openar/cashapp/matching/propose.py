@@ -42,6 +42,9 @@ SIMPLE_EXACT = ("amount_single", "amount_all", "amount_oldest")
 # Accounts sharing a name whose items get the full search (subsets, discounts); more get the
 # cheap one (one item, all, the oldest), as do subsidiaries named through their parent.
 MAX_FULL_SEARCH = 8
+# A combination of more items than this, found for an account known only by its name, is for a
+# person: 53,130 ways to pick 5 of 25 items make a chance hit to the cent likely.
+MAX_NAMED_SUBSET = 3
 
 
 def _ok(index: MatchIndex, it: Item, line: LineFacts) -> bool:
@@ -286,11 +289,15 @@ def _by_shared_name(
                 if typo is not None:
                     found.append(typo)
                     continue
-            found.extend(
-                p
-                for p in _by_amount(index, line, cfg, cid, evidence, places, light=light)
-                if p.allocations
-            )
+            for p in _by_amount(index, line, cfg, cid, evidence, places, light=light):
+                if not p.allocations:
+                    continue
+                if p.method == "amount_subset" and len(p.allocations) > MAX_NAMED_SUBSET:
+                    # Among 25 open items, some 4 or 5 add up to almost any amount: without a
+                    # payer known for sure that is a coincidence more often than a payment.
+                    p.confidence = min(p.confidence, CONFIDENCE["amount_ambiguous"])
+                    p.explanation += "; too many items to believe on a name alone"
+                found.append(p)
         if found:
             break
     fitting = {p.customer_id for p in found}

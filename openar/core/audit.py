@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from openar.core.bulk import insert_models
 from openar.core.models import AuditEvent
 
 
@@ -46,9 +47,10 @@ def audit_record(
 def audit_record_many(
     *, actor: Any, events: Iterable[Mapping[str, Any]], batch_size: int = 2000
 ) -> int:
-    """Append many audit events in one bulk insert (a run that decides thousands of rows); each
-    mapping has ``action`` and optionally ``object_type``, ``object_id``, ``summary``,
-    ``before`` and ``after``. Returns how many were written."""
+    """Append many audit events in one bulk insert (a run that decides thousands of rows: one
+    COPY on PostgreSQL, ``batch_size`` rows an INSERT elsewhere); each mapping has ``action``
+    and optionally ``object_type``, ``object_id``, ``summary``, ``before`` and ``after``.
+    Returns how many were written."""
     now = timezone.now()
     user = actor if hasattr(actor, "pk") else None
     label = actor_label(actor)
@@ -66,5 +68,5 @@ def audit_record_many(
         )
         for event in events
     ]
-    AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
+    insert_models(rows, batch_size=batch_size)
     return len(rows)

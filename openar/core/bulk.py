@@ -45,29 +45,47 @@ def copy_rows(*, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any
             write(row)
 
 
-def insert_models(objs: Sequence[Any], *, ignore_conflicts: bool = False) -> None:
-    """``bulk_create`` for many wide rows of one model (rendered messages): on PostgreSQL the
-    rows go by COPY, through a temporary table when ``ignore_conflicts`` skips rows a unique
-    constraint already holds, instead of a parameterised INSERT that psycopg quotes value by
-    value. Every column is prepared as ``bulk_create`` prepares it (``pre_save`` for
-    ``auto_now_add``, ``get_db_prep_save``); primary keys are not set on ``objs``."""
+def insert_models(
+    objs: Sequence[Any], *, ignore_conflicts: bool = False, batch_size: int = 1000
+) -> None:
+    """``bulk_create`` for many rows of one model (rendered messages, audit events): on
+    PostgreSQL the rows go by COPY instead of an INSERT whose every value psycopg quotes in
+    Python. Columns are prepared as ``bulk_create`` prepares them (``pre_save`` for
+    ``auto_now_add``, ``get_db_prep_save``). Without ``ignore_conflicts`` each object gets its
+    primary key, taken from the table's sequence in the order given, as ``bulk_create`` sets
+    them; with it, rows a unique constraint already holds are skipped (through a temporary
+    table) and no key is set."""
     if not objs:
         return
     model = type(objs[0])
     if not is_postgres():
-        model.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=ignore_conflicts)
+        model.objects.bulk_create(objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts)
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = [f.column for f in fields]
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if f is not pk]
     table = model._meta.db_table
-    rows = ([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs)
-    if not ignore_conflicts:
-        copy_rows(table=table, columns=columns, rows=rows)
-        return
     quote = connection.ops.quote_name
-    stage = f"{table}_insert_stage"
-    names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
+        if not ignore_conflicts:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk.column, len(objs)],
+            )
+            for obj, (key,) in zip(objs, sorted(cursor.fetchall()), strict=True):
+                setattr(obj, pk.attname, key)
+            fields = [pk, *fields]
+        columns = [f.column for f in fields]
+        rows = (
+            [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs
+        )
+        if not ignore_conflicts:
+            copy_rows(table=table, columns=columns, rows=rows)
+            for obj in objs:
+                obj._state.adding = False
+                obj._state.db = connection.alias
+            return
+        stage = f"{table}_insert_stage"
+        names = ", ".join(quote(c) for c in columns)
         cursor.execute(f"DROP TABLE IF EXISTS {stage}")
         cursor.execute(
             f"CREATE TEMP TABLE {stage} AS SELECT {names} FROM {quote(table)} WITH NO DATA"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openar.core.audit import audit_record
+from openar.core.bulk import insert_models
 from openar.core.errors import Conflict, PermissionDenied, ValidationError
 from openar.core.hooks import run_hooks
 from openar.core.roles import Role, has_role
@@ -75,7 +76,8 @@ def recommendations_raise_bulk(
         )
     if not rows:
         return []
-    created = Recommendation.objects.bulk_create(rows, batch_size=2000)
+    insert_models(rows)
+    created = rows
     kinds: dict[str, int] = {}
     for rec in created:
         kinds[rec.kind] = kinds.get(rec.kind, 0) + 1

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openar.core.audit import audit_record
+from openar.core.audit import audit_record, audit_record_many
 from openar.core.bulk import Stage, copy_rows, execute
 from openar.core.errors import ValidationError
 from openar.core.roles import Role
@@ -127,7 +127,7 @@ def strategies_evaluate(
             )
         )
     created, recommendations = _insert_actions(rows, actor=actor)
-    closed = _close_settled(as_of=as_of, owing=plan.owing)
+    closed = _close_settled(as_of=as_of, owing=plan.owing, actor=actor)
     result = StrategyRunResult(
         as_of=as_of,
         actions_created=sum(created.values()),
@@ -180,9 +180,10 @@ _CHASING_KINDS = (
 )  # fmt: skip
 
 
-def _close_settled(*, as_of: dt.date, owing: set[int]) -> int:
+def _close_settled(*, as_of: dt.date, owing: set[int], actor: Any) -> int:
     """Cancel open past-due actions (created on or before ``as_of``) of accounts that owe
-    nothing past due any more, so paid accounts leave the queues and the outbox."""
+    nothing past due any more, so paid accounts leave the queues and the outbox; each gets the
+    audit event ``action_close`` records (one bulk insert for them all)."""
     candidates = Action.objects.filter(
         status=ActionStatus.OPEN,
         kind__in=_CHASING_KINDS,
@@ -192,12 +193,32 @@ def _close_settled(*, as_of: dt.date, owing: set[int]) -> int:
     ids = [pk for pk, customer_id in candidates.iterator(chunk_size=10000)
            if customer_id not in owing]  # fmt: skip
     outcome = f"closed on {as_of.isoformat()}: nothing past due on the account"
-    closed = 0
+    status = ActionStatus.CANCELLED.value
+    events: list[dict[str, Any]] = []
     for start in range(0, len(ids), 5000):
-        closed += Action.objects.filter(
-            id__in=ids[start : start + 5000], status=ActionStatus.OPEN
-        ).update(status=ActionStatus.CANCELLED, outcome=outcome, completed_at=timezone.now())
-    return closed
+        # Locked and read again: only the actions this update closes get an event.
+        closing = list(
+            Action.objects.select_for_update()
+            .filter(id__in=ids[start : start + 5000], status=ActionStatus.OPEN)
+            .order_by("id")
+            .values_list("id", "kind", "customer_id")
+        )
+        Action.objects.filter(id__in=[pk for pk, _kind, _cid in closing]).update(
+            status=status, outcome=outcome, completed_at=timezone.now()
+        )
+        events.extend(
+            {
+                "action": f"action.{status}",
+                "object_type": "action",
+                "object_id": pk,
+                "summary": f"{kind} for customer {customer_id}: {outcome}",
+                "before": {"status": ActionStatus.OPEN.value},
+                "after": {"status": status, "outcome": outcome},
+            }
+            for pk, kind, customer_id in closing
+        )
+    audit_record_many(actor=actor, events=events)
+    return len(events)
 
 
 @transaction.atomic

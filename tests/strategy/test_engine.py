@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from openar.activity.models import AccountEvent, PromiseToPay
+from openar.core.models import AuditEvent
 from openar.credit.models import Recommendation
 from openar.risk.models import CustomerScore
 from openar.strategy.models import Action, StrategyRun
@@ -278,9 +279,17 @@ def test_paid_account_leaves_its_past_due_work_behind():
     closed = Action.objects.get(customer=paid)
     assert closed.status == "cancelled"
     assert "nothing past due" in closed.outcome
+    # The closing is audited per action, as a person's closing is (action_close).
+    event = AuditEvent.objects.get(action="action.cancelled")
+    assert (event.object_type, event.object_id) == ("action", str(closed.pk))
+    assert event.actor_label == "test"
+    assert event.summary == f"{closed.kind} for customer {paid.pk}: {closed.outcome}"
+    assert event.before == {"status": "open"}
+    assert event.after == {"status": "cancelled", "outcome": closed.outcome}
     assert Action.objects.get(customer=still_owing).status == "open"
     # A reminder before the due date is not past-due work: it stays.
     assert Action.objects.get(customer=upcoming).status == "open"
     # Rerunning the day closes nothing more; rerunning the first day closes nothing either.
     assert strategies_evaluate(as_of=AS_OF + dt.timedelta(days=1), actor="test").actions_closed == 0
     assert strategies_evaluate(as_of=AS_OF, actor="test").actions_closed == 0
+    assert AuditEvent.objects.filter(action="action.cancelled").count() == 1

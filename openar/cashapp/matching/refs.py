@@ -3,6 +3,7 @@ RF references, ranges, and the candidate references in a remittance text."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -170,12 +171,21 @@ _FORM_SPELLINGS = {
 }  # fmt: skip
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def _ascii_words(name: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return [w for w in re.split(r"[^a-z0-9]+", text) if w]
+    if name.isascii():  # NFKD leaves ASCII as it is: most names, at no cost
+        text = name.lower()
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return [w for w in _NOT_WORD.split(text) if w]
 
 
+# Matching asks again and again about the same few names (a payer's, the customers that share
+# it) across the lines of a run: both answers are kept, keyed by the name as written.
+@functools.lru_cache(maxsize=262144)
 def legal_form(name: str) -> str:
     """The legal form a name ends with, in one spelling ('' when none): 'Acme S.A. de C.V.',
     'ACME SA DE CV' -> 'sadecv'; 'Acme Inc.', 'ACME INCORPORATED' -> 'inc'."""
@@ -189,6 +199,7 @@ def legal_form(name: str) -> str:
     return _FORM_SPELLINGS.get(form, form)
 
 
+@functools.lru_cache(maxsize=262144)
 def norm_name(name: str) -> str:
     """Lower-case ASCII words without legal forms: 'Águila Foods S.A. de C.V.' -> 'aguila foods'."""
     return " ".join(w for w in _ascii_words(name) if w not in _LEGAL_WORDS)

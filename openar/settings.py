@@ -4,7 +4,8 @@ Everything a deployment changes comes from the environment:
 DATABASE_URL (default: SQLite under ./var/), OPENAR_SECRET_KEY, OPENAR_DEBUG, OPENAR_DEMO_MODE,
 OPENAR_REPORTING_CURRENCY, OPENAR_AGING_BUCKETS, OPENAR_ALLOWED_HOSTS, OPENAR_VAR_DIR,
 OPENAR_STATEMENT_ZIP_MAX_BYTES / _MAX_RATIO / _MAX_MEMBERS (zipped bank statements),
-OPENAR_EMAIL_* (sending: see the communications section below and README.md).
+OPENAR_EMAIL_* (sending: see the communications section below and README.md), OPENAR_IMAP_URL
+(email in: the mailbox replies are read from).
 """
 
 from __future__ import annotations
@@ -215,6 +216,14 @@ OPENAR_DISPUTE_ATTACHMENT_MAX_BYTES = int(
 OPENAR_LETTER_DIR = Path(os.environ.get("OPENAR_LETTER_DIR", VAR_DIR / "letters"))
 # How often the task worker sends what is due (seconds).
 OPENAR_SEND_INTERVAL = int(os.environ.get("OPENAR_SEND_INTERVAL", "300"))
+# Email in: the mailbox replies and bounces arrive in (imap://user:pass@host:143/INBOX or
+# imaps://user:pass@host:993/INBOX; empty: no mailbox is read), how often the task worker reads
+# it (seconds), and the largest attachment kept (bytes; larger ones are noted and left out).
+OPENAR_IMAP_URL = os.environ.get("OPENAR_IMAP_URL", "")
+OPENAR_FETCH_INTERVAL = int(os.environ.get("OPENAR_FETCH_INTERVAL", "300"))
+OPENAR_INBOUND_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("OPENAR_INBOUND_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
+)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,5 @@
-"""Communications subcommands: comms send (what is due), comms statement (one account as PDF or
-XLSX)."""
+"""Communications subcommands: comms send (what is due), comms fetch (replies and bounces from
+the mailbox), comms statement (one account as PDF or XLSX)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ def register(sub: Any) -> None:
     p.add_argument("--dry-run", action="store_true", help="count what would go; send nothing")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_send)
+
+    p = comms_sub.add_parser(
+        "fetch", help="read new replies and bounces from the mailbox (OPENAR_IMAP_URL)"
+    )
+    p.add_argument("--limit", type=int, default=None, help="at most this many messages")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_fetch)
 
     p = comms_sub.add_parser("statement", help="one customer's statement of account")
     p.add_argument("customer_ref")
@@ -62,6 +69,26 @@ def _send(args: argparse.Namespace) -> int:
         for pk, ref, outcome, why in result.details[:200]:
             print(f"  message {pk} ({ref}): {outcome}: {why}", file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from openar.comms.services.inbound import MailboxError, inbound_fetch
+
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    try:
+        result = inbound_fetch(actor="comms-fetch", limit=args.limit)
+    except MailboxError as exc:
+        print(f"openar comms fetch: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result.as_json()))
+    else:
+        for key, value in result.as_json().items():
+            print(f"{key:<9} {value:>8}")
+        for uid, why in result.details[:200]:
+            print(f"  message {uid}: {why}", file=sys.stderr)
+    return 0
 
 
 def _statement(args: argparse.Namespace) -> int:

@@ -168,3 +168,22 @@ class TemplateVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_id} {self.language} v{self.number}"
+
+
+# Email in (its own module; registered with the app from here).
+from openar.comms.models_inbound import (  # noqa: E402
+    InboundAttachment,
+    InboundMessage,
+    MailboxState,
+)
+
+__all__ = [
+    "BouncedAddress",
+    "InboundAttachment",
+    "InboundMessage",
+    "Letterhead",
+    "MailboxState",
+    "MessageTemplate",
+    "OutboxMessage",
+    "TemplateVersion",
+]

@@ -21,10 +21,15 @@ class Recipient(Party):
     collector_email: str = ""
 
 
+def postal_address(attributes: dict | None) -> str:
+    """The customer's street address (``attributes.address`` or ``postal_address``), or ""."""
+    return str((attributes or {}).get("address") or (attributes or {}).get("postal_address") or "")
+
+
 def postal_block(name: str, attributes: dict, country: str) -> str:
     """The customer's name, postal address (``attributes.address``, one line per line) and
     country, as printed in a window envelope."""
-    address = (attributes or {}).get("address") or (attributes or {}).get("postal_address") or ""
+    address = postal_address(attributes)
     lines = [name, *str(address).strip().splitlines(), country]
     return "\n".join(line.strip() for line in lines if line and line.strip())
 

@@ -77,6 +77,8 @@ def daily_job_execute(job: JobRun, *, progress: Progress | None = None) -> dict[
     job_finished(job, result=summary)
     # The day's messages go out on the sending schedule; start it if nothing keeps it going.
     transaction.on_commit(send_schedule_ensure)
+    # Replies and bounces are read on theirs (when a mailbox is configured).
+    transaction.on_commit(fetch_schedule_ensure)
     return result
 
 
@@ -115,3 +117,37 @@ def send_due_messages() -> dict[str, int]:
     finally:
         send_schedule_ensure()
     return result.as_json()
+
+
+# --- email in ----------------------------------------------------------------------------------
+
+FETCH_TASK_PATH = "openar.jobs.tasks.fetch_mail"
+
+
+def fetch_schedule_ensure() -> bool:
+    """Make sure one mailbox run waits in the task queue when ``OPENAR_IMAP_URL`` is set (each
+    run queues the next, every ``OPENAR_FETCH_INTERVAL`` seconds). True when one was queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    if not settings.OPENAR_IMAP_URL:
+        return False
+    if DBTaskResult.objects.filter(task_path=FETCH_TASK_PATH, status="READY").exists():
+        return False
+    fetch_mail.using(
+        run_after=timezone.now() + dt.timedelta(seconds=settings.OPENAR_FETCH_INTERVAL)
+    ).enqueue()
+    return True
+
+
+@task()
+def fetch_mail() -> dict[str, Any]:
+    """Worker entry point: read the mailbox, then queue the next run. A mailbox that cannot be
+    read is retried on the next run (the Inbox page shows why)."""
+    from openar.comms.services.inbound import MailboxError, inbound_fetch
+
+    try:
+        return inbound_fetch(actor="worker").as_json()
+    except MailboxError as exc:
+        return {"error": str(exc)}
+    finally:
+        fetch_schedule_ensure()

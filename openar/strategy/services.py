@@ -251,6 +251,55 @@ def action_close(
     return row
 
 
+_TASK_KINDS = (StepKind.CALL, StepKind.CUSTOM, StepKind.ESCALATION)
+
+
+@transaction.atomic
+def action_create(
+    *,
+    customer_id: int,
+    kind: str,
+    reason: str,
+    as_of: dt.date,
+    due_date: dt.date,
+    dedupe_key: str,
+    actor: Any,
+    owner_role: str = Role.COLLECTOR,
+) -> tuple[Action, bool]:
+    """A task for a person outside the strategy engine (an email that needs an answer, a call
+    because an email bounced): a call, custom or escalation action, owned by the account's
+    collector unless ``owner_role`` says otherwise. ``dedupe_key`` makes it idempotent: the
+    existing action is returned with ``False``."""
+    if kind not in _TASK_KINDS:
+        raise ValidationError(f"an action made by hand cannot be a {kind!r}", field="kind")
+    if not dedupe_key:
+        raise ValidationError("an action needs a dedupe key", field="dedupe_key")
+    if due_date < as_of:
+        raise ValidationError("the task is due before it was made", field="due_date")
+    action, created = Action.objects.get_or_create(
+        dedupe_key=dedupe_key[:160],
+        defaults={
+            "customer_id": customer_id,
+            "kind": kind,
+            "owner_role": owner_role,
+            "status": ActionStatus.OPEN,
+            "as_of": as_of,
+            "due_date": due_date,
+            "reason": reason[:300],
+        },
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="action.create",
+            object_type="action",
+            object_id=action.pk,
+            summary=f"{kind} for customer {customer_id}: {reason}"[:500],
+            after={"kind": kind, "due_date": due_date.isoformat(), "dedupe_key": dedupe_key},
+        )
+    return action, created
+
+
 def recommendation_decided(*, recommendation: Recommendation, actor: Any) -> None:
     """The ``recommendation_decided`` hook (registered in ``StrategyConfig.ready``): the action
     that raised the recommendation is done, with the decision (and its note) as outcome."""

@@ -36,3 +36,18 @@ def smtp(settings, tmp_path):
     settings.TIME_ZONE = "UTC"
     yield server
     server.stop()
+
+
+@pytest.fixture
+def imap(settings):
+    """A real IMAP server (tests/comms/imap.py) the app reads its mailbox from."""
+    from tests.comms.imap import IMAPServer
+
+    server = IMAPServer()
+    server.start()
+    settings.OPENAR_IMAP_URL = server.url()
+    settings.OPENAR_INBOUND_MAX_ATTACHMENT_BYTES = 100_000
+    settings.OPENAR_EMAIL_REPLY_TO = "ar+{token}@example.com"
+    settings.TIME_ZONE = "UTC"
+    yield server
+    server.stop()

@@ -8,7 +8,8 @@ Outbox shows it as unconfirmed for a person to check.
 
 A server that is down or answers 4xx leaves the message queued with the error and a later
 ``next_attempt_at`` (backoff). A 5xx refusal of the recipient is a hard bounce: the address is
-flagged and a letter goes instead.
+flagged and a letter goes instead, or a call task when there is no postal address
+(``services.bounces``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from openar.comms.policy import (
     reply_token,
 )
 from openar.comms.selectors import account_items
+from openar.comms.services.bounces import message_bounce, queues_refresh
 from openar.core.audit import audit_record
 from openar.ledger.models import Customer
 
@@ -171,7 +173,7 @@ def outbox_send(
             address__in=[p.email.lower() for p in parties.values() if p.email]
         ).values_list("address", flat=True)
     )
-    sender = _Sender(result=result, actor=actor, now=now, dry_run=dry_run)
+    sender = _Sender(result=result, actor=actor, now=now, dry_run=dry_run, as_of=as_of)
     try:
         for key in keys:
             primary, merged = _pick(groups[key])
@@ -227,6 +229,8 @@ def outbox_send(
                 sent_times[primary.customer_id].append(now)
     finally:
         sender.close()
+    if sender.calls:
+        queues_refresh(customer_ids=sender.calls, as_of=as_of, actor=actor)
     if not dry_run and (result.sent or result.letters or result.failed or result.deferred):
         audit_record(
             actor=actor,
@@ -252,11 +256,15 @@ def _merge(message: OutboxMessage, into: OutboxMessage, *, actor: Any) -> None:
 class _Sender:
     """One run's connection to the mail server and the outcome of each message."""
 
-    def __init__(self, *, result: SendResult, actor: Any, now: dt.datetime, dry_run: bool):
+    def __init__(
+        self, *, result: SendResult, actor: Any, now: dt.datetime, dry_run: bool, as_of: dt.date
+    ):
         self.result = result
         self.actor = actor
         self.now = now
+        self.as_of = as_of
         self.dry_run = dry_run
+        self.calls: set[int] = set()  # accounts given a call task instead of a letter
         self.connection: Any = None
         self.down: str = ""  # why the server cannot be reached in this run
 
@@ -327,16 +335,23 @@ class _Sender:
         code: int | None,
         why: str,
     ) -> None:
-        """The email cannot be delivered: flag the address, and a letter goes instead."""
+        """The email cannot be delivered: flag the address, and a letter goes instead (a call
+        task when there is no postal address)."""
         if self.dry_run:
             self.result.failed += 1
             _note(self.result, message, "bounced", why)
             self.result.letters += 1
             return
-        letter = _bounce(message=message, party=party, code=code, why=why, actor=self.actor)
+        fallback = message_bounce(
+            message=message, code=code, why=why, actor=self.actor, as_of=self.as_of
+        )
         self.result.failed += 1
-        _note(self.result, message, "bounced", why)
-        self.letter(letter, party, account)
+        if fallback.letter is not None:
+            _note(self.result, message, "bounced", why)
+            self.letter(fallback.letter, party, account)
+        else:
+            _note(self.result, message, "bounced", f"{why}; no postal address: a call task instead")
+            self.calls.add(message.customer_id)
 
     # -- email ----------------------------------------------------------------------------------
     def email(self, message: OutboxMessage, party: Recipient, account: Any) -> bool:
@@ -479,51 +494,6 @@ def _text(reply: Any) -> str:
     if isinstance(reply, bytes):
         return reply.decode("utf-8", "replace")
     return str(reply)
-
-
-@transaction.atomic
-def _bounce(
-    *, message: OutboxMessage, party: Recipient, code: int | None, why: str, actor: Any
-) -> OutboxMessage:
-    """Flag the address, close the email as bounced and queue the letter that replaces it."""
-    address = (message.to_address or "").strip().lower()
-    if address:
-        BouncedAddress.objects.get_or_create(
-            address=address,
-            defaults={
-                "customer_id": message.customer_id,
-                "code": code,
-                "reason": why[:300],
-                "message": message,
-                "bounced_at": timezone.now(),
-            },
-        )
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        status=MessageStatus.BOUNCED, error=why[:300]
-    )
-    letter = OutboxMessage.objects.create(
-        customer_id=message.customer_id,
-        channel=MessageChannel.LETTER,
-        template_code=message.template_code,
-        language=message.language,
-        to_address=party.postal_block,
-        subject=message.subject,
-        body=message.body,
-        html=message.html,
-        status=MessageStatus.QUEUED,
-        error=f"instead of email {message.pk}, which bounced",
-        as_of=message.as_of,
-        fallback_for=message,
-    )
-    audit_record(
-        actor=actor,
-        action="outbox.bounce",
-        object_type="outbox_message",
-        object_id=message.pk,
-        summary=f"{address} refused ({why}); letter {letter.pk} instead",
-        after={"address": address, "code": code, "letter": letter.pk},
-    )
-    return letter
 
 
 def statement_pdf(*, customer: Customer, as_of: dt.date) -> bytes:

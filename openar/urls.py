@@ -18,6 +18,7 @@ urlpatterns = [
     path("queue/", include("openar.worklist.urls")),
     path("outbox/", include("openar.comms.urls")),
     path("templates/", include("openar.comms.template_urls")),
+    path("inbox/", include("openar.comms.inbound.urls")),
     path("jobs/", include("openar.jobs.urls")),
     path("api/", include("openar.api_urls")),
 ]

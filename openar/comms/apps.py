@@ -32,3 +32,11 @@ class CommsConfig(AppConfig):
             order=71,
             roles=[Role.COLLECTOR, Role.MANAGER, Role.ADMIN],
         )
+        register_nav(
+            key="inbox",
+            label=pgettext_lazy("navigation", "Inbox"),
+            url_name="inbox:list",
+            prefix="/inbox/",
+            order=72,
+            roles=[Role.COLLECTOR, Role.MANAGER, Role.ADMIN],
+        )

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from openar.activity.models import PromiseToPay
 from openar.cashapp.models import BankAccount, BankLayout, StatementFile
-from openar.comms.models import MessageTemplate, TemplateVersion
+from openar.comms.models import InboundMessage, MessageTemplate, TemplateVersion
 from openar.core.models import JobRun
 from openar.core.roles import Role
 from openar.credit.models import Recommendation
@@ -260,6 +260,19 @@ def _cases(n: int, start: int) -> None:
             case=case, document=doc, amount=case.amount, currency="USD",
             requested_at=timezone.now(),
         )  # fmt: skip
+def _inbound(n: int, start: int) -> None:
+    for i in range(start, start + n):
+        InboundMessage.objects.create(
+            mailbox="ar@example.com@127.0.0.1:143/INBOX",
+            uidvalidity=1,
+            uid=i + 1,
+            message_id=f"<m{i}@example.com>",
+            from_address=f"ap{i}@example.com",
+            subject=f"Re: reminder {i}",
+            received_at=dt.datetime(2026, 6, 30, 9, i % 60, tzinfo=dt.UTC),
+            kind=("promise", "dispute", "other")[i % 3],
+            customer=CustomerFactory(customer_ref=f"M{i:04}") if i % 2 else None,
+        )
 
 
 PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
@@ -275,6 +288,7 @@ PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
     ("/queue/collectors/", _collectors, "collectors-table", "Vencido de la cartera"),
     ("/templates/", _templates, "template-table", "Pasos de estrategia"),
     ("/jobs/", _jobs, "job-table", "Acciones creadas"),
+    ("/inbox/", _inbound, "inbound-table", "Remitente"),
 ]
 
 # Each page's filters narrow the rows: (url, seed, query, a row shown, a row left out).
@@ -295,6 +309,8 @@ FILTERS: list[tuple[str, Callable[[int, int], None], dict[str, str], str, str]] 
     ("/templates/", _templates, {"channel": "letter"}, "tmpl-1<", "tmpl-2<"),
     ("/jobs/", _jobs, {"status": "failed"}, ">2026-06-29<", ">2026-06-30<"),
     ("/jobs/", _jobs, {"date_to": "2026-06-28"}, ">2026-06-28<", ">2026-06-29<"),
+    ("/inbox/", _inbound, {"status": "", "kind": "dispute"}, "reminder 1<", "reminder 2<"),
+    ("/inbox/", _inbound, {"status": "", "q": "ap3@"}, "reminder 3<", "reminder 1<"),
 ]
 
 # (url, a role that may not see the page, or that may see it but not post to it)

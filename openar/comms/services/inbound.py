@@ -481,9 +481,7 @@ def inbound_assign(
         summary=f"{message.from_address} \u201c{message.subject}\u201d to {customer.customer_ref}",
         after={"customer": customer.customer_ref, "kind": message.kind},
     )
-    transaction.on_commit(
-        lambda: queues_refresh(customer_ids={customer.pk}, as_of=as_of, actor=actor)
-    )
+    queues_refresh(customer_ids={customer.pk}, as_of=as_of, actor=actor)
     message.refresh_from_db()
     return message
 

@@ -35,7 +35,8 @@ def inbox(imap, collector):
     _sent(customer)
     imap.deliver(mail.outlook_promise())
     imap.deliver(mail.stranger())
-    imap.deliver(mail.remittance_with_attachments(sender="treasury@acme.example", big_bytes=200_000))
+    remittance = mail.remittance_with_attachments(sender="treasury@acme.example", big_bytes=200_000)
+    imap.deliver(remittance)
     inbound_fetch(actor="test")
     return customer
 

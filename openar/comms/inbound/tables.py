@@ -8,6 +8,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openar.comms.choices_inbound import InboundKind, InboundStatus
 from openar.comms.models import InboundMessage
@@ -32,7 +33,7 @@ def _url(record: InboundMessage) -> str:
 class InboundTable(tables.Table):
     received_at = tables.DateTimeColumn(verbose_name=_("Received"), format="Y-m-d H:i")
     from_address = tables.Column(
-        verbose_name=_("From"), attrs={"td": {"class": "wrap small"}}, order_by=("from_address",)
+        verbose_name=pgettext_lazy("email", "From"), attrs={"td": {"class": "wrap small"}}, order_by=("from_address",)
     )
     subject = tables.Column(verbose_name=_("Subject"), attrs={"td": {"class": "wrap"}})
     kind = BadgeColumn(verbose_name=_("Kind"), classes=KIND_BADGES)

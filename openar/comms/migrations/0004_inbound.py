@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('activity', '0003_contact_attachments'),
         ('comms', '0003_templates'),
-        ('ledger', '0002_documentchange_batch_plain_id'),
+        ('ledger', '0001_initial'),
         ('strategy', '0003_action_recommendation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -330,10 +330,14 @@ def _route(
     match = match or _thread(parsed)
     customer = match.customer
     failed = parsed.report.failed if parsed.report else []
+    # Dates without a year, "tomorrow", "Friday" are read from the day it was written.
+    written_on = as_of
+    if parsed.date is not None and parsed.date <= timezone.now() + dt.timedelta(days=1):
+        written_on = timezone.localdate(parsed.date)
     verdict = rules.classify(
         subject=parsed.subject,
         text=reply_text(parsed.text),
-        received_on=as_of,
+        received_on=written_on,
         auto_reply=bool(parsed.auto_reply) or (parsed.report is not None and not failed),
         bounce=bool(failed),
         currencies=(customer.currency,) if customer else (),

@@ -33,7 +33,9 @@ def _url(record: InboundMessage) -> str:
 class InboundTable(tables.Table):
     received_at = tables.DateTimeColumn(verbose_name=_("Received"), format="Y-m-d H:i")
     from_address = tables.Column(
-        verbose_name=pgettext_lazy("email", "From"), attrs={"td": {"class": "wrap small"}}, order_by=("from_address",)
+        verbose_name=pgettext_lazy("email", "From"),
+        attrs={"td": {"class": "wrap small"}},
+        order_by=("from_address",),
     )
     subject = tables.Column(verbose_name=_("Subject"), attrs={"td": {"class": "wrap"}})
     kind = BadgeColumn(verbose_name=_("Kind"), classes=KIND_BADGES)

@@ -52,6 +52,7 @@ class ItemFacts:
     promise_amount: Decimal | None = None
     promise_currency: str = ""
     last_contact_on: dt.date | None = None
+    task: str = ""  # a task made by hand or by an email: what it is about, in its own words
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ def priority_of(factors: Mapping[str, float], shares: Mapping[str, float]) -> in
 def item_reasons(facts: ItemFacts, as_of: dt.date) -> list[dict[str, Any]]:
     """Why this item is in the queue, as data (rendered by ``worklist.reasons``)."""
     reasons: list[dict[str, Any]] = []
+    if facts.task:
+        reasons.append({"code": "task", "params": {"text": facts.task}})
     if facts.past_due_amount > 0:
         reasons.append(
             {

@@ -51,6 +51,8 @@ def reason_text(reason: Mapping[str, Any]) -> str:
     """One reason in words; unknown codes show their code (new reasons never break a page)."""
     code = reason.get("code", "")
     p = reason.get("params") or {}
+    if code == "task":
+        return str(p.get("text", ""))
     if code == "past_due":
         days = int(p.get("days", 0))
         return ngettext(

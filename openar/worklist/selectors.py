@@ -115,6 +115,9 @@ class ActionRow:
     due_date: dt.date
     days_past_due: int | None
     owner_id: int | None  # assigned_to, or the account's collector
+    # What a task made outside the strategy engine is about (an email to answer, a bounced
+    # address): its own words, shown first among the reasons.
+    task: str = ""
 
 
 def queue_actions(*, owners: Iterable[int] | None = None) -> QuerySet[Action]:
@@ -146,14 +149,17 @@ def open_queue_actions(qs: QuerySet[Action], *, stream: bool = False) -> list[Ac
     the whole portfolio; a few hundred rows come in one round trip)."""
     rows = qs.values_list(
         "id", "customer_id", "kind", "due_date", "days_past_due", "owner_role", "assigned_to_id",
-        "customer__collector_id",
+        "customer__collector_id", "step_id", "reason",
     ).order_by()  # fmt: skip
     return [
-        ActionRow(aid, cid, kind, due, dpd, action_owner(role, assigned, collector))
-        for aid, cid, kind, due, dpd, role, assigned, collector in (
+        ActionRow(
+            aid, cid, kind, due, dpd, action_owner(role, assigned, collector),
+            reason if step is None else "",
+        )
+        for aid, cid, kind, due, dpd, role, assigned, collector, step, reason in (
             rows.iterator(chunk_size=10000) if stream else rows
         )
-    ]
+    ]  # fmt: skip
 
 
 @dataclass
@@ -311,6 +317,7 @@ def item_facts(
                 promise_amount=Decimal(promise[1]) if promise else None,
                 promise_currency=promise[2] if promise else "",
                 last_contact_on=known.last_contact.get(cid),
+                task=a.task,
             )
         )
     return facts

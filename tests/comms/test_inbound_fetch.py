@@ -100,6 +100,8 @@ def test_a_reply_is_threaded_to_its_email_and_becomes_a_promise_to_confirm(imap)
     assert "promise to pay of 12500.00 USD by 2026-07-15" in action.reason
     item = WorkItem.objects.get(action=action)
     assert item.collector == customer.collector
+    # The queue says what the email is about, first among the reasons.
+    assert item.reasons[0] == {"code": "task", "params": {"text": action.reason}}
     # Marked read on the server only now that it is stored.
     assert "\\Seen" in imap.flags(uid)
     assert any("BODY.PEEK[]" in c for c in imap.commands)

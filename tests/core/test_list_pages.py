@@ -260,6 +260,8 @@ def _cases(n: int, start: int) -> None:
             case=case, document=doc, amount=case.amount, currency="USD",
             requested_at=timezone.now(),
         )  # fmt: skip
+
+
 def _inbound(n: int, start: int) -> None:
     for i in range(start, start + n):
         InboundMessage.objects.create(

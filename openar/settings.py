@@ -2,7 +2,8 @@
 
 Everything a deployment changes comes from the environment:
 DATABASE_URL (default: SQLite under ./var/), OPENAR_SECRET_KEY, OPENAR_DEBUG, OPENAR_DEMO_MODE,
-OPENAR_REPORTING_CURRENCY, OPENAR_AGING_BUCKETS, OPENAR_ALLOWED_HOSTS, OPENAR_VAR_DIR,
+OPENAR_REPORTING_CURRENCY, OPENAR_AGING_BUCKETS, OPENAR_CREDIT_HOLD_COLLECTOR_LIMIT,
+OPENAR_ALLOWED_HOSTS, OPENAR_VAR_DIR,
 OPENAR_STATEMENT_ZIP_MAX_BYTES / _MAX_RATIO / _MAX_MEMBERS (zipped bank statements),
 OPENAR_EMAIL_* (sending: see the communications section below and README.md), OPENAR_IMAP_URL
 (email in: the mailbox replies are read from).
@@ -11,6 +12,7 @@ OPENAR_EMAIL_* (sending: see the communications section below and README.md), OP
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -161,6 +163,11 @@ OPENAR_REPORTING_CURRENCY = os.environ.get("OPENAR_REPORTING_CURRENCY", "USD").u
 OPENAR_AGING_BUCKETS = [
     int(x) for x in os.environ.get("OPENAR_AGING_BUCKETS", "30,60,90,120").split(",") if x.strip()
 ]
+# Credit: a collector may put an account on hold directly while its balance (reporting currency)
+# is under this; at or above it the hold waits for a credit analyst's or a manager's approval.
+OPENAR_CREDIT_HOLD_COLLECTOR_LIMIT = Decimal(
+    os.environ.get("OPENAR_CREDIT_HOLD_COLLECTOR_LIMIT", "5000")
+)
 OPENAR_UPLOAD_DIR = VAR_DIR / "uploads"
 # Zipped bank statements: at most this many bytes once unzipped (all members together), and no
 # member larger than 1 MiB may unzip to more than RATIO times its compressed size (zip bombs).

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 class RecommendationKind(models.TextChoices):
     CREDIT_HOLD = "credit_hold", _("Credit hold")
+    CREDIT_RELEASE = "credit_release", _("Release credit hold")
     AGENCY = "agency", _("Agency placement or write-off")
 
 
@@ -13,3 +14,23 @@ class RecommendationStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("recommendation", "Pending")
     APPROVED = "approved", pgettext_lazy("recommendation", "Approved")
     REJECTED = "rejected", pgettext_lazy("recommendation", "Rejected")
+
+
+class HoldStatus(models.TextChoices):
+    ACTIVE = "active", _("On hold")
+    RELEASED = "released", _("Released")
+
+
+class ReleaseCondition(models.TextChoices):
+    """When a hold may end: met, the daily cycle recommends the release to credit."""
+
+    PAST_DUE_PAID = "past_due_paid", _("Past-due balance paid")
+    BALANCE_PAID = "balance_paid", _("Whole balance paid")
+    DECISION = "decision", _("A credit decision")
+
+
+class HoldAction(models.TextChoices):
+    """The ERP's order block: a hold placed or released."""
+
+    HOLD = "hold", _("Hold")
+    RELEASE = "release", _("Release")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from openar.core.reasons import reason_text
 from openar.core.tables import BadgeColumn, CustomerColumn, IsoDateColumn
 from openar.credit.choices import RecommendationStatus
 from openar.credit.models import Recommendation
@@ -17,6 +18,13 @@ STATUS_BADGES = {
 
 
 class RecommendationTable(tables.Table):
+    select = tables.TemplateColumn(
+        verbose_name="",
+        template_name="credit/_select.html",
+        accessor="pk",
+        orderable=False,
+        attrs={"td": {"class": "select-cell"}, "th": {"class": "select-cell"}},
+    )
     as_of = IsoDateColumn(verbose_name=_("Date"))
     customer = CustomerColumn(verbose_name=_("Customer"))
     kind = tables.Column(verbose_name=_("Kind"), attrs={"td": {"class": "wrap"}})
@@ -33,7 +41,11 @@ class RecommendationTable(tables.Table):
     class Meta:
         model = Recommendation
         fields = ()
-        sequence = ("as_of", "customer", "kind", "reason", "status", "decision")
+        sequence = ("select", "as_of", "customer", "kind", "reason", "status", "decision")
         attrs = {"class": "data-table", "id": "recommendation-table"}
         row_attrs = {"id": lambda record: f"rec-{record.pk}"}
         empty_text = _("No recommendations for these filters.")
+
+    def render_reason(self, value: str, record: Recommendation) -> str:
+        # Stored as codes and values: shown in the reader's language.
+        return reason_text(record.reason_parts, value)

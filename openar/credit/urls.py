@@ -6,4 +6,7 @@ app_name = "credit"
 urlpatterns = [
     path("", views.recommendation_list_view, name="recommendations"),
     path("recommendations/<int:pk>/decide/", views.recommendation_decide_view, name="decide"),
+    path("recommendations/decide/", views.recommendations_bulk_view, name="decide_bulk"),
+    path("customers/<str:customer_ref>/hold/", views.hold_place_view, name="hold_place"),
+    path("holds/<int:pk>/release/", views.hold_release_view, name="hold_release"),
 ]

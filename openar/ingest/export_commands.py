@@ -3,7 +3,8 @@
 `openar export KIND FILE` (a positional file) writes a layout another app registered for that
 kind (core.cli_extensions): cash application's `export applications FILE`, one row per
 application with the bank line it came from and its mode (auto or manual), see
-docs/cash-application.md."""
+docs/cash-application.md; credit's `export holds FILE`, every credit hold and release for the
+ERP's order block, see docs/erp-exports.md."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ EXPORT_KINDS = ("customers", "items", "receipts", "applications", "fx-rates")
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "export",
-        help="write customers, items, receipts, applications or fx-rates to a CSV file",
+        help="write customers, items, receipts, applications, fx-rates or credit holds to CSV",
         description="Items can be written in the OpenAR, SAP FBL5N-style or Oracle layout; "
         "everything else in the OpenAR layout.",
     )

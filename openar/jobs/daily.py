@@ -3,10 +3,11 @@
 Order matters: disputes first (credit memos the ERP sent are applied to their items, cases
 past their SLA escalated), then aging (everything reads the snapshot), then promises against
 cash (a broken promise is an event strategies react to), risk scores (a dropped class is another
-event), the strategies (actions), the outbox (emails and letters from those actions), and last
-the queues (ranked work from the actions, scores and promises). Every step is idempotent for a
-date, so a rerun of the same date creates nothing new. Each step commits on its own: a failure
-leaves the earlier steps done and the rerun finishes the rest.
+event), the strategies (actions), the credit holds whose release condition is met (a release
+recommended), the outbox (emails and letters from those actions), and last the queues (ranked
+work from the actions, scores and promises). Every step is idempotent for a date, so a rerun of
+the same date creates nothing new. Each step commits on its own: a failure leaves the earlier
+steps done and the rerun finishes the rest.
 """
 
 from __future__ import annotations
@@ -37,18 +38,19 @@ JSON_KEYS = (
     "seconds",
 )
 
-STEPS = ("disputes", "aging", "promises", "scores", "strategies", "outbox", "queues")
+STEPS = ("disputes", "aging", "promises", "scores", "strategies", "holds", "outbox", "queues")
 
 # The steps in phases; a phase's chains are independent of each other. Aging, and promises then
 # scores (the risk model reads promise outcomes; neither reads the snapshot); then the strategies
-# (which read all three); then the outbox and the queues (both read only the actions). On
-# PostgreSQL a phase's chains run side by side, each in its own connection, so the database works
-# on both cores. Elsewhere, or inside a caller's transaction (whose rows other connections cannot
-# see), every step runs one after the other in ``STEPS`` order.
+# (which read all three) beside the review of credit holds (it reads the snapshot); then the
+# outbox and the queues (both read only the actions). On PostgreSQL a phase's chains run side by
+# side, each in its own connection, so the database works on both cores. Elsewhere, or inside a
+# caller's transaction (whose rows other connections cannot see), every step runs one after the
+# other in ``STEPS`` order.
 PHASES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("disputes",),),
     (("aging",), ("promises", "scores")),
-    (("strategies",),),
+    (("strategies",), ("holds",)),
     (("outbox",), ("queues",)),
 )
 
@@ -91,6 +93,12 @@ def _step_strategies(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
     out["customers_evaluated"] = result.customers_evaluated
 
 
+def _step_holds(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
+    from openar.credit.services import holds_review
+
+    out["hold_releases_recommended"] = holds_review(as_of=as_of, actor=actor)
+
+
 def _step_outbox(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
     from openar.comms.services import outbox_queue
 
@@ -109,6 +117,7 @@ _RUNNERS: dict[str, Callable[[dt.date, Any, dict[str, Any]], None]] = {
     "promises": _step_promises,
     "scores": _step_scores,
     "strategies": _step_strategies,
+    "holds": _step_holds,
     "outbox": _step_outbox,
     "queues": _step_queues,
 }
@@ -136,6 +145,7 @@ def run_daily(
         "actions_created": 0,
         "queue_items": 0,
         "messages_queued": 0,
+        "hold_releases_recommended": 0,
         "customers_aged": 0,
         "credit_memos_applied": 0,
         "disputes_escalated": 0,

@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
+from openar.core.customer_flags import flag_value
 from openar.core.dates import today
 from openar.core.errors import NotFound
 from openar.core.figures import customer_figures
@@ -60,6 +61,7 @@ class CustomerRowOut(Schema):
     past_due: str
     days_past_due: int = Field(description="days past due of the oldest open item")
     open_items: int
+    on_hold: bool = Field(description="on credit hold: new orders blocked (set by credit)")
 
 
 def _customer_row(customer: Customer) -> dict[str, Any]:
@@ -83,6 +85,7 @@ def _customer_row(customer: Customer) -> dict[str, Any]:
         "past_due": format_amount(snap.past_due if snap else Decimal(0), reporting),
         "days_past_due": snap.days_past_due if snap else 0,
         "open_items": snap.open_items if snap else 0,
+        "on_hold": flag_value(customer, "on_hold"),
     }
 
 
@@ -138,6 +141,7 @@ class CustomerDetailOut(Schema):
         description="open items in currencies with no rate to the customer currency"
     )
     open_items: int
+    on_hold: bool = Field(description="on credit hold: new orders blocked (set by credit)")
 
 
 @router.get(
@@ -191,6 +195,7 @@ def customer_detail(
             for u in summary.unconverted
         ],
         "open_items": len(summary.items),
+        "on_hold": flag_value(customer, "on_hold"),
     }
 
 

@@ -7,9 +7,10 @@ from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from openar.core.customer_flags import flags_shown
 from openar.core.tables import MoneyColumn
 from openar.core.templatetags.openar_ui import money
 from openar.ledger.models import Customer
@@ -60,6 +61,14 @@ class CustomerTable(tables.Table):
         attrs = {"class": "data-table", "id": "customer-table"}
         empty_text = _("No customers match these filters.")
         per_page = 50
+
+    def render_name(self, value: str, record: Customer) -> str:
+        badges = format_html_join(
+            "",
+            ' <span class="badge {}" data-flag="{}">{}</span>',
+            ((flag.badge, flag.name, flag.label) for flag in flags_shown(record)),
+        )
+        return format_html("{}{}", value, badges)
 
     def render_customer_ref(self, value: str) -> str:
         url = reverse("ledger:customer_detail", args=[value])

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from openar.core import dates
+from openar.core.customer_flags import flags_shown
 from openar.core.errors import NotFound, OpenARError
 from openar.core.lists import ObjectListView
 from openar.core.money import ZERO
@@ -101,6 +102,7 @@ def customer_detail_view(request: HttpRequest, customer_ref: str) -> HttpRespons
             "date_error": date_error,
             "buckets": buckets,
             "children": children,
+            "flags": flags_shown(customer),
             "over_limit": summary.available_credit is not None and summary.available_credit < 0,
             # Sections other apps contribute (risk score, promises, queue...), already rendered.
             "panels": [mark_safe(html) for html in customer_panels(request, customer, as_of)],

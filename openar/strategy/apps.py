@@ -10,6 +10,7 @@ class StrategyConfig(AppConfig):
     def ready(self) -> None:
         from openar.core.hooks import register_hook
         from openar.core.nav import register_customer_panel, register_nav
+        from openar.strategy import reasons
         from openar.strategy.panels import actions_panel
         from openar.strategy.services import recommendation_decided
 
@@ -22,3 +23,4 @@ class StrategyConfig(AppConfig):
         )
         register_customer_panel(key="strategy-actions", order=50, render=actions_panel)
         register_hook("recommendation_decided", recommendation_decided)
+        reasons.register()

@@ -89,6 +89,8 @@ class Action(models.Model):
     due_date = models.DateField()
     days_past_due = models.IntegerField(null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True)  # plain words, in the default language
+    # The reason as codes and values ([{"code", "params"}]), shown in the reader's language.
+    reason_parts = models.JSONField(default=list, blank=True)
     dedupe_key = models.CharField(max_length=160, unique=True)
     outcome = models.TextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

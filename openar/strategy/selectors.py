@@ -20,7 +20,6 @@ from openar.core.money import ZERO, cross_rate
 from openar.disputes.selectors import disputed_customer_ids, disputed_past_due_by_customer
 from openar.ledger.models import Customer, Document, Entity
 from openar.ledger.selectors import latest_rates
-from openar.strategy.choices import StepTrigger
 from openar.strategy.domain.definitions import (
     EVENT_LOOKBACK_DAYS,
     EVENT_TRIGGERS,
@@ -384,7 +383,8 @@ class Simulation:
 def strategy_simulate(*, strategy: Strategy, as_of: dt.date, limit: int = 500) -> Simulation:
     """What ``strategy`` would do on ``as_of`` if it were active (alongside the active ones, at its
     priority): the actions it would create, per step and kind. Writes nothing."""
-    from openar.strategy.domain.evaluation import describe
+    from openar.core.reasons import reason_text
+    from openar.strategy.domain.evaluation import describe_parts
 
     target = strategy_def(strategy)
     others = [s for s in strategy_defs() if s.code != target.code]
@@ -393,7 +393,6 @@ def strategy_simulate(*, strategy: Strategy, as_of: dt.date, limit: int = 500) -
     plan = plan_actions(as_of=as_of, strategies=[*others, target], only=target.code)
     keys = [d.dedupe_key for d, _ in plan.due]
     existing = existing_keys(keys)
-    labels = {t.value: str(t.label) for t in StepTrigger}
     currency = settings.OPENAR_REPORTING_CURRENCY
     ordered = sorted(
         plan.due,
@@ -420,7 +419,7 @@ def strategy_simulate(*, strategy: Strategy, as_of: dt.date, limit: int = 500) -
             kind=d.step.kind,
             owner_role=d.step.owner_role,
             days_past_due=d.days_past_due,
-            reason=describe(d, f, currency, labels),
+            reason=reason_text(describe_parts(d, f, currency)),
             exists=d.dedupe_key in existing,
         )
         for d, f in shown

@@ -31,7 +31,7 @@ from openar.strategy.domain.definitions import (
     StrategyDef,
     Validation,
 )
-from openar.strategy.domain.evaluation import describe
+from openar.strategy.domain.evaluation import describe, describe_parts
 from openar.strategy.domain.validation import validate_document
 from openar.strategy.models import Action, Strategy, StrategyRun, StrategyStep
 from openar.strategy.selectors import (
@@ -124,6 +124,7 @@ def strategies_evaluate(
                 due.days_past_due,
                 describe(due, facts, currency, labels)[:300],
                 key,
+                describe_parts(due, facts, currency),
             )
         )
     created, recommendations = _insert_actions(rows, actor=actor)
@@ -315,7 +316,7 @@ def recommendation_decided(*, recommendation: Recommendation, actor: Any) -> Non
 
 ACTION_COLUMNS = (
     "customer_id", "strategy_id", "step_id", "kind", "owner_role", "assigned_to_id", "status",
-    "as_of", "due_date", "days_past_due", "reason", "dedupe_key",
+    "as_of", "due_date", "days_past_due", "reason", "dedupe_key", "reason_parts",
 )  # fmt: skip
 _STAGE = "strategy_action_stage"
 
@@ -342,11 +343,12 @@ def _insert_actions(rows: list[tuple[Any, ...]], *, actor: Any) -> tuple[Counter
         raised = list(
             Action.objects.filter(dedupe_key__in=list(wanted))
             .order_by("id")
-            .values_list("id", "customer_id", "kind", "as_of", "reason")
+            .values_list("id", "customer_id", "kind", "as_of", "reason", "reason_parts")
         )
     recommendations = recommendations_raise_bulk(
         recommendations=[
-            {"customer_id": c, "kind": k, "as_of": d, "reason": r} for _, c, k, d, r in raised
+            {"customer_id": c, "kind": k, "as_of": d, "reason": r, "reason_parts": p}
+            for _, c, k, d, r, p in raised
         ],
         actor=actor,
     )
@@ -384,19 +386,25 @@ def _insert_actions_pg(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], list[
         cursor.execute(
             f"CREATE TEMP TABLE {_STAGE} (customer_id bigint, strategy_id bigint, "
             "step_id bigint, kind text, owner_role text, assigned_to_id bigint, status text, "
-            "as_of date, due_date date, days_past_due integer, reason text, dedupe_key text) "
+            "as_of date, due_date date, days_past_due integer, reason text, dedupe_key text, "
+            "reason_parts jsonb) "
             "ON COMMIT DROP"
         )
-        copy_rows(table=_STAGE, columns=ACTION_COLUMNS, rows=rows)
+        copy_rows(
+            table=_STAGE,
+            columns=ACTION_COLUMNS,
+            rows=((*row[:-1], json.dumps(row[-1])) for row in rows),
+        )
         cursor.execute(
             f"""
             WITH ins AS (
                 INSERT INTO strategy_action ({cols}, outcome, created_at)
                 SELECT {cols}, '', now() FROM {_STAGE}
                 ON CONFLICT (dedupe_key) DO NOTHING
-                RETURNING id, customer_id, kind, as_of, reason
+                RETURNING id, customer_id, kind, as_of, reason, reason_parts
             )
-            SELECT kind, count(*), json_agg(json_build_array(id, customer_id, as_of, reason)
+            SELECT kind, count(*),
+                json_agg(json_build_array(id, customer_id, as_of, reason, reason_parts)
                 ORDER BY id) FILTER (WHERE kind IN ({kinds}))
             FROM ins GROUP BY kind
             """
@@ -405,9 +413,9 @@ def _insert_actions_pg(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], list[
         cursor.execute(f"DROP TABLE {_STAGE}")
     created = Counter({kind: n for kind, n, _rows in result})
     raised = [
-        (pk, customer_id, kind, dt.date.fromisoformat(as_of), reason)
+        (pk, customer_id, kind, dt.date.fromisoformat(as_of), reason, parts)
         for kind, _n, rows in result
-        for pk, customer_id, as_of, reason in rows or ()
+        for pk, customer_id, as_of, reason, parts in rows or ()
     ]
     return created, sorted(raised)
 

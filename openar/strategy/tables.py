@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from openar.core.reasons import reason_text
 from openar.core.roles import Role
 from openar.core.tables import NUM, BadgeColumn, CustomerColumn, IsoDateColumn
 from openar.strategy.choices import ActionStatus
@@ -45,6 +46,10 @@ class ActionTable(tables.Table):
 
     def render_step(self, value: Any) -> str:
         return value.name
+
+    def render_reason(self, value: str, record: Action) -> str:
+        # Stored as codes and values: shown in the reader's language.
+        return reason_text(record.reason_parts, value)
 
     def render_owner(self, value: str, record: Action) -> str:
         labels = dict(Role.choices)

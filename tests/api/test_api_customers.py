@@ -34,6 +34,7 @@ def test_list_shows_snapshot_figures(api, ledger):
         "past_due": "250.00",
         "days_past_due": 46,
         "open_items": 3,
+        "on_hold": False,
     }
     assert rows["ACME-SUB"]["parent_ref"] == "ACME"
     assert (rows["ACME-SUB"]["balance"], rows["ACME-SUB"]["days_past_due"]) == ("250.00", 149)

@@ -23,6 +23,7 @@ def test_parallel_run_matches_the_sequential_contract(portfolio):
         "promises",
         "scores",
         "strategies",
+        "holds",
         "outbox",
         "queues",
     }

@@ -90,6 +90,7 @@ def test_progress_is_reported_for_every_step(portfolio):
         "promises",
         "scores",
         "strategies",
+        "holds",
         "outbox",
         "queues",
         "done",

@@ -84,3 +84,12 @@ def demo_logins() -> list[dict[str, str]]:
             )
         )
     return [row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1]))]
+
+
+@register.filter
+def reason(obj: Any) -> str:
+    """An action's or a recommendation's reason in the reader's language (its ``reason_parts``),
+    or its stored words."""
+    from openar.core.reasons import reason_text
+
+    return reason_text(getattr(obj, "reason_parts", None), getattr(obj, "reason", "") or "")

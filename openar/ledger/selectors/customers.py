@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from openar.core.customer_flags import customer_flag_annotations
 from openar.core.errors import NotFound
 from openar.ledger.choices import AgingGroup
 from openar.ledger.models import Application, Customer, Receipt
@@ -50,8 +51,10 @@ class CustomerSummary:
 def customer_summary(*, customer_ref: str, as_of: dt.date) -> CustomerSummary:
     """Header, aging and open items of one account in its own currency."""
     try:
-        customer = Customer.objects.select_related("entity", "parent", "collector").get(
-            customer_ref=customer_ref
+        customer = (
+            Customer.objects.select_related("entity", "parent", "collector")
+            .annotate(**customer_flag_annotations())
+            .get(customer_ref=customer_ref)
         )
     except Customer.DoesNotExist:
         raise NotFound(f"no customer {customer_ref!r}", field="customer_ref") from None
@@ -126,8 +129,9 @@ def customer_list(
     max_balance: Decimal | None = None,
     min_days_past_due: int | None = None,
 ) -> QuerySet[Customer]:
-    """Customers with their latest aging snapshot (balance, past due, days past due);
-    ``queryset`` narrows the start (default: every customer)."""
+    """Customers with their latest aging snapshot (balance, past due, days past due) and the
+    flags other apps set (``flag_on_hold``...); ``queryset`` narrows the start (default: every
+    customer)."""
     qs = (Customer.objects.all() if queryset is None else queryset).select_related(
         "entity", "collector", "aging", "parent"
     )
@@ -148,7 +152,7 @@ def customer_list(
         qs = qs.filter(aging__balance__lte=max_balance)
     if min_days_past_due is not None:
         qs = qs.filter(aging__days_past_due__gte=min_days_past_due)
-    return qs
+    return qs.annotate(**customer_flag_annotations())
 
 
 def customer_aging_rows(*, as_of: dt.date) -> dict[int, Any]:

@@ -1,5 +1,5 @@
 """Evaluating strategies on one account: which strategy it gets, which steps are due, which are
-skipped and why, and the plain-words reason stored on an action."""
+skipped and why, and the reason stored on an action (plain words, and codes with values)."""
 
 from __future__ import annotations
 
@@ -174,3 +174,26 @@ def describe(due: DueStep, facts: AccountFacts, currency: str, trigger_labels: M
     if facts.risk_class:
         parts.append(f"risk {facts.risk_class}")
     return f"{due.strategy.name} / {due.step.name}: " + ", ".join(parts)
+
+
+def describe_parts(due: DueStep, facts: AccountFacts, currency: str) -> list[dict[str, Any]]:
+    """The same reason as codes and values (``core.reasons``), shown in the reader's language;
+    in the default language it reads exactly as ``describe``."""
+    parts: list[dict[str, Any]] = [
+        {"code": "strategy_step", "params": {"strategy": due.strategy.name, "step": due.step.name}}
+    ]
+    if due.event is not None:
+        parts.append(
+            {"code": "event", "params": {"trigger": due.step.trigger, "date": str(due.event[1])}}
+        )
+    if due.days_past_due is not None:
+        if due.days_past_due >= 0:
+            parts.append({"code": "days_past_due", "params": {"days": due.days_past_due}})
+        else:
+            parts.append({"code": "due_in", "params": {"days": -due.days_past_due}})
+    parts.append(
+        {"code": "balance", "params": {"amount": f"{facts.balance:.2f}", "currency": currency}}
+    )
+    if facts.risk_class:
+        parts.append({"code": "risk_class", "params": {"risk_class": facts.risk_class}})
+    return parts

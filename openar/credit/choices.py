@@ -17,8 +17,9 @@ class RecommendationStatus(models.TextChoices):
 
 
 class HoldStatus(models.TextChoices):
-    ACTIVE = "active", _("On hold")
-    RELEASED = "released", _("Released")
+    # Contexts keep these apart from the outbox's "Hold" / "Released" (a message held back).
+    ACTIVE = "active", pgettext_lazy("credit hold", "On hold")
+    RELEASED = "released", pgettext_lazy("credit hold", "Released")
 
 
 class ReleaseCondition(models.TextChoices):
@@ -32,5 +33,5 @@ class ReleaseCondition(models.TextChoices):
 class HoldAction(models.TextChoices):
     """The ERP's order block: a hold placed or released."""
 
-    HOLD = "hold", _("Hold")
-    RELEASE = "release", _("Release")
+    HOLD = "hold", pgettext_lazy("credit hold", "Hold")
+    RELEASE = "release", pgettext_lazy("credit hold", "Release")

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('credit', '0001_initial'),
-        ('ledger', '0002_documentchange_batch_plain_id'),
+        ('ledger', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -52,7 +52,7 @@ def test_start_queues_a_job_and_the_task_runs_it(
     assert list(summary) == list(JSON_KEYS)
     job.refresh_from_db()
     assert job.status == "done"
-    assert (job.steps_done, job.steps_total, job.percent) == (7, 7, 100)
+    assert (job.steps_done, job.steps_total, job.percent) == (8, 8, 100)
     assert job.result["actions_created"] == summary["actions_created"] > 0
     assert job.finished_at is not None
 
@@ -79,7 +79,7 @@ def test_failed_step_marks_the_job_failed(portfolio, monkeypatch):
     job.refresh_from_db()
     assert job.status == "failed"
     assert "outbox is on fire" in job.error
-    assert (job.steps_done, job.current_step) == (5, "outbox")
+    assert (job.steps_done, job.current_step) == (6, "outbox")
 
 
 def test_bad_date_shows_a_message(manager_client):

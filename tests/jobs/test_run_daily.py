@@ -95,4 +95,4 @@ def test_progress_is_reported_for_every_step(portfolio):
         "queues",
         "done",
     ]
-    assert seen[-1][:2] == (7, 7)
+    assert seen[-1][:2] == (8, 8)

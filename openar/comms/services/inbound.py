@@ -539,7 +539,9 @@ def inbound_promise_confirm(
     """The collector confirms the promise read from an email (amount and date as corrected):
     it is recorded as the customer's promise and the email's task is done."""
     message = (
-        InboundMessage.objects.select_for_update().select_related("customer").get(pk=message.pk)
+        InboundMessage.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .get(pk=message.pk)
     )
     if message.customer is None:
         raise ValidationError("assign the message to a customer first", field="customer")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -172,6 +173,14 @@ def _parse(source: str) -> tuple[list[_Part], list[Problem]]:
     return parts, problems
 
 
+@lru_cache(maxsize=256)
+def _parts(source: str) -> tuple[_Part, ...]:
+    """The parts of ``source``, parsed once per text (the daily cycle merges the same few
+    templates into thousands of messages). Parts hold no translated text, so the cache is the
+    same in every language; the problems, which are translated, are not cached."""
+    return tuple(_parse(source)[0])
+
+
 def template_problems(source: str, *, allow: Iterable[str] = FIELD_NAMES) -> list[Problem]:
     """Every problem of ``source``: syntax errors and unknown merge fields, each with its line.
     ``allow`` names the fields this text may use (the subject may not use ``items``)."""
@@ -220,9 +229,8 @@ def template_problems(source: str, *, allow: Iterable[str] = FIELD_NAMES) -> lis
 
 def fields_used(source: str) -> list[str]:
     """The merge fields ``source`` names, in order, once each."""
-    parts, _problems = _parse(source)
     seen: dict[str, None] = {}
-    for part in parts:
+    for part in _parts(source):
         if part.is_field:
             seen.setdefault(part.text, None)
     return list(seen)
@@ -231,8 +239,7 @@ def fields_used(source: str) -> list[str]:
 def merge(source: str, values: Mapping[str, str]) -> str:
     """``source`` with each merge field replaced by its value; a name that is not in ``values``
     (checked templates have none) becomes empty text, never a lookup."""
-    parts, _problems = _parse(source)
     return "".join(
         (str(values.get(p.text, "")) if _NAME.match(p.text) else "") if p.is_field else p.text
-        for p in parts
+        for p in _parts(source)
     )

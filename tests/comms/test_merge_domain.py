@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
+from django.utils import translation
+
 from openar.comms.domain import TemplateText, text_for
 from openar.comms.merge import FIELD_NAMES, ITEMS, fields_used, merge, template_problems
 from openar.comms.template_defaults import DEFAULTS
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The checks' messages are translated; an earlier test on the same worker may have left
+    # another language active.
+    with translation.override("en"):
+        yield
 
 
 def test_known_fields_pass_and_are_filled():

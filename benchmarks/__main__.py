@@ -62,6 +62,14 @@ LATER_SCENARIOS.append(("cashapp_formats", "benchmarks.cashapp:cashapp_formats")
 LATER_SCENARIOS.append(("strategies", "benchmarks.strategy:strategies"))
 TARGETS[("strategies", "postgresql")] = (40.0, MEMORY_LIMIT_MB)
 
+# Communications (benchmarks/comms.py): one collector's monthly statement run (600 customers) as
+# PDF, on 2 cores; 10,000 queued emails sent to a local SMTP server (aiosmtpd).
+LATER_SCENARIOS.append(("statement_run", "benchmarks.comms:statement_run"))
+LATER_SCENARIOS.append(("smtp_send", "benchmarks.comms:smtp_send"))
+for _db in ("sqlite", "postgresql"):
+    TARGETS[("statement_run", _db)] = (60.0, MEMORY_LIMIT_MB)
+    TARGETS[("smtp_send", _db)] = (120.0, MEMORY_LIMIT_MB)
+
 # Risk (benchmarks/risk.py): adds ~2M paid invoices of history once (untimed), then trains the
 # model on it and scores every customer and open item. Last, so the history does not change
 # the other scenarios' data.

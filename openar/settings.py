@@ -231,6 +231,11 @@ OPENAR_FETCH_INTERVAL = int(os.environ.get("OPENAR_FETCH_INTERVAL", "300"))
 OPENAR_INBOUND_MAX_ATTACHMENT_BYTES = int(
     os.environ.get("OPENAR_INBOUND_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
 )
+# Processes that lay out statement PDFs in a statement run (0: up to 2, as the machine has cores).
+OPENAR_PDF_WORKERS = int(os.environ.get("OPENAR_PDF_WORKERS", "0"))
+# Invoice copies: the largest ERP PDF used (bytes) and how long to wait for an ERP URL (seconds).
+OPENAR_ERP_PDF_MAX_BYTES = int(os.environ.get("OPENAR_ERP_PDF_MAX_BYTES", str(10 * 1024 * 1024)))
+OPENAR_ERP_PDF_TIMEOUT = float(os.environ.get("OPENAR_ERP_PDF_TIMEOUT", "10"))
 
 LOGGING = {
     "version": 1,

@@ -27,7 +27,7 @@ from openar.activity.choices import (
 )
 from openar.activity.domain import promise_deadline, promise_outcome
 from openar.activity.models import AccountEvent, ContactAttachment, ContactLog, PromiseToPay
-from openar.core.audit import audit_record
+from openar.core.audit import audit_record, audit_record_many
 from openar.core.errors import Conflict, ValidationError
 from openar.core.money import ZERO, check_scale, format_amount, is_currency, parse_decimal
 from openar.ledger.models import Application, Customer, Document, Receipt
@@ -192,6 +192,65 @@ def contact_record(
         after={"contact": contact.pk, "channel": channel, "outcome": outcome},
     )
     return contact
+
+
+@transaction.atomic
+def contacts_record_many(*, contacts: Iterable[Mapping[str, Any]], actor: Any) -> list[ContactLog]:
+    """Log many outbound contacts at once (a sending run: thousands of emails), each with its
+    attachments and its audit event, in bulk inserts. Each mapping has ``customer_id``,
+    ``customer_ref``, ``channel``, ``outcome`` and optionally ``note``, ``action_id``,
+    ``contacted_at``, ``message_id`` and ``attachments`` as in ``contact_record``. Returns the
+    contacts in order, with their ids."""
+    rows = list(contacts)
+    for row in rows:
+        if row["channel"] not in ContactChannel.values:
+            raise ValidationError(f"unknown channel {row['channel']!r}", field="channel")
+        if row["outcome"] not in ContactOutcome.values:
+            raise ValidationError(f"unknown outcome {row['outcome']!r}", field="outcome")
+        when = row.get("contacted_at")
+        if when is not None and timezone.is_naive(when):
+            raise ValidationError("contacted_at needs a time zone", field="contacted_at")
+    now = timezone.now()
+    logs = ContactLog.objects.bulk_create(
+        [
+            ContactLog(
+                customer_id=row["customer_id"],
+                channel=row["channel"],
+                direction=ContactDirection.OUTBOUND,
+                outcome=row["outcome"],
+                contacted_at=row.get("contacted_at") or now,
+                note=str(row.get("note", "")).strip(),
+                action_id=row.get("action_id"),
+                message_id=str(row.get("message_id", ""))[:250],
+            )
+            for row in rows
+        ]
+    )
+    ContactAttachment.objects.bulk_create(
+        ContactAttachment(
+            contact=log,
+            filename=filename[:200],
+            content_type=content_type[:100],
+            size=len(content),
+            content=content,
+        )
+        for log, row in zip(logs, rows, strict=True)
+        for filename, content_type, content in row.get("attachments", ())
+    )
+    audit_record_many(
+        actor=actor,
+        events=(
+            {
+                "action": "contact.record",
+                "object_type": "customer",
+                "object_id": row["customer_ref"],
+                "summary": f"{row['channel']} {row['outcome']}",
+                "after": {"contact": log.pk, "channel": row["channel"], "outcome": row["outcome"]},
+            }
+            for log, row in zip(logs, rows, strict=True)
+        ),
+    )
+    return logs
 
 
 # --- promises to pay ----------------------------------------------------------------------

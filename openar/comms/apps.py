@@ -9,9 +9,10 @@ class CommsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import pgettext_lazy
 
+        from openar.comms.copy_views import invoice_copy_panel
         from openar.comms.dispute_letters import dispute_letter_queue
         from openar.core.hooks import register_hook
-        from openar.core.nav import register_nav
+        from openar.core.nav import register_customer_panel, register_nav
         from openar.core.roles import Role
 
         register_hook("dispute_resolved", dispute_letter_queue)
@@ -40,3 +41,12 @@ class CommsConfig(AppConfig):
             order=72,
             roles=[Role.COLLECTOR, Role.MANAGER, Role.ADMIN],
         )
+        register_nav(
+            key="statements",
+            label=pgettext_lazy("navigation", "Statements"),
+            url_name="comms:statement_runs",
+            prefix="/outbox/statements/",
+            order=73,
+            roles=[Role.COLLECTOR, Role.MANAGER, Role.ADMIN],
+        )
+        register_customer_panel(key="invoice_copies", order=60, render=invoice_copy_panel)

@@ -1,5 +1,6 @@
 """Communications subcommands: comms send (what is due), comms fetch (replies and bounces from
-the mailbox), comms statement (one account as PDF or XLSX)."""
+the mailbox), comms statement (one account as PDF or XLSX), comms statement-run (the statements
+of many accounts)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,25 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=["pdf", "xlsx"], required=True)
     p.add_argument("--output", required=True, help="file to write")
     p.set_defaults(handler=_statement)
+
+    p = comms_sub.add_parser(
+        "statement-run",
+        help="prepare (and with --send, send) the statements of many customers",
+        description=(
+            "Prepare the statement of account of every customer with open items in the scope; "
+            "the run then waits for review on the Statements page. With --send it goes out "
+            "at once: by email with the PDF attached, or as a printed letter."
+        ),
+    )
+    p.add_argument("--as-of", help="YYYY-MM-DD: the statement date (default: today)")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--entity", help="only this entity's customers (entity code)")
+    scope.add_argument("--collector", help="only this collector's portfolio (user name)")
+    scope.add_argument("--region", help="only customers in these countries (MX,CR)")
+    p.add_argument("--send", action="store_true", help="send right away, without review")
+    p.add_argument("--workers", type=int, default=None, help="PDF processes (default: 2)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_statement_run)
 
 
 def _as_of(args: argparse.Namespace):
@@ -108,3 +128,55 @@ def _statement(args: argparse.Namespace) -> int:
     Path(args.output).write_bytes(content)
     print(f"{args.output}: statement of {customer.customer_ref} on {as_of} ({len(content)} bytes)")
     return 0
+
+
+def _statement_run(args: argparse.Namespace) -> int:
+    from openar.comms.choices import RunScope
+    from openar.comms.services.statement_runs import (
+        REPORT_KEYS,
+        statement_run_prepare,
+        statement_run_report,
+        statement_run_send,
+        statement_run_send_start,
+        statement_run_start,
+    )
+
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    scope: str = RunScope.ALL
+    value = ""
+    for name in ("entity", "collector", "region"):
+        if getattr(args, name):
+            scope, value = name, getattr(args, name)
+    run = statement_run_start(
+        as_of=_as_of(args), scope=scope, scope_value=value, actor="comms-statement-run",
+        background=False,
+    )  # fmt: skip
+    statement_run_prepare(run=run, workers=args.workers)
+    if args.send:
+        statement_run_send_start(run=run, actor="comms-statement-run", background=False)
+        run.refresh_from_db()
+        report = statement_run_send(run=run, actor="comms-statement-run")
+    else:
+        report = statement_run_report(run)
+        report["statements"] = report.pop("statements") + _ready(run)
+    run.refresh_from_db()
+    out = {"run": run.pk, "status": run.status} | {key: report[key] for key in REPORT_KEYS}
+    if args.json:
+        print(json.dumps(out))
+    else:
+        for key, shown in out.items():
+            print(f"{key:<10} {shown:>8}")
+        for problem in report["problems"][:200]:
+            print(
+                f"  {problem['customer']}: {problem['status']}: {problem['reason']}",
+                file=sys.stderr,
+            )
+    return 1 if report["failed"] or report["deferred"] else 0
+
+
+def _ready(run) -> int:
+    from openar.comms.choices import LineStatus
+    from openar.comms.models import StatementRunLine
+
+    return StatementRunLine.objects.filter(run=run, status=LineStatus.READY).count()

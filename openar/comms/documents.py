@@ -296,6 +296,40 @@ def statement_page(*, language: str, party: Party, account: AccountItems) -> str
 
 def pdf(html: str) -> bytes:
     """HTML to PDF with WeasyPrint (no network: every style and image is inline)."""
-    from weasyprint import HTML
+    from openar.comms.pdfs import render_one
 
-    return HTML(string=html, base_url=None).write_pdf()
+    return render_one(html)
+
+
+def invoice_copy_page(*, language: str, party: Party, document: Any, as_of: Any) -> str:
+    """A copy of one invoice written from the ledger (when the ERP's own PDF is not at hand):
+    its number, dates, references and amounts, with the payment instructions."""
+    with translation.override(language):
+        title = _("Copy of %(type)s %(ref)s") % {
+            "type": _type_label(document.document_type).lower(),
+            "ref": document.document_ref,
+        }
+        return render_to_string(
+            "comms/documents/invoice_copy.html",
+            {
+                "lang": language,
+                "title": title,
+                "party": party,
+                "letterhead": party.letterhead,
+                "address_lines": [line for line in party.postal_block.split("\n") if line],
+                "date": as_of.isoformat(),
+                "as_of": as_of.isoformat(),
+                "doc": {
+                    "ref": document.document_ref,
+                    "type": _type_label(document.document_type),
+                    "date": document.document_date.isoformat(),
+                    "due": document.due_date.isoformat(),
+                    "reference": document.reference,
+                    "po_number": document.po_number,
+                    "currency": document.currency,
+                    "amount": _amt(document.amount, document.currency, language),
+                    "open": _amt(document.open_amount, document.currency, language),
+                },
+                "payment_html": payment_html(_payment_lines(party), party.customer_ref),
+            },
+        )

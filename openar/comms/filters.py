@@ -10,9 +10,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from openar.comms.choices import MessageChannel, MessageStatus
-from openar.comms.models import MessageTemplate, OutboxMessage
-from openar.comms.selectors import outbox_list, template_codes, template_list
+from openar.comms.choices import LineStatus, MessageChannel, MessageStatus, RunStatus
+from openar.comms.models import MessageTemplate, OutboxMessage, StatementRun, StatementRunLine
+from openar.comms.selectors import outbox_list, statement_run_lines, template_codes, template_list
 from openar.core.filters import DateInputFilter, SelectorFilterSet, search_input
 
 
@@ -61,4 +61,36 @@ class TemplateFilterSet(SelectorFilterSet):
     def select(self, queryset: QuerySet[MessageTemplate], data: dict[str, Any]) -> QuerySet[Any]:
         return template_list(
             queryset=queryset, q=data.get("q", ""), channel=data.get("channel", "")
+        )
+
+
+class StatementRunFilterSet(SelectorFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=RunStatus.choices, empty_label=_("All statuses")
+    )
+
+    def select(self, queryset: QuerySet[StatementRun], data: dict[str, Any]) -> QuerySet[Any]:
+        qs = queryset.select_related("created_by")
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+        return qs.order_by("-created_at", "-id")
+
+
+class StatementLineFilterSet(SelectorFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=LineStatus.choices, empty_label=_("All statuses")
+    )
+    channel = django_filters.ChoiceFilter(
+        label=_("Sent by"), choices=MessageChannel.choices, empty_label=_("Email or letter")
+    )
+    q = django_filters.CharFilter(
+        label=_("Customer"), widget=search_input(_("Customer number or name"))
+    )
+
+    def select(self, queryset: QuerySet[StatementRunLine], data: dict[str, Any]) -> QuerySet[Any]:
+        return statement_run_lines(
+            queryset=queryset,
+            status=data.get("status", ""),
+            channel=data.get("channel", ""),
+            q=data.get("q", ""),
         )

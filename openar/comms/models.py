@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from openar.comms.choices import TEMPLATE_LABELS, MessageChannel, MessageStatus
+from openar.comms.choices import (
+    TEMPLATE_LABELS,
+    LineStatus,
+    MessageChannel,
+    MessageStatus,
+    RunScope,
+    RunStatus,
+)
 
 
 class OutboxMessage(models.Model):
@@ -40,6 +47,8 @@ class OutboxMessage(models.Model):
     from_address = models.CharField(max_length=300, blank=True)
     reply_to = models.CharField(max_length=300, blank=True)
     message_id = models.CharField(max_length=250, null=True, blank=True, unique=True)
+    # The customer's message this one answers (an invoice copy asked for by email): threading.
+    in_reply_to = models.CharField(max_length=250, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # The email whose bounce (or missing address) this letter replaces.
@@ -110,6 +119,10 @@ class Letterhead(models.Model):
     tax_id = models.CharField(max_length=60, blank=True)
     logo_svg = models.TextField(blank=True)  # inline SVG: no file storage, no fetch
     footer = models.TextField(blank=True)
+    # Where the ERP keeps its invoice PDFs: a folder pattern (/srv/erp/{entity}/{document_ref}.pdf)
+    # or a URL pattern (https://erp.example.com/invoices/{document_ref}.pdf). Empty: copies are
+    # written from the ledger's data.
+    invoice_pdf_pattern = models.CharField(max_length=500, blank=True)
 
     def __str__(self) -> str:
         return f"letterhead {self.entity_id}"
@@ -170,6 +183,79 @@ class TemplateVersion(models.Model):
         return f"{self.template_id} {self.language} v{self.number}"
 
 
+class OutboxAttachment(models.Model):
+    """A file that goes with a message: the statement of a statement run, an invoice copy."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100, default="application/pdf")
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class StatementRun(models.Model):
+    """A monthly statement run: every customer of a scope (all, an entity, a collector's portfolio
+    or a region) with open items gets its statement of account. Prepared in the background, reviewed
+    by a person (statements previewed, some excluded), then sent: by email with the PDF attached,
+    or as a printed letter when the customer has no usable email address."""
+
+    as_of = models.DateField()
+    scope = models.CharField(max_length=10, choices=RunScope.choices, default=RunScope.ALL)
+    scope_value = models.CharField(max_length=200, blank=True)  # entity code, username, countries
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.PREPARING)
+    job = models.ForeignKey(
+        "core.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    report = models.JSONField(null=True, blank=True)  # counts once sent
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    prepared_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"statement run {self.pk} {self.as_of} {self.scope} {self.scope_value}"
+
+
+class StatementRunLine(models.Model):
+    """One customer's statement in a run: its PDF, how it goes (email or letter) and what
+    became of it."""
+
+    run = models.ForeignKey(StatementRun, on_delete=models.CASCADE, related_name="lines")
+    customer = models.ForeignKey("ledger.Customer", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, choices=MessageChannel.choices)
+    to_address = models.TextField(blank=True)
+    language = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=LineStatus.choices, default=LineStatus.PENDING)
+    reason = models.CharField(max_length=300, blank=True)  # why skipped, excluded or failed
+    items = models.PositiveIntegerField(default=0)
+    balance = models.CharField(max_length=200, blank=True)  # per currency, as printed
+    pdf = models.BinaryField(null=True, blank=True)
+    message = models.ForeignKey(
+        OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["run", "customer__customer_ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "customer"], name="statement_line_once")
+        ]
+        indexes = [models.Index(fields=["run", "status"], name="statement_line_run_status")]
+
+    def __str__(self) -> str:
+        return f"statement {self.run_id} {self.customer_id} {self.status}"
+
+
 # Email in (its own module; registered with the app from here).
 from openar.comms.models_inbound import (  # noqa: E402
     InboundAttachment,
@@ -184,6 +270,9 @@ __all__ = [
     "Letterhead",
     "MailboxState",
     "MessageTemplate",
+    "OutboxAttachment",
     "OutboxMessage",
+    "StatementRun",
+    "StatementRunLine",
     "TemplateVersion",
 ]

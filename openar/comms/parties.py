@@ -26,11 +26,22 @@ def postal_address(attributes: dict | None) -> str:
     return str((attributes or {}).get("address") or (attributes or {}).get("postal_address") or "")
 
 
+# The last line of an address block names the country in capitals (as postal services ask);
+# a country not listed here keeps its ISO code.
+COUNTRY_NAMES = {
+    "US": "UNITED STATES", "MX": "MEXICO", "CR": "COSTA RICA", "PH": "PHILIPPINES",
+    "ES": "SPAIN", "CA": "CANADA", "GB": "UNITED KINGDOM", "DE": "GERMANY", "FR": "FRANCE",
+    "BR": "BRAZIL", "CO": "COLOMBIA", "PA": "PANAMA", "GT": "GUATEMALA", "PE": "PERU",
+    "CL": "CHILE", "AR": "ARGENTINA", "PT": "PORTUGAL",
+}  # fmt: skip
+
+
 def postal_block(name: str, attributes: dict, country: str) -> str:
     """The customer's name, postal address (``attributes.address``, one line per line) and
     country, as printed in a window envelope."""
     address = postal_address(attributes)
-    lines = [name, *str(address).strip().splitlines(), country]
+    country_line = COUNTRY_NAMES.get((country or "").upper(), country)
+    lines = [name, *str(address).strip().splitlines(), country_line]
     return "\n".join(line.strip() for line in lines if line and line.strip())
 
 

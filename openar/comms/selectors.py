@@ -12,7 +12,14 @@ from django.db.models.functions import Coalesce
 from openar.cashapp.models import BankAccount
 from openar.comms.choices import TEMPLATE_LABELS
 from openar.comms.domain import AccountItems, Item, TemplateText
-from openar.comms.models import Letterhead, MessageTemplate, OutboxMessage, TemplateVersion
+from openar.comms.models import (
+    Letterhead,
+    MessageTemplate,
+    OutboxMessage,
+    StatementRun,
+    StatementRunLine,
+    TemplateVersion,
+)
 from openar.comms.template_defaults import DEFAULTS
 from openar.ledger.models import Customer, Document
 from openar.ledger.selectors import unapplied_cash
@@ -226,4 +233,52 @@ def template_codes() -> list[tuple[str, str]]:
     return sorted(
         ((code, str(TEMPLATE_LABELS.get(code, name))) for code, name in names.items()),
         key=lambda pair: pair[1].lower(),
+    )
+
+
+def statement_run_customers(*, scope: str, scope_value: str) -> QuerySet[Customer]:
+    """The customers a statement run covers: those of the scope (all, an entity's code, a
+    collector's username, a region's country codes) with an open item, by customer number."""
+    qs = Customer.objects.filter(
+        id__in=Document.objects.exclude(open_amount=0).values("customer_id")
+    )
+    if scope == "entity":
+        qs = qs.filter(entity__code=scope_value)
+    elif scope == "collector":
+        qs = qs.filter(collector__username=scope_value)
+    elif scope == "region":
+        qs = qs.filter(country__in=[c for c in scope_value.split(",") if c])
+    return qs.order_by("customer_ref")
+
+
+def statement_run_lines(
+    *,
+    run: StatementRun | None = None,
+    queryset: QuerySet[StatementRunLine] | None = None,
+    status: str = "",
+    channel: str = "",
+    q: str = "",
+) -> QuerySet[StatementRunLine]:
+    """The statements of a run, by customer number, without their PDFs."""
+    qs = queryset if queryset is not None else StatementRunLine.objects.all()
+    if run is not None:
+        qs = qs.filter(run=run)
+    qs = qs.select_related("customer", "run").defer("pdf")
+    if status:
+        qs = qs.filter(status=status)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if q.strip():
+        term = q.strip()
+        qs = qs.filter(Q(customer__customer_ref__iexact=term) | Q(customer__name__icontains=term))
+    return qs.order_by("customer__customer_ref")
+
+
+def statement_run_counts(run: StatementRun) -> dict[str, int]:
+    """Statements of a run per status."""
+    return dict(
+        StatementRunLine.objects.filter(run=run)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
     )

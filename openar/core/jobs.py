@@ -29,6 +29,14 @@ def active_job(kind: str) -> JobRun | None:
     )
 
 
+def job_create(
+    *, kind: str, as_of: dt.date | None, started_by: Any, steps_total: int = 0
+) -> JobRun:
+    """A queued job of ``kind`` (``started_by``: a user, or anything else for the command line)."""
+    user = started_by if getattr(started_by, "pk", None) else None
+    return JobRun.objects.create(kind=kind, as_of=as_of, started_by=user, steps_total=steps_total)
+
+
 def job_started(job: JobRun, *, steps_total: int) -> None:
     job.status = JobStatus.RUNNING
     job.started_at = timezone.now()

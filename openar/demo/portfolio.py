@@ -26,17 +26,21 @@ from pathlib import Path
 from typing import Any
 
 from openar.core.money import minor_units
+from openar.demo.addresses import postal_address
 from openar.ingest.choices import ImportKind
 from openar.ingest.formats import LAYOUT_COLUMNS
 
 # Bump when the generator's output changes, so cached benchmark data is regenerated.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 CUSTOMERS_PER_COLLECTOR = 600
 # About $1M of open balance per 600-account portfolio.
 TARGET_OPEN_USD_PER_CUSTOMER = 1_000_000 / CUSTOMERS_PER_COLLECTOR
 HISTORY_DAYS = 730
 
-CUSTOMER_HEADER = LAYOUT_COLUMNS[ImportKind.CUSTOMERS]
+# The postal address is an extra column: the importer keeps it in the customer's attributes.
+CUSTOMER_HEADER = [*LAYOUT_COLUMNS[ImportKind.CUSTOMERS], "address"]
+# About one customer in twelve has no email address on file: it gets letters.
+NO_EMAIL_SHARE = 1 / 12
 ITEM_HEADER = LAYOUT_COLUMNS[ImportKind.ITEMS]
 RECEIPT_HEADER = LAYOUT_COLUMNS[ImportKind.RECEIPTS]
 APPLICATION_HEADER = LAYOUT_COLUMNS[ImportKind.APPLICATIONS]
@@ -191,6 +195,9 @@ class _Generator:
         self.n_customers = customers
         self.n_collectors = collectors
         self.rng = random.Random(seed)
+        # Addresses and missing emails draw from their own stream: the rest of the portfolio is
+        # the same with or without them.
+        self.address_rng = random.Random(f"addresses-{seed}")
         self.as_of = as_of.toordinal()
         self.start = self.as_of - HISTORY_DAYS
         # ISO strings for every day a document may carry (history start .. due dates after as_of).
@@ -312,6 +319,7 @@ class _Generator:
         magnitude = 10 ** max(0, int(math.log10(max(raw, 1))) - 1)
         limit = int(math.ceil(raw / magnitude) * magnitude) * 10**places
         slug = "".join(ch for ch in p["name"].lower() if ch.isalnum())[:24]
+        no_email = self.address_rng.random() < NO_EMAIL_SHARE
         phone = (
             f"{spec.phone_prefix} {self.rng.randint(200, 999)} {self.rng.randint(1000000, 9999999)}"
         )
@@ -327,8 +335,9 @@ class _Generator:
             spec.country,
             p["collector"],
             p["segment"],
-            f"ap{p['index']}@{slug or 'customer'}.example.com",
+            "" if no_email else f"ap{p['index']}@{slug or 'customer'}.example.com",
             phone,
+            postal_address(spec.country, self.address_rng),
         ]
 
     # -- history ----------------------------------------------------------------------------------

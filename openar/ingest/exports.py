@@ -237,11 +237,12 @@ def _local_amount(doc: Document, shown: Decimal) -> Decimal | None:
 
 
 def export_customers(path: str | Path | TextIO) -> int:
-    """Write every customer in the OpenAR layout, parents before their subsidiaries."""
+    """Write every customer in the OpenAR layout, parents before their subsidiaries, with the
+    postal address (the ``address`` attribute, an extra column the import keeps) last."""
     count = 0
     base = Customer.objects.select_related("entity", "parent", "collector")
     with _csv_out(path) as writer:
-        writer.writerow(CUSTOMER_COLUMNS)
+        writer.writerow([*CUSTOMER_COLUMNS, "address"])
         # Top-level accounts first so a fresh database can link every child to its parent.
         for qs in (base.filter(parent__isnull=True), base.filter(parent__isnull=False)):
             for c in qs.order_by("customer_ref").iterator(chunk_size=CHUNK):
@@ -262,6 +263,7 @@ def export_customers(path: str | Path | TextIO) -> int:
                         c.segment,
                         c.email,
                         c.phone,
+                        str((c.attributes or {}).get("address") or ""),
                     ]
                 )
                 count += 1

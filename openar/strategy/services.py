@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -299,6 +300,39 @@ def action_create(
             after={"kind": kind, "due_date": due_date.isoformat(), "dedupe_key": dedupe_key},
         )
     return action, created
+
+
+@transaction.atomic
+def actions_close_many(*, outcomes: Mapping[int, str], status: str, actor: Any) -> int:
+    """Close many open actions at once (a sending run closes the action of each message that
+    went out), each with its outcome and audit event; actions already closed are left as they
+    are. ``outcomes`` maps action id to outcome. Returns how many were closed."""
+    if status == ActionStatus.OPEN or status not in ActionStatus.values:
+        raise ValidationError(f"cannot close an action as {status!r}", field="status")
+    now = timezone.now()
+    rows = list(
+        Action.objects.select_for_update()
+        .filter(pk__in=list(outcomes), status=ActionStatus.OPEN)
+        .order_by("pk")
+    )
+    for row in rows:
+        row.status, row.outcome, row.completed_at = status, outcomes[row.pk], now
+    Action.objects.bulk_update(rows, ["status", "outcome", "completed_at"], batch_size=1000)
+    audit_record_many(
+        actor=actor,
+        events=(
+            {
+                "action": f"action.{status}",
+                "object_type": "action",
+                "object_id": row.pk,
+                "summary": f"{row.kind} for customer {row.customer_id}: {row.outcome}"[:500],
+                "before": {"status": ActionStatus.OPEN.value},
+                "after": {"status": status, "outcome": row.outcome},
+            }
+            for row in rows
+        ),
+    )
+    return len(rows)
 
 
 def recommendation_decided(*, recommendation: Recommendation, actor: Any) -> None:

@@ -87,7 +87,7 @@ def test_email_without_address_becomes_a_letter():
         "reminder",
     )
     assert "no email address: a letter goes instead" in message.error
-    assert message.to_address == "Sin Correo SA\nES"
+    assert message.to_address == "Sin Correo SA\nSPAIN"
 
 
 def test_cancel_queued_message():

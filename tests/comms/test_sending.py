@@ -249,7 +249,7 @@ def test_hard_bounce_flags_the_address_and_a_letter_goes_instead(smtp, settings)
     assert (flag.address, flag.code, flag.customer_id) == ("ap@acme.example", 550, customer.pk)
     letter = OutboxMessage.objects.get(channel="letter")
     assert (letter.status, letter.fallback_for_id) == ("sent", email.pk)
-    assert letter.to_address == "Acme Inc.\n1 Main St\nSpringfield, IL 62701\nUS"
+    assert letter.to_address == "Acme Inc.\n1 Main St\nSpringfield, IL 62701\nUNITED STATES"
     pdf_path = (
         settings.OPENAR_LETTER_DIR
         / BASE_DATE.isoformat()

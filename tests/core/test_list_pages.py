@@ -15,7 +15,13 @@ from django.test.utils import CaptureQueriesContext
 
 from openar.activity.models import PromiseToPay
 from openar.cashapp.models import BankAccount, BankLayout, StatementFile
-from openar.comms.models import InboundMessage, MessageTemplate, TemplateVersion
+from openar.comms.models import (
+    InboundMessage,
+    MessageTemplate,
+    StatementRun,
+    StatementRunLine,
+    TemplateVersion,
+)
 from openar.core.models import JobRun
 from openar.core.roles import Role
 from openar.credit.models import Recommendation
@@ -277,6 +283,34 @@ def _inbound(n: int, start: int) -> None:
         )
 
 
+def _statement_runs(n: int, start: int) -> None:
+    starter = UserFactory(username=f"starter{start}")
+    for i in range(start, start + n):
+        StatementRun.objects.create(
+            as_of=BASE_DATE - dt.timedelta(days=i),
+            scope=("all", "entity", "region")[i % 3],
+            scope_value=("", "US01", "MX,CR")[i % 3],
+            status=("review", "done", "cancelled")[i % 3],
+            created_by=starter,
+        )
+
+
+def _statement_lines(n: int, start: int) -> None:
+    run, _ = StatementRun.objects.get_or_create(pk=9001, defaults={"as_of": BASE_DATE})
+    for i in range(start, start + n):
+        StatementRunLine.objects.create(
+            run=run,
+            customer=CustomerFactory(customer_ref=f"S{i:04}"),
+            channel=("email", "letter")[i % 2],
+            to_address=f"ap{i}@example.com" if i % 2 == 0 else f"Customer {i}\n{i} Main St\nAustin",
+            language="en",
+            status=("ready", "excluded", "skipped")[i % 3],
+            items=i % 7 + 1,
+            balance=f"USD {i}.00",
+            pdf=b"%PDF-1.7",
+        )
+
+
 PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
     ("/disputes/", _cases, "case-table", "Fecha límite"),
     ("/disputes/credit-requests/", _cases, "credit-request-table", "Nota de crédito"),
@@ -291,6 +325,8 @@ PAGES: list[tuple[str, Callable[[int, int], None], str, str]] = [
     ("/templates/", _templates, "template-table", "Pasos de estrategia"),
     ("/jobs/", _jobs, "job-table", "Acciones creadas"),
     ("/inbox/", _inbound, "inbound-table", "Remitente"),
+    ("/outbox/statements/", _statement_runs, "statement-run-table", "Fecha del estado de cuenta"),
+    ("/outbox/statements/9001/", _statement_lines, "statement-line-table", "Partidas abiertas"),
 ]
 
 # Each page's filters narrow the rows: (url, seed, query, a row shown, a row left out).
@@ -313,6 +349,9 @@ FILTERS: list[tuple[str, Callable[[int, int], None], dict[str, str], str, str]] 
     ("/jobs/", _jobs, {"date_to": "2026-06-28"}, ">2026-06-28<", ">2026-06-29<"),
     ("/inbox/", _inbound, {"status": "", "kind": "dispute"}, "reminder 1<", "reminder 2<"),
     ("/inbox/", _inbound, {"status": "", "q": "ap3@"}, "reminder 3<", "reminder 1<"),
+    ("/outbox/statements/", _statement_runs, {"status": "done"}, "Entity US01", "in MX,CR"),
+    ("/outbox/statements/9001/", _statement_lines, {"channel": "letter"}, "S0001", "S0002"),
+    ("/outbox/statements/9001/", _statement_lines, {"q": "S0002"}, "S0002", "S0001"),
 ]
 
 # (url, a role that may not see the page, or that may see it but not post to it)
@@ -325,6 +364,7 @@ REFUSALS: list[tuple[str, str, str]] = [
     ("/templates/", Role.CASHAPP, "get"),
     ("/templates/new/", Role.COLLECTOR, "get"),
     ("/jobs/", Role.COLLECTOR, "get"),
+    ("/outbox/statements/", Role.CASHAPP, "get"),
 ]
 
 

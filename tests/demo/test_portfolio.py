@@ -55,7 +55,7 @@ def test_another_seed_gives_another_portfolio(portfolio, tmp_path):
 def test_files_have_the_openar_headers(portfolio):
     expected = {
         "customers": "customer_ref,name,parent_ref,entity,currency,credit_limit,"
-        "payment_terms_days,language,country,collector,segment,email,phone",
+        "payment_terms_days,language,country,collector,segment,email,phone,address",
         "items": "entity,customer_ref,document_ref,document_type,document_date,due_date,"
         "currency,amount,open_amount,cleared_date,reference,po_number,disputed",
         "receipts": "entity,receipt_ref,customer_ref,receipt_date,currency,amount,method,"
@@ -175,6 +175,7 @@ def test_behaviours_differ(portfolio):
 def test_demo_data_loads_cleanly(tmp_path, capsys):
     from django.contrib.auth import get_user_model
 
+    from openar.comms.parties import postal_block
     from openar.ledger.models import Customer, CustomerAging, Document, Entity, Receipt
     from openar.ledger.selectors import aging_report
 
@@ -205,6 +206,12 @@ def test_demo_data_loads_cleanly(tmp_path, capsys):
         user = users.get(username=username)
         assert user.check_password("demo")
     assert users.get(username="admin").is_superuser
+    # Letters carry a postal address in the customer's country; a few customers have no email.
+    for customer in Customer.objects.all():
+        block = postal_block(customer.name, customer.attributes, customer.country)
+        assert len(block.splitlines()) >= 4, customer.customer_ref
+    assert Customer.objects.filter(email="").exists()
+    assert Customer.objects.exclude(email="").count() > CUSTOMERS * 0.8
     assert CustomerAging.objects.count() > 0
     report = aging_report(as_of=AS_OF)
     assert report.total > 0
@@ -267,3 +274,21 @@ def test_serve_prints_the_demo_logins_only_in_demo_mode(capsys, settings):
     settings.OPENAR_DEMO_MODE = True
     _demo_logins_banner("http://127.0.0.1:8000/")
     assert "OpenAR demo: http://127.0.0.1:8000/" in capsys.readouterr().out
+
+
+def test_addresses_are_written_as_each_country_writes_them():
+    import random
+
+    from openar.demo.addresses import postal_address
+
+    rng = random.Random(3)
+    mx = postal_address("MX", rng).splitlines()
+    assert re.match(r"^\d{5} .+, .+$", mx[-1])  # "03100 Ciudad de México, CDMX"
+    us = postal_address("US", rng).splitlines()
+    assert re.match(r"^[A-Za-z .]+, [A-Z]{2} \d{5}$", us[-1])  # "Austin, TX 78701"
+    cr = postal_address("CR", rng).splitlines()
+    assert len(cr) == 3 and re.match(r"^\d{5} ", cr[-1])
+    ph = postal_address("PH", rng).splitlines()
+    assert re.search(r" \d{4}$", ph[1])
+    es = postal_address("ES", rng).splitlines()
+    assert re.match(r"^\d{5} ", es[-1])

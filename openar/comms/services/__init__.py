@@ -1,6 +1,7 @@
 """Writes for communications: queueing actions into the outbox, sending, a person's hand on a
 message (hold, release, cancel), and the message templates and their versions."""
 
+from openar.comms.services.invoice_copies import InvoiceCopyResult, invoice_copy_send
 from openar.comms.services.letterheads import letterhead_save
 from openar.comms.services.outbox import (
     outbox_cancel,
@@ -20,7 +21,9 @@ from openar.comms.services.templates import (
 
 __all__ = [
     "TEMPLATE_EDITORS",
+    "InvoiceCopyResult",
     "SendResult",
+    "invoice_copy_send",
     "letterhead_save",
     "outbox_cancel",
     "outbox_hold",

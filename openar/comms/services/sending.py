@@ -29,13 +29,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from openar.activity.choices import ContactChannel, ContactOutcome
-from openar.activity.services import contact_record
-from openar.comms.choices import MessageChannel, MessageStatus
-from openar.comms.dispute_letters import TEMPLATE_CODE as DISPUTE_LETTER
+from openar.activity.choices import ContactChannel
+from openar.comms.choices import DUNNING_TEMPLATES, MessageChannel, MessageStatus
 from openar.comms.documents import Rendered, letter_page, pdf, statement_page
 from openar.comms.domain import message_language
-from openar.comms.models import BouncedAddress, OutboxMessage
+from openar.comms.models import BouncedAddress, OutboxAttachment, OutboxMessage
 from openar.comms.parties import Recipient, parties_for
 from openar.comms.policy import (
     MAX_ATTEMPTS,
@@ -47,10 +45,16 @@ from openar.comms.policy import (
 )
 from openar.comms.selectors import account_items
 from openar.comms.services.bounces import message_bounce, queues_refresh
+from openar.comms.services.recording import Sent, sent_record
 from openar.core.audit import audit_record
 from openar.ledger.models import Customer
 
 JSON_KEYS = ("sent", "deferred", "failed", "letters", "skipped")
+# Emails are claimed (Message-ID recorded, status "sending", committed) this many at a time
+# before any of them is handed to the server; a run killed in between leaves at most this many
+# unconfirmed, never sent twice. Accepted ones are recorded (status, timeline, action) in batches.
+CLAIM_BATCH = 50
+RECORD_BATCH = 200
 # Which of two messages for the same customer goes out (the other is merged into it).
 _SEVERITY = {"reminder": 0, "past_due_notice": 1, "second_notice": 2}
 _DOWN = (
@@ -146,16 +150,19 @@ def outbox_send(
             result.skipped += 1
             _note(result, stuck, "unconfirmed", "interrupted after hand-over: not sent again")
     due = _due(as_of=as_of, now=now, message_ids=message_ids)
-    groups: dict[tuple[int, str], list[OutboxMessage]] = defaultdict(list)
+    # Dunning messages of one customer and channel go as one; a statement or an invoice copy
+    # goes on its own.
+    groups: dict[tuple[int, str, int], list[OutboxMessage]] = defaultdict(list)
     for message in due:
-        # Reminders replace each other; a dispute's resolution letter always goes on its own.
-        alone = f"#{message.pk}" if message.template_code == DISPUTE_LETTER else ""
-        groups[(message.customer_id, message.channel + alone)].append(message)
+        # Reminders replace each other; a statement, an invoice copy or a dispute's resolution
+        # letter always goes on its own.
+        alone = 0 if message.template_code in DUNNING_TEMPLATES else message.pk
+        groups[(message.customer_id, message.channel, alone)].append(message)
     keys = list(groups)
     if limit is not None:
-        customers = sorted({cid for cid, _ in keys})[: max(limit, 0)]
+        customers = sorted({k[0] for k in keys})[: max(limit, 0)]
         keys = [k for k in keys if k[0] in set(customers)]
-    customer_ids = sorted({cid for cid, _ in keys})
+    customer_ids = sorted({k[0] for k in keys})
     parties = parties_for(customer_ids)
     accounts = account_items(customer_ids, as_of)
     week_ago = now - dt.timedelta(days=7)
@@ -174,6 +181,7 @@ def outbox_send(
         ).values_list("address", flat=True)
     )
     sender = _Sender(result=result, actor=actor, now=now, dry_run=dry_run, as_of=as_of)
+    sender.files = _attachments([groups[k][0].pk for k in keys if k[2]])
     try:
         for key in keys:
             primary, merged = _pick(groups[key])
@@ -199,6 +207,8 @@ def outbox_send(
             frees = cap_frees_at(
                 sent_times[primary.customer_id], cap=settings.OPENAR_EMAIL_MAX_PER_WEEK, now=now
             )
+            if primary.template_code not in DUNNING_TEMPLATES:
+                frees = None  # a statement or a requested copy is not dunning: no cap
             if frees is not None:
                 sender.defer(
                     primary,
@@ -225,8 +235,8 @@ def outbox_send(
                         attempt=False,
                     )
                     continue
-            if sender.email(primary, party, accounts[primary.customer_id]):
-                sent_times[primary.customer_id].append(now)
+            sender.email(primary, party, accounts[primary.customer_id])
+        sender.send_queued()
     finally:
         sender.close()
     if sender.calls:
@@ -244,6 +254,19 @@ def outbox_send(
             after=result.as_json(),
         )
     return result
+
+
+def _attachments(message_ids: list[int]) -> dict[int, list[tuple[str, str, bytes]]]:
+    """The files that go with these messages (statements, invoice copies), read in batches."""
+    files: dict[int, list[tuple[str, str, bytes]]] = defaultdict(list)
+    for start in range(0, len(message_ids), 500):
+        for message_id, name, content_type, content in (
+            OutboxAttachment.objects.filter(message_id__in=message_ids[start : start + 500])
+            .order_by("id")
+            .values_list("message_id", "filename", "content_type", "content")
+        ):
+            files[message_id].append((name, content_type, bytes(content)))
+    return files
 
 
 @transaction.atomic
@@ -267,8 +290,18 @@ class _Sender:
         self.calls: set[int] = set()  # accounts given a call task instead of a letter
         self.connection: Any = None
         self.down: str = ""  # why the server cannot be reached in this run
+        self.files: dict[int, list[tuple[str, str, bytes]]] = {}  # attachments per message
+        self.queue: list[tuple[OutboxMessage, Recipient, Any]] = []  # emails not yet claimed
+        self.pending: list[Sent] = []  # accepted by the server, not yet recorded
+
+    def flush(self) -> None:
+        """Record the messages the server accepted since the last flush."""
+        batch, self.pending = self.pending, []
+        sent_record(batch, now=self.now, actor=self.actor)
 
     def close(self) -> None:
+        # What the server accepted is recorded even when the run stops on an error.
+        self.flush()
         if self.connection is not None:
             # Closing a broken connection must not mask the run's result.
             with contextlib.suppress(Exception):
@@ -306,25 +339,28 @@ class _Sender:
         if self.dry_run:
             self.result.letters += 1
             return
-        page = letter_page(
-            rendered=Rendered(message.subject, message.body, message.html),
-            language=message.language,
-            party=party,
-            account=account,
-            kind=message.template_code,
-        )
-        content = pdf(page)
+        files = self.files.get(message.pk) or self.files.get(message.fallback_for_id or 0) or []
         folder = Path(settings.OPENAR_LETTER_DIR) / message.as_of.isoformat()
         folder.mkdir(parents=True, exist_ok=True)
-        filename = f"{party.customer_ref}-{message.pk}.pdf"
-        (folder / filename).write_bytes(content)
-        if self._record(
-            message,
-            party,
-            channel=ContactChannel.LETTER,
-            attachments=[(filename, "application/pdf", content)],
-            from_status=MessageStatus.QUEUED,
-        ):
+        printed: list[tuple[str, str, bytes]] = []
+        if message.template_code != "statement" or not files:
+            # A statement is its own letter (letterhead and address block); anything else gets
+            # the letter, and its files are printed behind it.
+            page = letter_page(
+                rendered=Rendered(message.subject, message.body, message.html),
+                language=message.language,
+                party=party,
+                account=account,
+                kind=message.template_code,
+            )
+            printed.append((f"{party.customer_ref}-{message.pk}.pdf", "application/pdf", pdf(page)))
+        for index, (name, content_type, content) in enumerate(files, start=1):
+            stem = f"{party.customer_ref}-{message.pk}" + (f"-{index}" if printed else "")
+            printed.append((f"{stem}-{name}" if printed else f"{stem}.pdf", content_type, content))
+        for filename, _ctype, content in printed:
+            (folder / filename).write_bytes(content)
+        entry = Sent(message, party.customer_ref, ContactChannel.LETTER, printed)
+        if sent_record([entry], now=self.now, actor=self.actor, from_status=MessageStatus.QUEUED):
             self.result.letters += 1
 
     def bounce_to_letter(
@@ -354,44 +390,87 @@ class _Sender:
             self.calls.add(message.customer_id)
 
     # -- email ----------------------------------------------------------------------------------
-    def email(self, message: OutboxMessage, party: Recipient, account: Any) -> bool:
+    def email(self, message: OutboxMessage, party: Recipient, account: Any) -> None:
+        """Queue one email: they are claimed and handed to the server a batch at a time."""
+        self.queue.append((message, party, account))
+        if len(self.queue) >= CLAIM_BATCH:
+            self.send_queued()
+
+    def send_queued(self) -> None:
+        batch, self.queue = self.queue, []
+        ready = []
+        for message, party, account in batch:
+            if self.down:
+                self.defer(
+                    message, self.now + backoff(message.attempts + 1), self.down, attempt=True
+                )
+                continue
+            attachments: list[tuple[str, str, bytes]] = list(self.files.get(message.pk, ()))
+            if settings.OPENAR_EMAIL_ATTACH_PDF and message.template_code in DUNNING_TEMPLATES:
+                page = statement_page(language=message.language, party=party, account=account)
+                attachments.append(
+                    (f"statement-{party.customer_ref}.pdf", "application/pdf", pdf(page))
+                )
+            size = sum(len(content) for _, _, content in attachments)
+            if size > settings.OPENAR_EMAIL_MAX_ATTACHMENT_BYTES:
+                self.fail(
+                    message,
+                    f"attachments of {size} bytes are over the limit of "
+                    f"{settings.OPENAR_EMAIL_MAX_ATTACHMENT_BYTES} bytes",
+                )
+                continue
+            if self.dry_run:
+                self.result.sent += 1
+                continue
+            ready.append((message, party, account, attachments))
+        for message, party, account, attachments in self._claim(ready):
+            self._send_one(message, party, account, attachments)
+
+    def _claim(self, ready: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Record the Message-ID of each message and take it (status ``sending``) before the
+        server sees any of them: one committed transaction for the batch. A message another run
+        took meanwhile is left to it."""
+        if not ready:
+            return []
+        with transaction.atomic():
+            mine = set(
+                OutboxMessage.objects.select_for_update()
+                .filter(pk__in=[entry[0].pk for entry in ready], status=MessageStatus.QUEUED)
+                .values_list("pk", flat=True)
+            )
+            taken = [entry for entry in ready if entry[0].pk in mine]
+            for message, party, _account, _files in taken:
+                message.message_id = message.message_id or make_msgid(
+                    idstring=f"openar.{message.pk}", domain=_msgid_domain()
+                )
+                message.from_address = _from_address(party)[:300]
+                message.reply_to = _reply_to(message.customer_id)[:300]
+                message.status = MessageStatus.SENDING
+            OutboxMessage.objects.bulk_update(
+                [entry[0] for entry in taken],
+                ["status", "message_id", "from_address", "reply_to"],
+                batch_size=500,
+            )
+        return taken
+
+    def _send_one(
+        self,
+        message: OutboxMessage,
+        party: Recipient,
+        account: Any,
+        attachments: list[tuple[str, str, bytes]],
+    ) -> None:
         if self.down:
+            self._unclaim(message)
             self.defer(message, self.now + backoff(message.attempts + 1), self.down, attempt=True)
-            return False
-        attachments: list[tuple[str, str, bytes]] = []
-        if settings.OPENAR_EMAIL_ATTACH_PDF:
-            page = statement_page(language=message.language, party=party, account=account)
-            attachments.append(
-                (f"statement-{party.customer_ref}.pdf", "application/pdf", pdf(page))
-            )
-        size = sum(len(content) for _, _, content in attachments)
-        if size > settings.OPENAR_EMAIL_MAX_ATTACHMENT_BYTES:
-            self.fail(
-                message,
-                f"attachments of {size} bytes are over the limit of "
-                f"{settings.OPENAR_EMAIL_MAX_ATTACHMENT_BYTES} bytes",
-            )
-            return False
-        if self.dry_run:
-            self.result.sent += 1
-            return True
-        message_id = message.message_id or make_msgid(
-            idstring=f"openar.{message.pk}", domain=_msgid_domain()
-        )
-        from_address = _from_address(party)
-        reply_to = _reply_to(message.customer_id)
-        # Record the Message-ID and take the message before the server sees it (own transaction).
-        taken = OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
-            status=MessageStatus.SENDING,
-            message_id=message_id,
-            from_address=from_address[:300],
-            reply_to=reply_to[:300],
-        )
-        if not taken:
-            return False
-        message.message_id = message_id
+            return
+        message_id = message.message_id or ""
         recipient = settings.OPENAR_EMAIL_TEST_TO or message.to_address
         headers = {"Message-ID": message_id, "X-OpenAR-Account": party.customer_ref}
+        if message.in_reply_to:
+            # An answer to the customer's own email (an invoice copy they asked for): threaded.
+            headers["In-Reply-To"] = message.in_reply_to
+            headers["References"] = message.in_reply_to
         subject = message.subject
         if settings.OPENAR_EMAIL_TEST_TO:
             headers["X-OpenAR-Original-To"] = message.to_address
@@ -399,9 +478,9 @@ class _Sender:
         email = mail.EmailMultiAlternatives(
             subject=subject,
             body=message.body,
-            from_email=from_address,
+            from_email=message.from_address,
             to=[recipient],
-            reply_to=[reply_to],
+            reply_to=[message.reply_to],
             headers=headers,
         )
         if message.html:
@@ -416,13 +495,12 @@ class _Sender:
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()), (0, b""))
             why = f"{code} {_text(reply)}"
+            self._unclaim(message)
             if 500 <= code < 600:
-                self._unclaim(message)
                 self.bounce_to_letter(message, party, account, code, f"refused: {why}")
             else:
-                self._unclaim(message)
                 self.defer(message, self.now + backoff(message.attempts + 1), why, attempt=True)
-            return False
+            return
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
             why = f"{exc.smtp_code} {_text(exc.smtp_error)}"
             self._unclaim(message)
@@ -430,64 +508,26 @@ class _Sender:
                 self.fail(message, f"refused by the mail server: {why}")
             else:
                 self.defer(message, self.now + backoff(message.attempts + 1), why, attempt=True)
-            return False
+            return
         except _DOWN as exc:
             self.down = f"mail server unreachable: {type(exc).__name__}: {exc}"[:300]
             self.connection = None
             self._unclaim(message)
             self.defer(message, self.now + backoff(message.attempts + 1), self.down, attempt=True)
-            return False
-        self._record(
-            message,
-            party,
-            channel=ContactChannel.EMAIL,
-            attachments=attachments,
-            sent_to=recipient,
+            return
+        # Accepted by the server: recorded with the next batch (one transaction for many).
+        self.pending.append(
+            Sent(message, party.customer_ref, ContactChannel.EMAIL, attachments, recipient)
         )
+        if len(self.pending) >= RECORD_BATCH:
+            self.flush()
         self.result.sent += 1
-        return True
 
     def _unclaim(self, message: OutboxMessage) -> None:
         """The server refused before accepting: the message may be tried again (same id)."""
         OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
             status=MessageStatus.QUEUED
         )
-
-    @transaction.atomic
-    def _record(
-        self,
-        message: OutboxMessage,
-        party: Recipient,
-        *,
-        channel: str,
-        attachments: list[tuple[str, str, bytes]],
-        sent_to: str = "",
-        from_status: str = MessageStatus.SENDING,
-    ) -> bool:
-        test_note = ""
-        if settings.OPENAR_EMAIL_TEST_TO and channel == ContactChannel.EMAIL:
-            test_note = f"test mode: sent to {sent_to}"[:300]
-        done = OutboxMessage.objects.filter(pk=message.pk, status=from_status).update(
-            status=MessageStatus.SENT, sent_at=self.now, error=test_note
-        )
-        if not done:
-            return False
-        customer = Customer.objects.get(pk=message.customer_id)
-        to = sent_to or message.to_address
-        contact = contact_record(
-            customer=customer,
-            user=None,
-            channel=channel,
-            outcome=ContactOutcome.SENT,
-            note=f"{message.subject}\n{to}\n\n{message.body}",
-            action_id=message.action_id,
-            contacted_at=self.now,
-            message_id=message.message_id or "",
-            attachments=attachments,
-            actor=self.actor,
-        )
-        OutboxMessage.objects.filter(pk=message.pk).update(contact=contact)
-        return True
 
 
 def _text(reply: Any) -> str:

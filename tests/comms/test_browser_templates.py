@@ -70,8 +70,11 @@ def test_edit_and_preview_a_template(browser, live_server):
     expect(page.locator("#version-table tbody tr").first).to_contain_text("manager")
 
     # Preview on a real customer, picked from the suggestions.
-    page.fill("#id_customer", "Keyst")
-    expect(page.locator("#customer-options option")).to_have_count(1)
+    # The suggestions come from the server a moment after typing stops; wait for that answer
+    # (a loaded machine can take longer than the default few seconds).
+    with page.expect_response(lambda r: "/templates/customers/" in r.url, timeout=30_000):
+        page.fill("#id_customer", "Keyst")
+    expect(page.locator("#customer-options option")).to_have_count(1, timeout=15_000)
     page.fill("#id_customer", "C0000042 · Keystone Metals")
     page.click("#preview-button")
     expect(page.locator("#preview-subject")).to_have_text("Overdue: C0000042")

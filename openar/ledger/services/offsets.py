@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from openar.core.audit import audit_record
+from openar.core.audit import audit_record, audit_record_many
 from openar.core.errors import Conflict, ValidationError
 from openar.core.money import format_amount, quantize
 from openar.ledger.choices import DocumentType
@@ -37,19 +37,26 @@ def documents_dispute_flag(*, document_ids: Iterable[int], disputed: bool, actor
     changed = list(
         Document.objects.filter(id__in=ids)
         .exclude(disputed=disputed)
-        .values_list("document_ref", flat=True)
+        .values_list("id", "document_ref")
     )
     if changed:
-        Document.objects.filter(id__in=ids).exclude(disputed=disputed).update(
+        Document.objects.filter(id__in=[pk for pk, _ref in changed]).update(
             disputed=disputed, updated_at=timezone.now()
         )
-        audit_record(
+        # One event per document (cash application flags thousands at once: one bulk insert).
+        audit_record_many(
             actor=actor,
-            action="document.dispute_flag",
-            object_type="document",
-            object_id=",".join(str(i) for i in ids)[:100],
-            summary=f"{len(changed)} documents {'in' if disputed else 'out of'} dispute",
-            after={"disputed": disputed, "documents": changed[:50]},
+            events=(
+                {
+                    "action": "document.dispute_flag",
+                    "object_type": "document",
+                    "object_id": pk,
+                    "summary": f"{ref} {'in' if disputed else 'out of'} dispute",
+                    "before": {"disputed": not disputed},
+                    "after": {"disputed": disputed},
+                }
+                for pk, ref in changed
+            ),
         )
     return len(changed)
 

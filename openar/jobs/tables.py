@@ -25,9 +25,17 @@ STATUS_BADGES = {
 }
 
 
+# What each kind of background run is called on the page.
+JOB_NAMES = {
+    "daily": _("Daily cycle"),
+    "statement_run": _("Statement run (preparing)"),
+    "statement_send": _("Statement run (sending)"),
+}
+
+
 class JobColumn(tables.Column):
     def render(self, record: JobRun) -> str:
-        name = gettext("Daily cycle") if record.kind == "daily" else record.kind
+        name = JOB_NAMES.get(record.kind) or record.kind.replace("_", " ").capitalize()
         return format_html(
             '<a href="{}">{} #{}</a>', reverse("jobs:detail", args=[record.pk]), name, record.pk
         )

@@ -96,6 +96,19 @@ def test_job_list_query_count(manager_client, django_assert_max_num_queries):
     assert page.content.count(b'data-status="done"') == 20
 
 
+def test_job_list_names_each_kind_of_run(manager_client):
+    JobRun.objects.create(kind="statement_run", as_of=BASE_DATE, status="done")
+    JobRun.objects.create(kind="statement_send", as_of=BASE_DATE, status="done")
+    JobRun.objects.create(kind="ledger_export", as_of=BASE_DATE, status="done")
+    english = manager_client.get(reverse("jobs:list")).content.decode()
+    assert "Statement run (preparing)" in english
+    assert "Statement run (sending)" in english
+    assert "Ledger export" in english and "statement_run" not in english
+    spanish = manager_client.get(reverse("jobs:list"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Emisión de estados de cuenta (preparación)" in spanish
+    assert "Emisión de estados de cuenta (envío)" in spanish
+
+
 def test_api_starts_and_reports_a_daily_run(
     portfolio, manager_client, django_capture_on_commit_callbacks
 ):

@@ -148,3 +148,56 @@ def test_signed_out_and_other_roles_are_refused(client, db):
     assert client.get(reverse("inbox:list")).status_code == 302
     client.force_login(UserFactory(username="cash.only", roles=["cashapp"]))
     assert client.get(reverse("inbox:list")).status_code == 403
+
+
+def _copy_request_es(*, refs: str) -> bytes:
+    return (
+        "From: =?UTF-8?Q?Cuentas_por_pagar?= <ap@acme.example>\r\n"
+        "To: ar@example.com\r\n"
+        "Subject: Solicitud de copia de facturas\r\n"
+        "Date: Tue, 30 Jun 2026 10:30:00 -0600\r\n"
+        "Message-ID: <copias-88@acme.example>\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: text/plain; charset="utf-8"\r\n'
+        "\r\n"
+        f"Buenos días, ¿nos pueden reenviar copia de las facturas {refs}? No las encontramos.\r\n"
+        "Saludos.\r\n"
+    ).encode()
+
+
+def test_an_invoice_copy_request_is_answered_in_one_step(client, imap, smtp, collector):
+    from tests.comms.test_invoice_copies import _attachments
+    from tests.factories import DocumentFactory
+
+    customer = _acme(collector=collector)
+    DocumentFactory(customer=customer, document_ref="FAC-2031", amount=Decimal("800.00"))
+    DocumentFactory(customer=customer, document_ref="FAC-2032", amount=Decimal("95.10"))
+    DocumentFactory(document_ref="FAC-2033")  # another customer's: never offered
+    imap.deliver(_copy_request_es(refs="FAC-2031, fac-2032 y FAC-2033."))
+    inbound_fetch(actor="test")
+    message = InboundMessage.objects.get(message_id="<copias-88@acme.example>")
+    assert (message.customer, message.kind) == (customer, "invoice_copy")
+
+    page = client.get(reverse("inbox:message", args=[message.pk])).content.decode()
+    assert 'id="invoice-copies"' in page
+    assert 'value="FAC-2031" checked' in page and 'value="FAC-2032" checked' in page
+    assert "FAC-2033" not in page.split('id="invoice-copies"')[1]
+
+    # Nothing chosen: refused, nothing sent, the task stays open.
+    client.post(reverse("inbox:copies", args=[message.pk]), {})
+    assert not smtp.recorder.messages
+    assert Action.objects.get(pk=message.action_id).status == "open"
+
+    response = client.post(
+        reverse("inbox:copies", args=[message.pk]), {"documents": ["FAC-2031", "FAC-2032"]}
+    )
+
+    assert response.status_code == 302
+    [sent] = smtp.recorder.messages
+    assert sent["To"] == "ap@acme.example"
+    assert sent["In-Reply-To"] == "<copias-88@acme.example>"
+    assert sorted(_attachments(sent)) == ["FAC-2031.pdf", "FAC-2032.pdf"]
+    action = Action.objects.get(pk=message.action_id)
+    assert action.status == "done" and "FAC-2031, FAC-2032" in action.outcome
+    page = client.get(response.url).content.decode()
+    assert "Copies of FAC-2031, FAC-2032 sent to ap@acme.example." in page

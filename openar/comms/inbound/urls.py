@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/assign/", views.assign_view, name="assign"),
     path("<int:pk>/dismiss/", views.dismiss_view, name="dismiss"),
     path("<int:pk>/confirm/", views.confirm_view, name="confirm"),
+    path("<int:pk>/copies/", views.copies_view, name="copies"),
 ]

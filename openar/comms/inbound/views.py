@@ -20,8 +20,10 @@ from openar.comms.inbound.tables import InboundTable
 from openar.comms.models import InboundAttachment, InboundMessage
 from openar.comms.services.inbound import (
     inbound_assign,
+    inbound_copies_send,
     inbound_dismiss,
     inbound_promise_confirm,
+    inbound_requested_documents,
 )
 from openar.core import dates
 from openar.core.errors import OpenARError
@@ -62,6 +64,12 @@ def message_view(request: HttpRequest, pk: int) -> HttpResponse:
             "message": message,
             "attachments": list(message.attachments.defer("content")),
             "is_promise": message.kind == InboundKind.PROMISE,
+            "is_copy_request": message.kind == InboundKind.INVOICE_COPY,
+            "requested": (
+                inbound_requested_documents(message)
+                if message.kind == InboundKind.INVOICE_COPY
+                else []
+            ),
         },
     )
 
@@ -147,4 +155,32 @@ def confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Promise recorded; the task is done."))
+    return redirect("inbox:message", pk=pk)
+
+
+@role_required(*ROLES)
+@require_POST
+def copies_view(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(InboundMessage, pk=pk)
+    refs = request.POST.getlist("documents")
+    refs += [r for r in request.POST.get("other", "").replace(",", " ").split() if r]
+    try:
+        result = inbound_copies_send(message=message, documents=refs, actor=request.user)
+    except OpenARError as exc:
+        messages.error(request, exc.message)
+        return redirect("inbox:message", pk=pk)
+    names = ", ".join(c.document_ref for c in result.copies)
+    if result.sent and result.message.channel == "email":
+        messages.success(
+            request,
+            _("Copies of %(refs)s sent to %(to)s.")
+            % {"refs": names, "to": result.message.to_address},
+        )
+    elif result.sent:
+        messages.success(request, _("Copies of %(refs)s printed as a letter.") % {"refs": names})
+    else:
+        messages.warning(
+            request,
+            _("The copies did not go out yet: %(why)s") % {"why": result.message.error or "—"},
+        )
     return redirect("inbox:message", pk=pk)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -36,10 +38,11 @@ from openar.comms.inbound.parsing import (
 from openar.comms.models import InboundAttachment, InboundMessage, MailboxState, OutboxMessage
 from openar.comms.policy import customer_from_token
 from openar.comms.services.bounces import address_bounced, message_bounce, queues_refresh
+from openar.comms.services.invoice_copies import InvoiceCopyResult, invoice_copy_send
 from openar.core.audit import audit_record
 from openar.core.errors import Conflict, ValidationError
 from openar.core.money import format_amount
-from openar.ledger.models import Customer
+from openar.ledger.models import Customer, Document
 from openar.strategy.choices import ActionStatus, StepKind
 from openar.strategy.services import action_close, action_create
 
@@ -568,3 +571,56 @@ def inbound_promise_confirm(
             completed_by=actor,
         )
     return message
+
+
+def _requested_refs(message: InboundMessage, customer: Customer) -> list[str]:
+    """The customer's document numbers the email names (subject and text, any case)."""
+    words = {
+        w.upper()
+        for w in re.findall(
+            r"[A-Za-z0-9][A-Za-z0-9\-/.]*[A-Za-z0-9]", f"{message.subject}\n{message.text}"
+        )
+    }
+    refs = Document.objects.filter(customer=customer).values_list("document_ref", flat=True)
+    return sorted({r for r in refs if r.upper() in words})
+
+
+def inbound_requested_documents(message: InboundMessage) -> list[str]:
+    """For an invoice-copy request: the numbers of the customer's documents it asks for."""
+    if message.customer is None:
+        return []
+    return _requested_refs(message, message.customer)
+
+
+@transaction.atomic
+def inbound_copies_send(
+    *, message: InboundMessage, documents: Sequence[str], actor: Any
+) -> InvoiceCopyResult:
+    """Answer an invoice-copy request in one step: the copies go to the sender, threaded
+    under the request, and the email's task is done."""
+    message = (
+        InboundMessage.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .get(pk=message.pk)
+    )
+    if message.customer is None:
+        raise ValidationError("assign the message to a customer first", field="customer")
+    if not documents:
+        raise ValidationError("choose the invoices to send", field="documents")
+    result = invoice_copy_send(
+        customer=message.customer,
+        documents=list(dict.fromkeys(documents)),
+        actor=actor,
+        to_address=message.from_address,
+        in_reply_to=message.message_id,
+    )
+    action = message.action
+    if action is not None and action.status == ActionStatus.OPEN:
+        action_close(
+            action=action,
+            status=ActionStatus.DONE,
+            outcome="invoice copies sent: " + ", ".join(c.document_ref for c in result.copies),
+            actor=actor,
+            completed_by=actor,
+        )
+    return result

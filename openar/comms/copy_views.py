@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openar.comms.services import invoice_copy_send
+from openar.comms.services import InvoiceCopyResult, invoice_copy_send
 from openar.core.errors import OpenARError
 from openar.core.roles import Role, has_role, role_required
 from openar.ledger.models import Customer, Document
@@ -56,6 +56,12 @@ def invoice_copy_view(request: HttpRequest, ref: str) -> HttpResponse:
     except OpenARError as exc:
         messages.error(request, exc.message)
         return redirect(back)
+    copies_sent_message(request, result)
+    return redirect(back)
+
+
+def copies_sent_message(request: HttpRequest, result: InvoiceCopyResult) -> None:
+    """Tell the person where the copies went (or why they did not go out yet)."""
     names = ", ".join(c.document_ref for c in result.copies)
     if result.sent and result.message.channel == "email":
         messages.success(
@@ -70,4 +76,3 @@ def invoice_copy_view(request: HttpRequest, ref: str) -> HttpResponse:
             request,
             _("The copies did not go out yet: %(why)s") % {"why": result.message.error or "—"},
         )
-    return redirect(back)

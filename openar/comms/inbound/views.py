@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openar.comms.choices_inbound import InboundKind, InboundStatus
+from openar.comms.copy_views import copies_sent_message
 from openar.comms.inbound.filters import InboundFilterSet
 from openar.comms.inbound.selectors import inbound_counts, inbound_detail, mailbox_states
 from openar.comms.inbound.tables import InboundTable
@@ -169,18 +170,5 @@ def copies_view(request: HttpRequest, pk: int) -> HttpResponse:
     except OpenARError as exc:
         messages.error(request, exc.message)
         return redirect("inbox:message", pk=pk)
-    names = ", ".join(c.document_ref for c in result.copies)
-    if result.sent and result.message.channel == "email":
-        messages.success(
-            request,
-            _("Copies of %(refs)s sent to %(to)s.")
-            % {"refs": names, "to": result.message.to_address},
-        )
-    elif result.sent:
-        messages.success(request, _("Copies of %(refs)s printed as a letter.") % {"refs": names})
-    else:
-        messages.warning(
-            request,
-            _("The copies did not go out yet: %(why)s") % {"why": result.message.error or "—"},
-        )
+    copies_sent_message(request, result)
     return redirect("inbox:message", pk=pk)

@@ -8,12 +8,10 @@ class CreditConfig(AppConfig):
     verbose_name = "Credit"
 
     def ready(self) -> None:
-        from openar.core.cli_extensions import FileExportExtension, register_file_export
         from openar.core.customer_flags import register_customer_flag
         from openar.core.nav import register_customer_panel, register_nav
-        from openar.credit import reasons
-        from openar.credit.exports import export_holds
-        from openar.credit.panels import hold_panel
+        from openar.credit import cli_extensions, reasons
+        from openar.credit.panels import hold_panel, limit_panel
         from openar.credit.selectors import on_hold_expression
 
         register_nav(
@@ -27,13 +25,6 @@ class CreditConfig(AppConfig):
             name="on_hold", label=_("On credit hold"), expression=on_hold_expression, order=10
         )
         register_customer_panel(key="credit-hold", order=12, render=hold_panel)
-        register_file_export(
-            FileExportExtension(
-                kind="holds",
-                help="holds: write the credit holds and releases "
-                "(entity,customer_ref,action,reason,decided_by,decided_at) to FILE",
-                layout="credit-hold layout",
-                write=export_holds,
-            )
-        )
+        register_customer_panel(key="credit-limit", order=11, render=limit_panel)
+        cli_extensions.register()
         reasons.register()

@@ -35,3 +35,23 @@ class HoldAction(models.TextChoices):
 
     HOLD = "hold", pgettext_lazy("credit hold", "Hold")
     RELEASE = "release", pgettext_lazy("credit hold", "Release")
+
+
+class LimitScope(models.TextChoices):
+    """A limit on one account, or on a parent and every account below it (shared)."""
+
+    CUSTOMER = "customer", _("This account")
+    GROUP = "group", _("The whole group")
+
+
+class LimitKind(models.TextChoices):
+    PERMANENT = "permanent", _("Permanent")
+    TEMPORARY = "temporary", _("Temporary")
+    ERP = "erp", _("From the ERP")  # the customer master's limit, until credit sets one
+
+
+class OrderKind(models.TextChoices):
+    """What counts in exposure besides open AR, as the ERP reports it."""
+
+    ORDER = "order", _("Open order")
+    SHIPMENT = "shipment", _("Uninvoiced shipment")

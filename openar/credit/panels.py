@@ -1,5 +1,6 @@
-"""The customer page's "Credit hold" section: the hold and its reason, release condition and
-history, with the forms to put on hold (or ask for it) and to release."""
+"""The customer page's credit sections: "Credit limit" (limit, exposure, available credit,
+history, the form to set a limit) and "Credit hold" (the hold and its reason, release condition
+and history, with the forms to put on hold, or ask for it, and to release)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,15 @@ from django.template.loader import render_to_string
 
 from openar.core.reasons import reason_text
 from openar.core.roles import has_role
-from openar.credit.choices import ReleaseCondition
-from openar.credit.selectors import active_hold, hold_events, pending_hold_recommendation
-from openar.credit.services import HOLD_ROLES, REQUEST_ROLES, collector_hold_limit
+from openar.credit.choices import LimitScope, ReleaseCondition
+from openar.credit.selectors import (
+    active_hold,
+    customer_exposure,
+    hold_events,
+    limit_history,
+    pending_hold_recommendation,
+)
+from openar.credit.services import HOLD_ROLES, LIMIT_ROLES, REQUEST_ROLES, collector_hold_limit
 
 HISTORY_ROWS = 5
 
@@ -37,6 +44,30 @@ def hold_panel(request: HttpRequest, customer: Any, as_of: Any, *, error: str = 
             "limit_currency": settings.OPENAR_REPORTING_CURRENCY,
             "conditions": ReleaseCondition.choices,
             "error": error,
+        },
+        request=request,
+    )
+
+
+LIMIT_HISTORY_ROWS = 6
+
+
+def limit_panel(request: HttpRequest, customer: Any, as_of: Any) -> str:
+    """The customer page's "Credit limit" section: limit in force, exposure (open AR, open
+    orders, uninvoiced shipments), available credit, the group limits shared, the limit history
+    and, for credit, the form to set a limit."""
+    exposure = customer_exposure(customer, as_of=as_of)
+    history = list(limit_history(customer=customer)[:LIMIT_HISTORY_ROWS])
+    return render_to_string(
+        "credit/_limit_panel.html",
+        {
+            "customer": customer,
+            "as_of": as_of,
+            "x": exposure,
+            "history": history,
+            "can_set": has_role(request.user, *LIMIT_ROLES),
+            "has_children": customer.children.exists(),
+            "scopes": LimitScope.choices,
         },
         request=request,
     )

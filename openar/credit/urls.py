@@ -8,5 +8,6 @@ urlpatterns = [
     path("recommendations/<int:pk>/decide/", views.recommendation_decide_view, name="decide"),
     path("recommendations/decide/", views.recommendations_bulk_view, name="decide_bulk"),
     path("customers/<str:customer_ref>/hold/", views.hold_place_view, name="hold_place"),
+    path("customers/<str:customer_ref>/limit/", views.limit_set_view, name="limit_set"),
     path("holds/<int:pk>/release/", views.hold_release_view, name="hold_release"),
 ]

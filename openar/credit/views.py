@@ -25,7 +25,9 @@ from openar.credit.selectors import recommendation_counts
 from openar.credit.services import (
     DECIDER_ROLES,
     HOLD_ROLES,
+    LIMIT_ROLES,
     REQUEST_ROLES,
+    credit_limit_set,
     hold_release,
     hold_request,
     recommendation_decide,
@@ -38,6 +40,7 @@ DECIDE_DENIED = gettext_lazy(
     "Only a credit analyst or a collections manager can decide recommendations."
 )
 HOLD_REQUEST_DENIED = gettext_lazy("Only collectors, credit analysts and managers ask for holds.")
+LIMIT_DENIED = gettext_lazy("Only a credit analyst or a collections manager can set credit limits.")
 HOLD_RELEASE_DENIED = gettext_lazy(
     "Only a credit analyst or a collections manager can release a credit hold."
 )
@@ -132,10 +135,8 @@ def recommendations_bulk_view(request: HttpRequest) -> HttpResponse:
     return redirect(target if target.startswith("/credit/") else "credit:recommendations")
 
 
-def _customer_page(customer: Customer) -> HttpResponse:
-    return redirect(
-        reverse("ledger:customer_detail", args=[customer.customer_ref]) + "#credit-hold"
-    )
+def _customer_page(customer: Customer, anchor: str = "credit-hold") -> HttpResponse:
+    return redirect(reverse("ledger:customer_detail", args=[customer.customer_ref]) + f"#{anchor}")
 
 
 @role_required(*REQUEST_ROLES, message=HOLD_REQUEST_DENIED)
@@ -174,3 +175,31 @@ def hold_release_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The credit hold is released; the ERP lifts the order block."))
     return _customer_page(hold.customer)
+
+
+@role_required(*LIMIT_ROLES, message=LIMIT_DENIED)
+@require_POST
+def limit_set_view(request: HttpRequest, customer_ref: str) -> HttpResponse:
+    """Set the account's (or its group's) credit limit, permanent or until a date."""
+    customer = get_object_or_404(Customer, customer_ref=customer_ref)
+    try:
+        ends_on = (
+            dates.parse_iso_date(request.POST["ends_on"], field="ends_on")
+            if request.POST.get("ends_on")
+            else None
+        )
+        credit_limit_set(
+            customer=customer,
+            amount=request.POST.get("amount", ""),
+            currency=request.POST.get("currency", customer.currency),
+            reason=request.POST.get("reason", ""),
+            scope=request.POST.get("scope") or "customer",
+            ends_on=ends_on,
+            actor=request.user,
+            as_of=dates.today(),
+        )
+    except OpenARError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The credit limit is set."))
+    return _customer_page(customer, "credit-limit")

@@ -71,3 +71,25 @@ def customer_family_ids(customer_id: int) -> list[int]:
         f" SELECT id FROM down ORDER BY id",
         [customer_id],
     )
+
+
+def customer_subtrees(head_ids: Iterable[int]) -> dict[int, list[int]]:
+    """For each account given, itself and every account below it (sorted): the members a
+    group-level figure (a group credit limit) covers. One query for any number of heads."""
+    heads = sorted(set(head_ids))
+    if not heads:
+        return {}
+    table = _table()
+    marks = ", ".join("%s" for _ in heads)
+    sql = (
+        f"WITH RECURSIVE down(id, head) AS ("
+        f" SELECT id, id FROM {table} WHERE id IN ({marks})"
+        f" UNION SELECT c.id, d.head FROM {table} c JOIN down d ON c.parent_id = d.id)"
+        f" SELECT head, id FROM down ORDER BY head, id"
+    )
+    out: dict[int, list[int]] = {head: [] for head in heads}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, heads)
+        for head, member in cursor.fetchall():
+            out[head].append(member)
+    return out

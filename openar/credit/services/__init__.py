@@ -1,4 +1,5 @@
-"""Writes for credit decisions: recommendations and their approval, credit holds."""
+"""Writes for credit decisions: recommendations and their approval, credit holds, credit
+limits and the imported open orders and shipments."""
 
 from openar.credit.services.holds import (
     HOLD_ROLES,
@@ -10,6 +11,8 @@ from openar.credit.services.holds import (
     hold_request,
     holds_review,
 )
+from openar.credit.services.limits import LIMIT_ROLES, credit_limit_set, parse_amount
+from openar.credit.services.orders import ORDER_COLUMNS, OrderImport, orders_import
 from openar.credit.services.recommendations import (
     DECIDER_ROLES,
     BulkDecision,
@@ -21,14 +24,20 @@ from openar.credit.services.recommendations import (
 __all__ = [
     "DECIDER_ROLES",
     "HOLD_ROLES",
+    "LIMIT_ROLES",
+    "ORDER_COLUMNS",
     "REQUEST_ROLES",
     "BulkDecision",
     "HoldRequest",
+    "OrderImport",
     "collector_hold_limit",
+    "credit_limit_set",
     "hold_place",
     "hold_release",
     "hold_request",
     "holds_review",
+    "orders_import",
+    "parse_amount",
     "recommendation_decide",
     "recommendations_decide_bulk",
     "recommendations_raise_bulk",

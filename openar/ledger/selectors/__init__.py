@@ -14,6 +14,7 @@ from openar.ledger.selectors.aging import (
     UnconvertedLine,
     aging_report,
     group_member_ids,
+    open_balances,
     open_documents_as_of,
     open_items_as_of,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "fx_rate",
     "group_member_ids",
     "latest_rates",
+    "open_balances",
     "open_documents_as_of",
     "open_items_as_of",
     "unapplied_cash",

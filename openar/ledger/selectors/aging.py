@@ -224,9 +224,15 @@ _GROUP_FIELD = {
 
 
 def aging_lines(
-    *, as_of: dt.date, by: str, buckets: list[Bucket], filters: AgingFilters | None
+    *,
+    as_of: dt.date,
+    by: str,
+    buckets: list[Bucket],
+    filters: AgingFilters | None,
+    customer_ids: tuple[int, ...] | None = None,
 ) -> dict[tuple[Any, str], list[Decimal]]:
-    """Open amounts as of ``as_of`` summed by (group id, currency) into bucket lists."""
+    """Open amounts as of ``as_of`` summed by (group id, currency) into bucket lists;
+    ``customer_ids``: of those accounts only."""
     group_field = _GROUP_FIELD[AgingGroup(by)]
     n = len(buckets)
     lines: dict[tuple[Any, str], list[Decimal]] = defaultdict(lambda: [ZERO] * n)
@@ -244,6 +250,8 @@ def aging_lines(
         f"b{i}": Sum(base, filter=_bucket_q("due_date", as_of, b)) for i, b in enumerate(buckets)
     }
     scoped = open_documents_as_of(as_of, filters)
+    if customer_ids is not None:
+        scoped = scoped.filter(customer_id__in=customer_ids)
     grouped = scoped.values_list(group_field, "currency").annotate(**sums).order_by()
     for row in _fetch_rows(grouped):
         amounts = row[2:]
@@ -264,6 +272,8 @@ def aging_lines(
         | Q(document__cleared_date__gt=as_of, applied_date__lte=as_of)
     )
     apps = _apply_filters(apps, filters, prefix="document__")
+    if customer_ids is not None:
+        apps = apps.filter(document__customer_id__in=customer_ids)
     for row in (
         apps.annotate(bucket=_bucket_case("document__due_date", as_of, buckets), adj=adjust)
         .values(f"document__{group_field}", "document__currency", "bucket")
@@ -274,6 +284,28 @@ def aging_lines(
             key = (row[f"document__{group_field}"], row["document__currency"])
             lines[key][row["bucket"]] += Decimal(row["total"])
     return lines
+
+
+def open_balances(*, as_of: dt.date, customer_ids: Iterable[int]) -> dict[int, dict[str, Decimal]]:
+    """What each account had open on ``as_of``, by document currency (the same roll-back of
+    later cash as the aging report): the open-AR part of credit exposure."""
+    ids = tuple(sorted(set(customer_ids)))
+    out: dict[int, dict[str, Decimal]] = {cid: {} for cid in ids}
+    if not ids:
+        return out
+    buckets = make_buckets(parse_bucket_bounds(settings.OPENAR_AGING_BUCKETS))
+    lines = aging_lines(
+        as_of=as_of,
+        by=AgingGroup.CUSTOMER,
+        buckets=buckets,
+        filters=None,
+        customer_ids=ids,
+    )
+    for (cid, currency), amounts in lines.items():
+        total = sum(amounts, ZERO)
+        if total:
+            out[cid][currency] = total
+    return out
 
 
 def _group_names(by: str, ids: Iterable[Any]) -> dict[Any, tuple[str, str]]:

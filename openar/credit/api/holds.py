@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -15,6 +15,7 @@ from openar.core.errors import NotFound
 from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, LimitOffset, Rows
 from openar.core.roles import api_check_role
 from openar.core.schemas import ERRORS
+from openar.credit.api import router
 from openar.credit.models import CreditHold, HoldEvent, Recommendation
 from openar.credit.selectors import (
     hold_events,
@@ -24,8 +25,6 @@ from openar.credit.selectors import (
 )
 from openar.credit.services import HOLD_ROLES, hold_place, hold_release, recommendation_decide
 from openar.ledger.models import Customer
-
-router = Router(tags=["credit"])
 
 
 class RecommendationFilters(Schema):

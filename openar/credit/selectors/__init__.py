@@ -1,0 +1,42 @@
+"""Reads for credit decisions: recommendations and holds (``holds``), limits and exposure
+(``exposure``). Other apps read these names from here."""
+
+from openar.credit.selectors.exposure import (
+    CustomerExposure,
+    Exposure,
+    GroupExposure,
+    LimitInForce,
+    customer_exposure,
+    customer_exposures,
+    limit_history,
+    open_orders,
+)
+from openar.credit.selectors.holds import (
+    active_hold,
+    hold_events,
+    hold_list,
+    on_hold_expression,
+    pending_hold_recommendation,
+    recommendation_counts,
+    recommendation_list,
+    recommendations_with_action,
+)
+
+__all__ = [
+    "CustomerExposure",
+    "Exposure",
+    "GroupExposure",
+    "LimitInForce",
+    "active_hold",
+    "customer_exposure",
+    "customer_exposures",
+    "hold_events",
+    "hold_list",
+    "limit_history",
+    "on_hold_expression",
+    "open_orders",
+    "pending_hold_recommendation",
+    "recommendation_counts",
+    "recommendation_list",
+    "recommendations_with_action",
+]

@@ -9,6 +9,7 @@ class CommsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import pgettext_lazy
 
+        from openar.comms import reasons
         from openar.comms.copy_views import invoice_copy_panel
         from openar.comms.dispute_letters import dispute_letter_queue
         from openar.core.hooks import register_hook
@@ -16,6 +17,7 @@ class CommsConfig(AppConfig):
         from openar.core.roles import Role
 
         register_hook("dispute_resolved", dispute_letter_queue)
+        reasons.register()
 
         register_nav(
             key="outbox",

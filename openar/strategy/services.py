@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from openar.core.audit import audit_record, audit_record_many
 from openar.core.bulk import Stage, copy_rows, execute
 from openar.core.errors import ValidationError
+from openar.core.reasons import reason_text_default
 from openar.core.roles import Role
 from openar.credit.models import Recommendation
 from openar.credit.services import recommendations_raise_bulk
@@ -261,17 +262,25 @@ def action_create(
     *,
     customer_id: int,
     kind: str,
-    reason: str,
     as_of: dt.date,
     due_date: dt.date,
     dedupe_key: str,
     actor: Any,
+    reason: str = "",
+    reason_parts: Sequence[Mapping[str, Any]] | None = None,
     owner_role: str = Role.COLLECTOR,
 ) -> tuple[Action, bool]:
     """A task for a person outside the strategy engine (an email that needs an answer, a call
     because an email bounced): a call, custom or escalation action, owned by the account's
-    collector unless ``owner_role`` says otherwise. ``dedupe_key`` makes it idempotent: the
-    existing action is returned with ``False``."""
+    collector unless ``owner_role`` says otherwise. Its reason is ``reason_parts`` (codes and
+    values of ``core.reasons``, shown in the reader's language; ``reason`` keeps them in the
+    default language) or, written by a person, ``reason``. ``dedupe_key`` makes it idempotent:
+    the existing action is returned with ``False``."""
+    parts = [dict(p) for p in reason_parts or ()]
+    if parts:
+        reason = reason_text_default(parts, reason)
+    if not (reason or "").strip():
+        raise ValidationError("say what the task is about", field="reason")
     if kind not in _TASK_KINDS:
         raise ValidationError(f"an action made by hand cannot be a {kind!r}", field="kind")
     if not dedupe_key:
@@ -288,6 +297,7 @@ def action_create(
             "as_of": as_of,
             "due_date": due_date,
             "reason": reason[:300],
+            "reason_parts": parts,
         },
     )
     if created:

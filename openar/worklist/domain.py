@@ -53,6 +53,7 @@ class ItemFacts:
     promise_currency: str = ""
     last_contact_on: dt.date | None = None
     task: str = ""  # a task made by hand or by an email: what it is about, in its own words
+    task_parts: list[dict[str, Any]] = field(default_factory=list)  # the same as reason codes
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,10 @@ def item_reasons(facts: ItemFacts, as_of: dt.date) -> list[dict[str, Any]]:
     """Why this item is in the queue, as data (rendered by ``worklist.reasons``)."""
     reasons: list[dict[str, Any]] = []
     if facts.task:
-        reasons.append({"code": "task", "params": {"text": facts.task}})
+        params: dict[str, Any] = {"text": facts.task}
+        if facts.task_parts:
+            params["parts"] = facts.task_parts
+        reasons.append({"code": "task", "params": params})
     if facts.past_due_amount > 0:
         reasons.append(
             {

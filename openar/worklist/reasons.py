@@ -10,6 +10,8 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import get_language, gettext, ngettext
 
+from openar.core.reasons import reason_text as core_reason_text
+
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "MXN": "MX$", "CAD": "CA$", "BRL": "R$"}
 
 
@@ -52,7 +54,8 @@ def reason_text(reason: Mapping[str, Any]) -> str:
     code = reason.get("code", "")
     p = reason.get("params") or {}
     if code == "task":
-        return str(p.get("text", ""))
+        # A task made by an email or by hand: its reason codes in the reader's language.
+        return core_reason_text(p.get("parts"), str(p.get("text", "")))
     if code == "past_due":
         days = int(p.get("days", 0))
         return ngettext(

@@ -118,6 +118,7 @@ class ActionRow:
     # What a task made outside the strategy engine is about (an email to answer, a bounced
     # address): its own words, shown first among the reasons.
     task: str = ""
+    task_parts: list[dict[str, Any]] = field(default_factory=list)  # the same, as reason codes
 
 
 def queue_actions(*, owners: Iterable[int] | None = None) -> QuerySet[Action]:
@@ -149,14 +150,14 @@ def open_queue_actions(qs: QuerySet[Action], *, stream: bool = False) -> list[Ac
     the whole portfolio; a few hundred rows come in one round trip)."""
     rows = qs.values_list(
         "id", "customer_id", "kind", "due_date", "days_past_due", "owner_role", "assigned_to_id",
-        "customer__collector_id", "step_id", "reason",
+        "customer__collector_id", "step_id", "reason", "reason_parts",
     ).order_by()  # fmt: skip
     return [
         ActionRow(
             aid, cid, kind, due, dpd, action_owner(role, assigned, collector),
-            reason if step is None else "",
+            reason if step is None else "", list(parts or ()) if step is None else [],
         )
-        for aid, cid, kind, due, dpd, role, assigned, collector, step, reason in (
+        for aid, cid, kind, due, dpd, role, assigned, collector, step, reason, parts in (
             rows.iterator(chunk_size=10000) if stream else rows
         )
     ]  # fmt: skip
@@ -318,6 +319,7 @@ def item_facts(
                 promise_currency=promise[2] if promise else "",
                 last_contact_on=known.last_contact.get(cid),
                 task=a.task,
+                task_parts=a.task_parts,
             )
         )
     return facts

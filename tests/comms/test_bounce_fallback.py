@@ -4,10 +4,12 @@ address: at send (a 5xx reply) as for a delivery report read from the mailbox.""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from openar.comms.models import BouncedAddress, OutboxMessage
 from openar.comms.services import outbox_queue
 from openar.comms.services.bounces import message_bounce
+from openar.core.reasons import reason_text
 from openar.strategy.models import Action
 from openar.worklist.models import WorkItem
 from tests.comms.test_outbox import _action
@@ -36,6 +38,10 @@ def test_a_5xx_without_a_postal_address_becomes_a_call_task_in_the_queue(smtp):
     call = Action.objects.get(kind="call")
     assert (call.customer, call.status, call.due_date) == (customer, "open", BASE_DATE)
     assert "no postal address" in call.reason
+    with translation.override("es"):  # stored as a reason code: a Spanish reader reads Spanish
+        assert reason_text(call.reason_parts).startswith(
+            "El correo a ap@acme.example fue rechazado y no hay dirección postal"
+        )
     item = WorkItem.objects.get(action=call)
     assert item.collector == collector
 

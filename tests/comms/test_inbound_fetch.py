@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from openar.activity.models import ContactLog, PromiseToPay
 from openar.comms.models import BouncedAddress, InboundMessage, MailboxState, OutboxMessage
@@ -16,6 +17,7 @@ from openar.comms.policy import reply_token
 from openar.comms.services.inbound import MailboxError, inbound_fetch, inbound_promise_confirm
 from openar.strategy.models import Action
 from openar.worklist.models import WorkItem
+from openar.worklist.reasons import reason_text as queue_reason_text
 from tests.clock import ON_TODAY
 from tests.comms import mail_samples as mail
 from tests.factories import BASE_DATE, CustomerFactory, DocumentFactory, UserFactory
@@ -97,11 +99,32 @@ def test_a_reply_is_threaded_to_its_email_and_becomes_a_promise_to_confirm(imap)
     # A task in the collector's queue, at once.
     action = Action.objects.get(pk=message.action_id)
     assert (action.kind, action.status, action.owner_role) == ("custom", "open", "collector")
-    assert "promise to pay of 12500.00 USD by 2026-07-15" in action.reason
+    assert action.reason == (
+        "Email from ap@acme.example: promise to pay 12,500.00 USD by 2026-07-15. Confirm it"
+    )
+    assert action.reason_parts == [
+        {
+            "code": "inbound_promise",
+            "params": {
+                "sender": "ap@acme.example",
+                "amount": "12500.00",
+                "currency": "USD",
+                "date": "2026-07-15",
+            },
+        }
+    ]
     item = WorkItem.objects.get(action=action)
     assert item.collector == customer.collector
-    # The queue says what the email is about, first among the reasons.
-    assert item.reasons[0] == {"code": "task", "params": {"text": action.reason}}
+    # The queue says what the email is about, first among the reasons, in the reader's words.
+    assert item.reasons[0] == {
+        "code": "task",
+        "params": {"text": action.reason, "parts": action.reason_parts},
+    }
+    with translation.override("es"):
+        assert queue_reason_text(item.reasons[0]) == (
+            "Correo de ap@acme.example: promesa de pago de 12\u00a0500,00 USD para el 2026-07-15. "
+            "Confírmela"
+        )
     # Marked read on the server only now that it is stored.
     assert "\\Seen" in imap.flags(uid)
     assert any("BODY.PEEK[]" in c for c in imap.commands)

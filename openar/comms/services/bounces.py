@@ -16,6 +16,7 @@ from openar.comms.models import BouncedAddress, OutboxMessage
 from openar.comms.parties import postal_address, postal_block
 from openar.core.audit import audit_record
 from openar.core.dates import today
+from openar.core.reasons import part
 from openar.ledger.models import Customer
 from openar.strategy.choices import StepKind
 from openar.strategy.models import Action
@@ -110,10 +111,7 @@ def message_bounce(
         fallback.call, _created = action_create(
             customer_id=locked.customer_id,
             kind=StepKind.CALL,
-            reason=(
-                f"The email to {address or 'the customer'} bounced and there is no postal "
-                f"address: call about \u201c{locked.subject}\u201d"
-            ),
+            reason_parts=[part("bounce_call", address=address or "", subject=locked.subject)],
             as_of=day,
             due_date=day,
             dedupe_key=call_key,

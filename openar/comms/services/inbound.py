@@ -37,11 +37,11 @@ from openar.comms.inbound.parsing import (
 )
 from openar.comms.models import InboundAttachment, InboundMessage, MailboxState, OutboxMessage
 from openar.comms.policy import customer_from_token
+from openar.comms.reasons import inbound_task_parts
 from openar.comms.services.bounces import address_bounced, message_bounce, queues_refresh
 from openar.comms.services.invoice_copies import InvoiceCopyResult, invoice_copy_send
 from openar.core.audit import audit_record
 from openar.core.errors import Conflict, ValidationError
-from openar.core.money import format_amount
 from openar.ledger.models import Customer, Document
 from openar.strategy.choices import ActionStatus, StepKind
 from openar.strategy.services import action_close, action_create
@@ -309,16 +309,6 @@ def _customer_with_address(address: str) -> Customer | None:
 
 # --- acting on a message ---------------------------------------------------------------------
 
-_TASKS: dict[str, str] = {
-    InboundKind.PROMISE: "Email from {sender}: promise to pay{promise}. Confirm it",
-    InboundKind.DISPUTE: "Email from {sender}: dispute. Read it and open a case",
-    InboundKind.REMITTANCE: "Email from {sender}: remittance advice. Match the payment",
-    InboundKind.INVOICE_COPY: "Email from {sender}: asks for a copy of an invoice. Send it",
-    InboundKind.AUTO_REPLY: "Automatic reply from {sender}: out of office. Try another contact",
-    InboundKind.BOUNCE: "Email to {address} bounced. Find another address",
-    InboundKind.OTHER: "Email from {sender}: read and answer it",
-}
-
 
 def _route(
     message: InboundMessage,
@@ -390,7 +380,7 @@ def _route(
         message.action, _created = action_create(
             customer_id=customer.pk,
             kind=StepKind.CUSTOM,
-            reason=_task_reason(message),
+            reason_parts=_task_parts(message),
             as_of=as_of,
             due_date=as_of,
             dedupe_key=f"inbound:{message.pk}",
@@ -444,19 +434,15 @@ def _timeline_note(message: InboundMessage, parsed: ParsedMail) -> str:
     return "\n".join(parts)[:_NOTE_MAX]
 
 
-def _task_reason(message: InboundMessage) -> str:
-    promise = ""
-    if message.promise_amount is not None:
-        currency = message.promise_currency
-        promise += f" of {format_amount(message.promise_amount, currency or 'USD')} {currency}"
-    if message.promise_date is not None:
-        promise += f" by {message.promise_date.isoformat()}"
-    template = _TASKS.get(message.kind, _TASKS[InboundKind.OTHER])
-    return template.format(
-        sender=message.from_address or "the customer",
-        promise=promise.rstrip(),
-        address=message.bounced_address or "the customer",
-    )[:300]
+def _task_parts(message: InboundMessage) -> list[dict[str, Any]]:
+    return inbound_task_parts(
+        kind=message.kind,
+        sender=message.from_address,
+        amount=message.promise_amount,
+        currency=message.promise_currency,
+        date=message.promise_date,
+        address=message.bounced_address,
+    )
 
 
 # --- a person's hand -------------------------------------------------------------------------

@@ -129,10 +129,10 @@ def item_reasons(facts: ItemFacts, as_of: dt.date) -> list[dict[str, Any]]:
     """Why this item is in the queue, as data (rendered by ``worklist.reasons``)."""
     reasons: list[dict[str, Any]] = []
     if facts.task:
-        params: dict[str, Any] = {"text": facts.task}
+        task: dict[str, Any] = {"text": facts.task}
         if facts.task_parts:
-            params["parts"] = facts.task_parts
-        reasons.append({"code": "task", "params": params})
+            task["parts"] = facts.task_parts
+        reasons.append({"code": "task", "params": task})
     if facts.past_due_amount > 0:
         reasons.append(
             {

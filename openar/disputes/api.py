@@ -332,7 +332,7 @@ def _note(n: CaseNote) -> dict[str, Any]:
     return {
         "id": n.pk,
         "kind": n.kind,
-        "text": n.text,
+        "text": n.display_text,
         "author": n.author_label,
         "created_at": n.created_at,
     }

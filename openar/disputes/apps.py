@@ -15,7 +15,9 @@ class DisputesConfig(AppConfig):
         from openar.core.roles import Role
         from openar.disputes.exports import export_credit_memo_requests
         from openar.disputes.figures import customer_figures
+        from openar.disputes.notes import register as register_note_texts
 
+        register_note_texts()
         register_customer_figures("disputes", customer_figures)
         register_file_export(
             FileExportExtension(

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from openar.core.fields import AmountField
+from openar.core.reasons import reason_text
 from openar.disputes.choices import (
     CaseKind,
     CaseStatus,
@@ -220,7 +221,9 @@ class CaseNote(models.Model):
 
     case = models.ForeignKey(DisputeCase, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=10, choices=NoteKind.choices, default=NoteKind.NOTE)
-    text = models.TextField()
+    text = models.TextField()  # as written, or a system note in the default language
+    # A system note as codes and values (``disputes.notes``), shown in the reader's language.
+    text_parts = models.JSONField(default=list, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -232,6 +235,11 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+    @property
+    def display_text(self) -> str:
+        """The note in the reader's language (a person's note as written)."""
+        return reason_text(self.text_parts, self.text)
 
 
 class CaseAttachment(models.Model):

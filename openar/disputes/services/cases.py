@@ -4,7 +4,7 @@ information (the case waits), answers, attachments and reassignment."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 from openar.core.audit import actor_label, audit_record
 from openar.core.errors import Conflict, ValidationError
 from openar.core.money import check_scale, format_amount
+from openar.core.reasons import reason_text_default
 from openar.disputes.choices import (
     ACTIVE_STATUSES,
     CaseKind,
@@ -23,7 +24,7 @@ from openar.disputes.choices import (
     NoteKind,
     OwnerTeam,
 )
-from openar.disputes.domain import CaseFacts, Route, RuleDef, due_on, route
+from openar.disputes.domain import CaseFacts, RuleDef, due_on, route
 from openar.disputes.models import (
     CaseAttachment,
     CaseNote,
@@ -32,6 +33,7 @@ from openar.disputes.models import (
     ReasonCode,
     RoutingRule,
 )
+from openar.disputes.notes import routed_parts
 from openar.disputes.selectors import disputed_by_document
 from openar.ledger.models import Customer, Document
 from openar.ledger.services import documents_dispute_flag
@@ -59,12 +61,24 @@ def _user(actor: Any) -> Any:
     return actor if hasattr(actor, "pk") else None
 
 
-def note_add(case: DisputeCase, kind: str, text: str, actor: Any) -> CaseNote:
-    """A line on the case's thread (no audit event of its own: its service records one)."""
+def note_add(
+    case: DisputeCase,
+    kind: str,
+    text: str,
+    actor: Any,
+    *,
+    parts: Sequence[Mapping[str, Any]] | None = None,
+) -> CaseNote:
+    """A line on the case's thread (no audit event of its own: its service records one): a
+    person's ``text``, or a system note as ``parts`` (its text in the default language)."""
+    stored = [dict(p) for p in parts or ()]
+    if stored:
+        text = reason_text_default(stored, text)
     return CaseNote.objects.create(
         case=case,
         kind=kind,
         text=text,
+        text_parts=stored,
         author=_user(actor),
         author_label=actor_label(actor)[:150],
         created_at=timezone.now(),
@@ -86,12 +100,6 @@ def rule_defs() -> list[RuleDef]:
         )
         for r in RoutingRule.objects.filter(active=True).select_related("reason")
     ]
-
-
-def route_text(decision: Route, owner: Any) -> str:
-    team = str(OwnerTeam(decision.owner_team).label)
-    who = owner.get_full_name() or owner.get_username() if owner is not None else ""
-    return f"{team}: {who}" if who else team
 
 
 def _amount(raw: Any, row: int) -> Decimal:
@@ -209,7 +217,7 @@ def dispute_open(
     DisputeItem.objects.bulk_create(
         [DisputeItem(case=case, document=d, amount=a, currency=currency) for d, a in lines]
     )
-    note_add(case, NoteKind.ROUTED, route_text(decision, case.owner), actor)
+    note_add(case, NoteKind.ROUTED, "", actor, parts=routed_parts(decision.owner_team, case.owner))
     documents_dispute_flag(document_ids=ids, disputed=True, actor=actor)
     audit_record(
         actor=actor,
@@ -282,7 +290,7 @@ def case_assign(*, case: DisputeCase, owner_team: str, owner: Any, actor: Any) -
         f"case {case.pk} to {owner_team}",
         actor,
     )
-    note_add(case, NoteKind.ROUTED, route_text(Route(owner_team, None, None), owner), actor)
+    note_add(case, NoteKind.ROUTED, "", actor, parts=routed_parts(owner_team, owner))
     return case
 
 

@@ -14,10 +14,12 @@ from django.utils import timezone
 from openar.core.audit import actor_label, audit_record, audit_record_many
 from openar.core.errors import ValidationError
 from openar.core.money import format_amount
+from openar.core.reasons import reason_text_default
 from openar.disputes.choices import CaseKind, CaseStatus, NoteKind
 from openar.disputes.domain import CaseFacts, due_on, route
 from openar.disputes.models import CaseNote, Deduction, DisputeCase, DisputeItem
-from openar.disputes.services.cases import route_text, rule_defs
+from openar.disputes.notes import routed_parts
+from openar.disputes.services.cases import rule_defs
 from openar.disputes.services.config import reasons_ensure
 from openar.ledger.models import Customer, Document, Receipt
 from openar.ledger.services import documents_dispute_flag
@@ -84,11 +86,13 @@ def _cases_for(deductions: list[Deduction], actor: Any) -> None:
             CaseNote(
                 case=c,
                 kind=NoteKind.ROUTED,
-                text=route_text(x, owners.get(x.owner_id or 0)),
+                text=reason_text_default(parts),
+                text_parts=parts,
                 author_label=label,
                 created_at=now,
             )
             for c, x in zip(created, decisions, strict=True)
+            for parts in [routed_parts(x.owner_team, owners.get(x.owner_id or 0))]
         ],
         batch_size=2000,
     )

@@ -20,6 +20,7 @@ from openar.core.audit import audit_record
 from openar.core.errors import Conflict, PermissionDenied, ValidationError
 from openar.core.hooks import run_hooks
 from openar.core.money import check_scale, format_amount
+from openar.core.reasons import part
 from openar.core.roles import Role, has_role
 from openar.disputes.choices import (
     CaseStatus,
@@ -262,9 +263,17 @@ def credit_memos_apply(*, as_of: dt.date, actor: Any) -> int:
         note_add(
             request.case,
             NoteKind.NOTE,
-            f"{memo.document_ref}: {format_amount(amount, request.currency)} "
-            f"{request.currency} applied to {request.document.document_ref}",
+            "",
             actor,
+            parts=[
+                part(
+                    "credit_memo_applied",
+                    memo=memo.document_ref,
+                    amount=format_amount(amount, request.currency),
+                    currency=request.currency,
+                    document=request.document.document_ref,
+                )
+            ],
         )
         touched[request.case_id] = request.case
         applied += 1
@@ -333,7 +342,7 @@ def disputes_escalate(*, as_of: dt.date, actor: Any) -> int:
         days = (as_of - case.due_on).days
         who = manager.get_full_name() or manager.get_username() if manager else "-"
         note_add(
-            case, NoteKind.ESCALATED, f"{days} days past the SLA date: escalated to {who}", actor
+            case, NoteKind.ESCALATED, "", actor, parts=[part("case_escalated", days=days, to=who)]
         )
     audit_record(
         actor=actor,

@@ -26,6 +26,7 @@ from openar.disputes.services import (
     case_info_request,
     case_note_add,
     case_start,
+    credit_request_cancel,
     dispute_open,
     dispute_resolve,
 )
@@ -83,6 +84,8 @@ class CreditRequestOut(Schema):
     requested_at: dt.datetime
     credit_memo: str | None
     applied_on: dt.date | None
+    cancelled_at: dt.datetime | None
+    cancel_reason: str
 
 
 class DisputeOut(Schema):
@@ -122,6 +125,8 @@ def _request_out(r: CreditMemoRequest) -> dict[str, Any]:
         "requested_at": r.requested_at,
         "credit_memo": r.credit_memo.document_ref if r.credit_memo_id and r.credit_memo else None,
         "applied_on": r.applied_on,
+        "cancelled_at": r.cancelled_at,
+        "cancel_reason": r.cancel_reason,
     }
 
 
@@ -431,3 +436,25 @@ class CreditRequestFilters(Schema):
 def credit_requests_list(request: HttpRequest, filters: Query[CreditRequestFilters]) -> Rows:
     _caller(request)
     return Rows(credit_memo_requests(status=filters.status or None), _request_out)
+
+
+class CancelIn(Schema):
+    reason: str = Field(description="why the request is withdrawn (kept in the audit and the case)")
+
+
+@router.post(
+    "/credit-memo-requests/{request_id}/cancel",
+    response={200: CreditRequestOut, **ERRORS},
+    summary="Cancel a credit-memo request",
+)
+def credit_requests_cancel(
+    request: HttpRequest, request_id: int, payload: CancelIn
+) -> dict[str, Any]:
+    """Withdraw a request still waiting for its credit memo: it leaves the ERP export; its case
+    goes back to research when nothing else is credited."""
+    user = _caller(request, (Role.RESEARCH, Role.MANAGER))
+    found = credit_memo_requests().filter(pk=request_id).first()
+    if found is None:
+        raise NotFound(f"no credit-memo request {request_id}", field="request_id")
+    cancelled = credit_request_cancel(request=found, reason=payload.reason, actor=user, on=today())
+    return _request_out(credit_memo_requests().get(pk=cancelled.pk))

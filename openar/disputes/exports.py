@@ -7,6 +7,7 @@ import csv
 from django.utils import timezone
 
 from openar.core.money import format_amount
+from openar.disputes.choices import RequestStatus
 from openar.disputes.selectors import credit_memo_requests
 
 COLUMNS = (
@@ -22,12 +23,14 @@ COLUMNS = (
 
 
 def export_credit_memo_requests(path: str) -> int:
-    """Write every credit-memo request (oldest first) to ``path``; returns the row count."""
+    """Write every credit-memo request that stands, requested or applied (oldest first), to
+    ``path``; a cancelled request is left out. Returns the row count."""
     rows = 0
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
-        for r in credit_memo_requests().iterator(chunk_size=2000):
+        standing = credit_memo_requests().exclude(status=RequestStatus.CANCELLED)
+        for r in standing.iterator(chunk_size=2000):
             writer.writerow(
                 [
                     r.document.entity.code,

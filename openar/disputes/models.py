@@ -282,6 +282,11 @@ class CreditMemoRequest(models.Model):
         "ledger.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     applied_on = models.DateField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["requested_at", "id"]

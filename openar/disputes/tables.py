@@ -89,7 +89,8 @@ class CreditRequestTable(tables.Table):
     case = tables.Column(verbose_name=_("Case"), accessor="case_id")
     requested_at = tables.DateTimeColumn(verbose_name=_("Requested"), format="Y-m-d H:i")
     status = BadgeColumn(
-        verbose_name=_("Status"), classes={"requested": "badge-warn", "applied": "badge-ok"}
+        verbose_name=_("Status"),
+        classes={"requested": "badge-warn", "applied": "badge-ok", "cancelled": ""},
     )
     credit_memo = tables.Column(
         verbose_name=_("Credit memo"), accessor="credit_memo__document_ref", default="—"

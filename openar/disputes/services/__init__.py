@@ -26,6 +26,7 @@ from openar.disputes.services.deductions import (
 )
 from openar.disputes.services.resolution import (
     credit_memos_apply,
+    credit_request_cancel,
     dispute_resolve,
     disputes_escalate,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "case_note_add",
     "case_start",
     "credit_memos_apply",
+    "credit_request_cancel",
     "deduction_open",
     "deductions_open_bulk",
     "dispute_open",

@@ -353,3 +353,88 @@ def disputes_escalate(*, as_of: dt.date, actor: Any) -> int:
         after={"cases": [c.pk for c in overdue]},
     )
     return len(overdue)
+
+
+@transaction.atomic
+def credit_request_cancel(
+    *, request: CreditMemoRequest, reason: str, actor: Any, on: dt.date
+) -> CreditMemoRequest:
+    """Cancel a credit-memo request the ERP has not answered (raised in error, or the customer
+    withdrew): it leaves the ERP export and no credit memo is applied for it. When its case has
+    no request left waiting, the case goes back to research for a new decision (nothing was
+    credited) or closes (the rest was applied). Research specialists and managers only; a
+    reason is required."""
+    if not has_role(actor, *RESOLVERS):
+        raise PermissionDenied(
+            "cancelling a credit-memo request needs a research specialist or manager",
+            field="request",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("say why the request is cancelled", field="reason")
+    if len(reason) > 500:
+        raise ValidationError("the reason is longer than 500 characters", field="reason")
+    request = (
+        CreditMemoRequest.objects.select_for_update()
+        .select_related("case", "document")
+        .get(pk=request.pk)
+    )
+    if request.status != RequestStatus.REQUESTED:
+        raise Conflict(
+            f"{request.request_ref} is {request.get_status_display()}: only a request waiting "
+            "for its credit memo can be cancelled",
+            field="request",
+        )
+    case = DisputeCase.objects.select_for_update().get(pk=request.case_id)
+    request.status = RequestStatus.CANCELLED
+    request.cancelled_at = timezone.now()
+    request.cancelled_by = actor if hasattr(actor, "pk") else None
+    request.cancel_reason = reason
+    request.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+    note_add(
+        case,
+        NoteKind.NOTE,
+        "",
+        actor,
+        parts=[
+            part(
+                "credit_request_cancelled",
+                request=request.request_ref,
+                amount=format_amount(request.amount, request.currency),
+                currency=request.currency,
+                document=request.document.document_ref,
+                why=reason,
+            )
+        ],
+    )
+    before = {"status": case.status, "credit_amount": str(case.credit_amount)}
+    left = case.credit_requests.exclude(status=RequestStatus.CANCELLED)
+    waiting = left.filter(status=RequestStatus.REQUESTED).exists()
+    applied = sum((r.amount for r in left.filter(status=RequestStatus.APPLIED)), Decimal(0))
+    if case.status == CaseStatus.CREDIT_PENDING and not waiting:
+        if applied > 0:  # the rest of the credit came back: the case is done
+            case.status, case.closed_on, case.credit_amount = CaseStatus.CLOSED, on, applied
+        else:  # nothing credited: research decides again
+            case.status, case.outcome, case.credit_amount = CaseStatus.RESEARCH, "", None
+            case.resolved_on, case.resolved_by, case.resolution_note = None, None, ""
+        case.save()
+        if case.status == CaseStatus.CLOSED:
+            _release_documents(case, actor)
+    elif case.credit_amount is not None:
+        case.credit_amount = max(case.credit_amount - request.amount, Decimal(0))
+        case.save(update_fields=["credit_amount", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="dispute.credit_request_cancel",
+        object_type="credit_memo_request",
+        object_id=request.pk,
+        summary=f"{request.request_ref} {format_amount(request.amount, request.currency)} "
+        f"{request.currency} on {request.document.document_ref} cancelled: {reason}"[:500],
+        before={"status": RequestStatus.REQUESTED.value, "case": before},
+        after={
+            "status": request.status,
+            "reason": reason,
+            "case": {"status": case.status, "credit_amount": str(case.credit_amount)},
+        },
+    )
+    return request

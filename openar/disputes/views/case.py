@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from openar.core import dates
 from openar.core.errors import OpenARError
 from openar.core.roles import Role, check_role, role_required
-from openar.disputes.choices import InfoParty, Outcome, OwnerTeam
+from openar.disputes.choices import InfoParty, Outcome, OwnerTeam, RequestStatus
 from openar.disputes.models import CaseAttachment, DisputeCase
 from openar.disputes.selectors import case_detail, case_notes, case_research
 from openar.disputes.services import (
@@ -26,6 +26,7 @@ from openar.disputes.services import (
     case_info_request,
     case_note_add,
     case_start,
+    credit_request_cancel,
     dispute_resolve,
 )
 from openar.disputes.services.cases import attachment_max_bytes
@@ -61,6 +62,7 @@ def _page(
     today = dates.today()
     research = case_research(case)
     worked = case.status in ("open", "research", "waiting")
+    requests = list(case.credit_requests.select_related("document", "cancelled_by"))
     context = {
         "case": case,
         "reason": reason_label(case.reason),
@@ -68,7 +70,8 @@ def _page(
         "research": research,
         "notes": list(case_notes(case)),
         "attachments": list(case.attachments.defer("content").all()),
-        "requests": list(case.credit_requests.all()),
+        "requests": requests,
+        "pending_requests": [r for r in requests if r.status == RequestStatus.REQUESTED],
         "worked": worked,
         "overdue_days": (today - case.due_on).days if worked and case.due_on < today else 0,
         "can_resolve": can_resolve(request.user),
@@ -131,6 +134,18 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 text=post.get("text", ""),
                 on=dates.today(),
                 actor=user,
+            )
+        elif action == "cancel_request":
+            found = case.credit_requests.filter(pk=post.get("request") or 0).first()
+            if found is None:
+                raise OpenARError(_("Choose the request to cancel."), field="request")
+            credit_request_cancel(
+                request=found, reason=post.get("reason", ""), actor=user, on=dates.today()
+            )
+            messages.success(
+                request,
+                _("%(request)s cancelled: it leaves the ERP export.")
+                % {"request": found.request_ref},
             )
         elif action == "answer":
             case_info_receive(case=case, text=post.get("text", ""), actor=user)

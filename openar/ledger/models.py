@@ -104,6 +104,9 @@ class Document(models.Model):
     reference = models.CharField(max_length=80, blank=True)
     po_number = models.CharField(max_length=80, blank=True)
     disputed = models.BooleanField(default=False)
+    # In dispute in OpenAR (a case holds it, set by ``documents_dispute_flag``): an items import
+    # keeps the document disputed whatever the ERP's file says until the case lets it go.
+    dispute_held = models.BooleanField(default=False, db_default=False)
     attributes = models.JSONField(default=dict, blank=True)
     source = models.CharField(max_length=20, default="manual")
     external_ref = models.CharField(max_length=80, blank=True)

@@ -5,10 +5,22 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+ACTIVE = ("open", "research", "waiting", "credit_pending")
+
+
+def hold_disputed_items(apps, schema_editor):
+    """Items of open cases are held in dispute, so the ERP's next items import keeps them so."""
+    Document = apps.get_model("ledger", "Document")
+    DisputeItem = apps.get_model("disputes", "DisputeItem")
+    held = DisputeItem.objects.filter(case__status__in=ACTIVE).values("document_id")
+    Document.objects.filter(id__in=held).update(dispute_held=True, disputed=True)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('disputes', '0003_default_reasons_and_deduction_cases'),
+        ('ledger', '0004_document_dispute_held'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -33,4 +45,5 @@ class Migration(migrations.Migration):
             name='cancelled_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
+        migrations.RunPython(hold_disputed_items, migrations.RunPython.noop),
     ]

@@ -221,13 +221,20 @@ class ItemLoader(Loader):
             reference, po_number, disputed, attributes_json(row, self.extra_columns),
         )  # fmt: skip
 
+    @staticmethod
+    def _new_value(column: str) -> str:
+        """What a re-load sets ``column`` to: the file's value, but a document OpenAR holds in
+        dispute (an open case) stays disputed whatever the ERP's file says."""
+        if column == "attributes":
+            return json_cast("s.attributes")
+        if column == "disputed":
+            return "(s.disputed OR t.dispute_held)"
+        return f"s.{column}"
+
     def merge(self) -> Counts:
         s, t = self.stage.name, "ledger_document"
         join = "t.entity_id = s.entity_id AND t.document_ref = s.document_ref"
-        differs = " OR ".join(
-            distinct(f"t.{c}", json_cast(f"s.{c}") if c == "attributes" else f"s.{c}")
-            for c in self.updated_fields
-        )
+        differs = " OR ".join(distinct(f"t.{c}", self._new_value(c)) for c in self.updated_fields)
         total = self.stage.count
         matched = scalar(f"SELECT COUNT(*) FROM {s} s JOIN {t} t ON {join}")
         changed = scalar(f"SELECT COUNT(*) FROM {s} s JOIN {t} t ON {join} WHERE {differs}")
@@ -238,14 +245,12 @@ class ItemLoader(Loader):
                     "INSERT INTO ledger_documentchange "
                     "(document_id, batch_id, field, before, after, changed_at) "
                     f"SELECT t.id, %s, %s, COALESCE(CAST(t.{col} AS TEXT), ''), "
-                    f"COALESCE(CAST(s.{col} AS TEXT), ''), %s FROM {s} s JOIN {t} t ON {join} "
-                    f"WHERE {distinct(f't.{col}', f's.{col}')}",
+                    f"COALESCE(CAST({self._new_value(col)} AS TEXT), ''), %s "
+                    f"FROM {s} s JOIN {t} t ON {join} "
+                    f"WHERE {distinct(f't.{col}', self._new_value(col))}",
                     [self.ctx.batch_id, col, now],
                 )
-            sets = ", ".join(
-                f"{c} = {json_cast(f's.{c}') if c == 'attributes' else f's.{c}'}"
-                for c in self.updated_fields
-            )
+            sets = ", ".join(f"{c} = {self._new_value(c)}" for c in self.updated_fields)
             execute(
                 f"UPDATE {t} AS t SET {sets}, updated_at = %s, source = %s FROM {s} s "
                 f"WHERE {join} AND ({differs})",

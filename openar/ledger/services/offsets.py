@@ -30,18 +30,20 @@ def _locked(ids: Iterable[int]) -> dict[int, Document]:
 
 @transaction.atomic
 def documents_dispute_flag(*, document_ids: Iterable[int], disputed: bool, actor: Any) -> int:
-    """Mark documents in dispute (or no longer); returns how many changed."""
+    """Mark documents in dispute in OpenAR (or no longer); returns how many changed. The hold
+    outlives the ERP's re-imports of the items (``dispute_held``)."""
     ids = sorted(set(document_ids))
     if not ids:
         return 0
-    changed = list(
+    rows = list(
         Document.objects.filter(id__in=ids)
-        .exclude(disputed=disputed)
-        .values_list("id", "document_ref")
+        .exclude(disputed=disputed, dispute_held=disputed)
+        .values_list("id", "document_ref", "disputed")
     )
-    if changed:
-        Document.objects.filter(id__in=[pk for pk, _ref in changed]).update(
-            disputed=disputed, updated_at=timezone.now()
+    changed = [(pk, ref) for pk, ref, was in rows if was != disputed]
+    if rows:
+        Document.objects.filter(id__in=[pk for pk, _ref, _was in rows]).update(
+            disputed=disputed, dispute_held=disputed, updated_at=timezone.now()
         )
         # One event per document (cash application flags thousands at once: one bulk insert).
         audit_record_many(

@@ -29,7 +29,7 @@ from openar.comms.domain import (
     amount_text,
     render_message,
 )
-from openar.comms.message_html import items_html, message_html, payment_html
+from openar.comms.message_html import items_html, message_html, partly_disputed, payment_html
 from openar.comms.selectors import PaymentAccount
 from openar.core.money import format_amount
 
@@ -72,6 +72,9 @@ def _item_row(item: Item, lang: str) -> dict[str, Any]:
         "open": _amt(item.open_amount, item.currency, lang),
         "disputed": item.disputed,
         "reference": item.reference,
+        # Partly disputed: the part in dispute and the part still asked for, apart.
+        "disputed_part": _amt(item.in_dispute, item.currency, lang) if item.partly_disputed else "",
+        "collectible": _amt(item.collectible, item.currency, lang) if item.partly_disputed else "",
     }
 
 
@@ -135,6 +138,8 @@ def _items_text(fig: dict[str, Any]) -> str:
     lines = [_("Past-due items") if fig["items"] else _("Open items")]
     for row in fig["items"]:
         mark = f"  [{disputed_mark}]" if row["disputed"] else ""
+        if row["disputed_part"]:
+            mark = f"  [{partly_disputed(row)}]"
         lines.append(
             f"  {row['ref']:<14} {row['type']:<14} {due} {row['due']}  "
             f"{row['open']:>14} {row['currency']}{mark}"

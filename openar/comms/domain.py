@@ -156,6 +156,27 @@ class Item:
     days_past_due: int
     disputed: bool
     reference: str = ""
+    # The part of the open amount a dispute case contests (None: all of it, as when only the
+    # ERP's flag says the item is disputed).
+    disputed_amount: Decimal | None = None
+
+    @property
+    def in_dispute(self) -> Decimal:
+        """What of the open amount is in dispute: shown, not asked for."""
+        if not self.disputed or self.open_amount <= 0:
+            return Decimal(0)
+        if self.disputed_amount is None:
+            return self.open_amount
+        return min(max(self.disputed_amount, Decimal(0)), self.open_amount)
+
+    @property
+    def collectible(self) -> Decimal:
+        """The open amount less what is in dispute: what is asked for."""
+        return self.open_amount - self.in_dispute
+
+    @property
+    def partly_disputed(self) -> bool:
+        return Decimal(0) < self.in_dispute < self.open_amount
 
 
 @dataclass(frozen=True)
@@ -203,11 +224,7 @@ class AccountItems:
                 Decimal(0),
             )
             disputed = sum(
-                (
-                    i.open_amount
-                    for i in mine
-                    if i.open_amount > 0 and i.days_past_due > 0 and i.disputed
-                ),
+                (i.in_dispute for i in mine if i.open_amount > 0 and i.days_past_due > 0),
                 Decimal(0),
             )
             not_due = sum(

@@ -56,6 +56,14 @@ def _labels(language: str | None) -> dict[str, str]:
     }
 
 
+def partly_disputed(row: dict[str, Any]) -> str:
+    """The mark of an item partly in dispute: the part not asked for and the part to pay."""
+    return _("%(disputed)s in dispute, not requested; %(collectible)s to pay") % {
+        "disputed": row["disputed_part"],
+        "collectible": row["collectible"],
+    }
+
+
 def items_html(fig: dict[str, Any]) -> SafeString:
     """The items table (past-due or open items, credits, unapplied cash) and the totals by
     currency, from ``documents._figures``."""
@@ -73,7 +81,12 @@ def items_html(fig: dict[str, Any]) -> SafeString:
     ]
     for row in fig["items"]:
         mark = ""
-        if row["disputed"]:
+        if row.get("disputed_part"):
+            mark = (
+                ' <strong class="disputed" style="color: #a15c00">'
+                f"({_e(partly_disputed(row))})</strong>"
+            )
+        elif row["disputed"]:
             mark = (
                 f' <strong class="disputed" style="color: #a15c00">({label["disputed"]})</strong>'
             )

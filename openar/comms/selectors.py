@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -21,6 +21,7 @@ from openar.comms.models import (
     TemplateVersion,
 )
 from openar.comms.template_defaults import DEFAULTS
+from openar.disputes.selectors import disputed_by_document
 from openar.ledger.models import Customer, Document
 from openar.ledger.selectors import unapplied_cash
 from openar.strategy.models import StrategyStep
@@ -88,9 +89,13 @@ def account_items(customer_ids: list[int], as_of: dt.date) -> dict[int, AccountI
             "open_amount",
             "disputed",
             "reference",
+            "id",
         )
     )
-    for cid, ref, dtype, ddate, due, cur, amount, open_amount, disputed, reference in docs:
+    flagged: list[tuple[int, int, int]] = []  # (customer, index in its items, document id)
+    for cid, ref, dtype, ddate, due, cur, amount, open_amount, disputed, reference, pk in docs:
+        if disputed:
+            flagged.append((cid, len(items[cid]), pk))
         items[cid].append(
             Item(
                 document_ref=ref,
@@ -105,6 +110,11 @@ def account_items(customer_ids: list[int], as_of: dt.date) -> dict[int, AccountI
                 reference=reference,
             )
         )
+    # A case may contest part of an item: the statement shows that part apart from the rest.
+    parts = disputed_by_document(document_ids=[pk for *_, pk in flagged]) if flagged else {}
+    for cid, index, pk in flagged:
+        if parts.get(pk, 0) > 0:
+            items[cid][index] = replace(items[cid][index], disputed_amount=parts[pk])
     unapplied = unapplied_cash(customer_ids, as_of)
     return {
         cid: AccountItems(

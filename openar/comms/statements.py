@@ -50,6 +50,7 @@ def statement_xlsx(*, customer: Customer, as_of: dt.date) -> bytes:
             _("Amount"),
             _("Open amount"),
             _("In dispute"),
+            _("To pay"),
         ]
         row = 5
         for col, head in enumerate(heads):
@@ -66,7 +67,9 @@ def statement_xlsx(*, customer: Customer, as_of: dt.date) -> bytes:
             sheet.write(row, 5, item.currency)
             sheet.write_number(row, 6, item.amount, money[item.currency])
             sheet.write_number(row, 7, item.open_amount, money[item.currency])
-            sheet.write(row, 8, _("yes") if item.disputed else "")
+            if item.in_dispute:
+                sheet.write_number(row, 8, item.in_dispute, money[item.currency])
+            sheet.write_number(row, 9, item.collectible, money[item.currency])
         row += 2
         names, rows = aging_rows(account, tuple(settings.OPENAR_AGING_BUCKETS))
         sheet.write(row, 0, _("Aging"), bold)
@@ -87,6 +90,6 @@ def statement_xlsx(*, customer: Customer, as_of: dt.date) -> bytes:
             sheet.write(row, 5, cur)
             sheet.write_number(row, 7, -value, money.setdefault(cur, money["USD"]))
         sheet.set_column(0, 0, 18)
-        sheet.set_column(1, 8, 13)
+        sheet.set_column(1, 9, 13)
         book.close()
     return buffer.getvalue()

@@ -139,7 +139,7 @@ def test_statement_xlsx(tmp_path, capsys):
     assert {"F-100", "F-101", "F-102"} <= set(refs)
     f100 = rows[refs.index("F-100")]
     assert f100[7] == 2500 and f100[5] == "EUR"
-    assert rows[refs.index("F-101")][8] == "yes"
+    assert rows[refs.index("F-101")][8:10] == [800, 0]  # in dispute, to pay
 
 
 def test_statement_of_unknown_customer(tmp_path, capsys):

@@ -87,6 +87,14 @@ class InboundMessage(models.Model):
     action = models.ForeignKey(
         "strategy.Action", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A dispute read from the text, opened as a case on the invoices it names.
+    dispute_case = models.ForeignKey(
+        "disputes.DisputeCase",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

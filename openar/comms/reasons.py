@@ -42,7 +42,7 @@ def _promise(params: Mapping[str, Any]) -> str:
 
 def _dispute(params: Mapping[str, Any]) -> str:
     if params.get("case"):
-        return _("Email from %(sender)s: dispute, case %(case)s opened. Follow it up") % {
+        return _("Email from %(sender)s: dispute, case D-%(case)s opened. Follow it up") % {
             "sender": _sender(params),
             "case": params["case"],
         }

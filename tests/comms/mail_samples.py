@@ -344,6 +344,49 @@ def invoice_copy_request_pt(*, sender: str) -> bytes:
     """)
 
 
+def spanish_dispute_with_pod(*, sender: str, in_reply_to: str = OUR_ID) -> bytes:
+    """A Spanish reply disputing two invoices (price), quoting the reminder that lists a third,
+    with a PDF attached."""
+    pdf = base64.encodebytes(b"%PDF-1.4\n% albaran firmado\n%%EOF\n").decode().strip()
+    return _crlf(
+        f"""
+    From: "Compras Sol" <{sender}>
+    To: ar@example.com
+    Subject: RE: Recordatorio de pago
+    Date: Tue, 30 Jun 2026 09:12:00 -0500
+    Message-ID: <disputa-7@sol.example>
+    In-Reply-To: {in_reply_to}
+    MIME-Version: 1.0
+    Content-Type: multipart/mixed; boundary="mix-7"
+
+    --mix-7
+    Content-Type: text/plain; charset="utf-8"
+    Content-Transfer-Encoding: 8bit
+
+    Buenos días:
+
+    No estamos de acuerdo con las facturas F-201 y F-202: el precio no corresponde a la
+    lista de precios pactada. Adjuntamos el albarán firmado.
+
+    Saludos,
+    Marta Ruiz
+
+    De: Cuentas por cobrar
+    Enviado: lunes, 29 de junio de 2026 10:15
+    Asunto: Recordatorio de pago
+    > F-201  F-202  F-203  vencidas
+    --mix-7
+    Content-Type: application/pdf; name="albaran.pdf"
+    Content-Disposition: attachment; filename="albaran.pdf"
+    Content-Transfer-Encoding: base64
+
+    @pdf@
+    --mix-7--
+    """,
+        pdf=pdf,
+    )
+
+
 def stranger() -> bytes:
     return _crlf("""
     From: "Northwind Sales" <offers@northwind.example>

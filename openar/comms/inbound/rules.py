@@ -171,6 +171,112 @@ def classify(
     return Classification(OTHER, language)
 
 
+# Why a customer disputes, from the words they use (the default reason codes of disputes), in
+# the order tried: the more specific first ("billed twice" is a duplicate before a price).
+_DISPUTE_REASONS = (
+    (
+        "duplicate",
+        _any(
+            r"\bduplicat",
+            r"\b(billed|invoiced|charged) (us )?twice\b",
+            r"\btwice\b",
+            r"\bdouble[- ](billed|billing|charged|invoiced)\b",
+            r"\bduplicad[oa]s?\b",
+            r"\b(facturad[oa]|cobrad[oa]) dos veces\b",
+            r"\bdos veces\b",
+            r"\bem duplicidade\b",
+        ),
+    ),
+    (
+        "not_received",
+        _any(
+            r"\bnever (received|got|arrived)\b",
+            r"\b(not|never) (been )?(received|delivered)\b",
+            r"\b(did not|didn't|have not|haven't) (receive|received|get|got) the "
+            r"(goods|items|order|shipment|merchandise|products?)\b",
+            r"\bno (recibimos|hemos recibido|nos lleg[oó]) "
+            r"(la mercanc[ií]a|el pedido|los productos|el producto|el env[ií]o)",
+            r"\bnunca (lleg[oó]|recibimos)\b",
+            r"\bn[aã]o recebemos (a mercadoria|o pedido|os produtos)",
+        ),
+    ),
+    (
+        "damaged",
+        _any(
+            r"\bdamaged\b",
+            r"\bbroken\b",
+            r"\bdefective\b",
+            r"\bfaulty\b",
+            r"\bda[nñ]ad[oa]s?\b",
+            r"\bdefectuos[oa]s?\b",
+            r"\broto?s?\b",
+            r"\brota?s?\b",
+            r"\bavariad",
+            r"\bdanificad",
+            r"\bcom defeito\b",
+        ),
+    ),
+    (
+        "quantity",
+        _any(
+            r"\bshort[- ]?(shipped|shipment|delivery)\b",
+            r"\bquantit(y|ies)\b",
+            r"\b(missing|fewer) (units|items|pieces|boxes|cases|pallets)\b",
+            r"\bcantidad(es)?\b",
+            r"\bfalta(n|ron)? \d",
+            r"\bunidades faltantes\b",
+            r"\bquantidade\b",
+        ),
+    ),
+    (
+        "promotion",
+        _any(
+            r"\bpromo(tion(al)?)?\b",
+            r"\bdiscount\b",
+            r"\brebate\b",
+            r"\bpromoci[oó]n\b",
+            r"\bdescuento\b",
+            r"\bbonificaci[oó]n\b",
+            r"\bpromo[cç][aã]o\b",
+            r"\bdesconto\b",
+        ),
+    ),
+    (
+        "tax",
+        _any(
+            r"\btax(es)?\b",
+            r"\bvat\b",
+            r"\bgst\b",
+            r"\biva\b",
+            r"\bimpuestos?\b",
+            r"\bretenci[oó]n\b",
+            r"\bimposto\b",
+            r"\bicms\b",
+        ),
+    ),
+    (
+        "pricing",
+        _any(
+            r"\bpric(e|es|ed|ing)\b",
+            r"\bovercharg",
+            r"\brate\b",
+            r"\bprecios?\b",
+            r"\btarifa\b",
+            r"\bpre[cç]o\b",
+            r"\bcobr(o|aron) de m[aá]s\b",
+        ),
+    ),
+)
+
+
+def dispute_reason(text: str) -> str:
+    """The reason code a dispute's words point to (``other`` when none does)."""
+    for code, pattern in _DISPUTE_REASONS:
+        if pattern.search(text or ""):
+            return code
+    return "other"
+
+
 def _strip_reply_prefix(subject: str) -> str:
     return re.sub(r"^\s*((re|fw|fwd|rv|res|enc|aw)\s*:\s*)+", "", subject or "", flags=re.I)
 

@@ -40,7 +40,7 @@ def inbound_list(
 
 def inbound_detail(pk: int) -> InboundMessage:
     return InboundMessage.objects.select_related(
-        "customer", "original", "action", "promise", "assigned_by"
+        "customer", "original", "action", "promise", "assigned_by", "dispute_case__reason"
     ).get(pk=pk)
 
 

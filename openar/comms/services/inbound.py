@@ -39,6 +39,7 @@ from openar.comms.models import InboundAttachment, InboundMessage, MailboxState,
 from openar.comms.policy import customer_from_token
 from openar.comms.reasons import inbound_task_parts
 from openar.comms.services.bounces import address_bounced, message_bounce, queues_refresh
+from openar.comms.services.inbound_disputes import dispute_from_email
 from openar.comms.services.invoice_copies import InvoiceCopyResult, invoice_copy_send
 from openar.core.audit import audit_record
 from openar.core.errors import Conflict, ValidationError
@@ -215,7 +216,7 @@ def _store(
     )
     try:
         with transaction.atomic():
-            _route(message, parsed, as_of=as_of, actor=actor, result=result)
+            _route(message, parsed, as_of=as_of, actor=actor, result=result, raw=raw)
     except Exception as exc:  # one odd message must not stop the mailbox
         log.exception("inbound message %s could not be processed", uid)
         result.failed += 1
@@ -318,6 +319,7 @@ def _route(
     actor: Any,
     result: FetchResult | None,
     match: _Match | None = None,
+    raw: bytes | None = None,
 ) -> None:
     """Thread, classify and act on a stored message (or one a person just assigned)."""
     match = match or _thread(parsed)
@@ -358,16 +360,27 @@ def _route(
         fallback_call = _bounce(message, failed, match, as_of=as_of, actor=actor)
         if result is not None:
             result.bounces += 1
+    outcome = (
+        ContactOutcome.NOTE
+        if verdict.kind in (InboundKind.AUTO_REPLY, InboundKind.BOUNCE)
+        else ContactOutcome.REACHED
+    )
+    if verdict.kind == InboundKind.DISPUTE and message.dispute_case_id is None:
+        opened = dispute_from_email(
+            message=message, parsed=parsed, customer=customer, raw=raw, opened_on=as_of,
+            actor=actor,
+        )  # fmt: skip
+        outcome = ContactOutcome.DISPUTE_RAISED
+        if opened.case is not None:
+            message.dispute_case = opened.case
+        else:
+            message.note = "\n".join(filter(None, [message.note, opened.why_not]))[:5000]
     message.contact = contact_record(
         customer=customer,
         user=None,
         channel=ContactChannel.EMAIL,
         direction=ContactDirection.INBOUND,
-        outcome=(
-            ContactOutcome.NOTE
-            if verdict.kind in (InboundKind.AUTO_REPLY, InboundKind.BOUNCE)
-            else ContactOutcome.REACHED
-        ),
+        outcome=outcome,
         note=_timeline_note(message, parsed),
         contacted_at=parsed.date or message.received_at,
         message_id=parsed.message_id,
@@ -442,6 +455,7 @@ def _task_parts(message: InboundMessage) -> list[dict[str, Any]]:
         currency=message.promise_currency,
         date=message.promise_date,
         address=message.bounced_address,
+        case=message.dispute_case_id,
     )
 
 
@@ -461,6 +475,7 @@ def inbound_assign(
     _route(
         message, parsed, as_of=as_of, actor=actor, result=None,
         match=_Match(customer, None, MatchedBy.PERSON),
+        raw=bytes(message.raw) if message.raw else None,
     )  # fmt: skip
     user = actor if getattr(actor, "pk", None) else None
     InboundMessage.objects.filter(pk=message.pk).update(

@@ -127,9 +127,10 @@ def dispute_open(
     contact_email: str = "",
     contact_phone: str = "",
     expected_on: dt.date | None = None,
+    note_parts: Sequence[Mapping[str, Any]] | None = None,
 ) -> DisputeCase:
     """Open a dispute on ``items`` (document, amount) of one customer and route it to its
-    owner. Refused, writing nothing, for an item of another customer, an item already cleared,
+    owner (``note_parts``: a system note on where it came from, such as an email). Refused, writing nothing, for an item of another customer, an item already cleared,
     an amount above what the item has open (less what other open cases dispute), mixed
     currencies or an unknown reason."""
     if not items:
@@ -218,6 +219,8 @@ def dispute_open(
         [DisputeItem(case=case, document=d, amount=a, currency=currency) for d, a in lines]
     )
     note_add(case, NoteKind.ROUTED, "", actor, parts=routed_parts(decision.owner_team, case.owner))
+    if note_parts:
+        note_add(case, NoteKind.NOTE, "", actor, parts=note_parts)
     documents_dispute_flag(document_ids=ids, disputed=True, actor=actor)
     audit_record(
         actor=actor,

@@ -100,8 +100,7 @@ def test_a_spanish_dispute_email_opens_a_case_on_the_invoices_it_names(imap, sol
     )
     with translation.override("es"):
         assert reason_text(action.reason_parts) == (
-            f"Correo de compras@sol.example: disputa, caso D-{case.pk} abierto. "
-            "Haga el seguimiento"
+            f"Correo de compras@sol.example: disputa, caso D-{case.pk} abierto. Haga el seguimiento"
         )
     # The Inbox shows the case, in Spanish.
     client.force_login(sol.collector)

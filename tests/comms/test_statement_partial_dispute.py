@@ -34,15 +34,25 @@ def account(db):
     reasons_ensure()
     entity = EntityFactory(code="US01", name="OpenAR US", currency="USD")
     customer = CustomerFactory(entity=entity, customer_ref="C-7", currency="USD", language="en")
-    whole = DocumentFactory(customer=customer, entity=entity, document_ref="INV-A",
-                            amount=D("400.00"), due_date=BASE_DATE - dt.timedelta(days=20))  # fmt: skip
-    part = DocumentFactory(customer=customer, entity=entity, document_ref="INV-B",
-                           amount=D("1000.00"), due_date=BASE_DATE - dt.timedelta(days=40))  # fmt: skip
-    DocumentFactory(customer=customer, entity=entity, document_ref="INV-C",
-                    amount=D("50.00"), due_date=BASE_DATE - dt.timedelta(days=5))  # fmt: skip
+    docs = {
+        ref: DocumentFactory(
+            customer=customer,
+            entity=entity,
+            document_ref=ref,
+            amount=D(amount),
+            due_date=BASE_DATE - dt.timedelta(days=days),
+        )
+        for ref, amount, days in (
+            ("INV-A", "400.00", 20),
+            ("INV-B", "1000.00", 40),
+            ("INV-C", "50.00", 5),
+        )
+    }
     collector = UserFactory(username="col", roles=[Role.COLLECTOR])
-    dispute_open(customer=customer, items=[(whole, D("400.00")), (part, D("300.00"))],
-                 reason_code="pricing", description="", opened_on=BASE_DATE, actor=collector)  # fmt: skip
+    dispute_open(
+        customer=customer, items=[(docs["INV-A"], D("400.00")), (docs["INV-B"], D("300.00"))],
+        reason_code="pricing", description="", opened_on=BASE_DATE, actor=collector,
+    )  # fmt: skip
     return customer
 
 

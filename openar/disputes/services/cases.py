@@ -130,9 +130,10 @@ def dispute_open(
     note_parts: Sequence[Mapping[str, Any]] | None = None,
 ) -> DisputeCase:
     """Open a dispute on ``items`` (document, amount) of one customer and route it to its
-    owner (``note_parts``: a system note on where it came from, such as an email). Refused, writing nothing, for an item of another customer, an item already cleared,
-    an amount above what the item has open (less what other open cases dispute), mixed
-    currencies or an unknown reason."""
+    owner (``note_parts``: a system note on where it came from, such as an email). Refused,
+    writing nothing, for an item of another customer, an item already cleared, an amount above
+    what the item has open (less what other open cases dispute), mixed currencies or an unknown
+    reason."""
     if not items:
         raise ValidationError("a dispute covers at least one item", field="items")
     reason = ReasonCode.objects.filter(code=(reason_code or "").strip(), active=True).first()

@@ -307,7 +307,8 @@ def _phrases(text: str) -> list[str]:
                 runs.append(" ".join(current))
                 current = []
             continue
-        current.append(word)
+        # An abbreviation keeps its full stop ("CO.", "S.L."): a legal form written whole.
+        current.append(word + "." if raw.rstrip("-'").endswith(".") and len(word) <= 4 else word)
     if current:
         runs.append(" ".join(current))
     return [r for r in runs if len(r.replace(" ", "")) >= 3]

@@ -9,6 +9,8 @@ from decimal import Decimal
 from openar.cashapp.matching.amounts import _refs_text
 from openar.cashapp.matching.index import Item, MatchIndex, _get
 from openar.cashapp.matching.refs import (
+    _DIGITISH,
+    _OCR,
     RefToken,
     extract_refs,
     norm_ref,
@@ -61,12 +63,13 @@ def drop_split_fragments(
                 continue  # a piece is a reference already ('INVUS00008697' of '... 2% DISC')
             hits = [it for it in _get(index.items_by_ref, tok.text) if ok(it)]
             if not hits and tok.prefix and len(tok.number) >= 4:
-                # Split and garbled ('INVES0O33108 6'): its number under its prefix.
+                # Split and garbled ('INVES0O33108 6'): its number under its prefix, or with
+                # look-alike letters for its first digits ('INVESO0 O35082').
                 hits = [
                     it
                     for it in _get(index.items_by_number, tok.number)
                     if ok(it) and ref_prefix(it.ref) == tok.prefix
-                ]
+                ] or ocr_prefix_items(index, tok, ok, exact_prefix=True)
             if not hits and len(tok.number) >= 4 and not tok.prefix and tok.text.isdigit():
                 # A number without its prefix, split by a break: believed as a bare number
                 # when long, or when the one item it names is what was paid.
@@ -81,6 +84,29 @@ def drop_split_fragments(
         else:
             out.append(tok)
     return [t for t in out if t.text not in fragments or t.source != "text"] if fragments else out
+
+
+def ocr_prefix_items(
+    index: MatchIndex, tok: RefToken, ok: Callable[[Item], bool], *, exact_prefix: bool = False
+) -> list[Item]:
+    """Items a reference names when look-alike letters stand for its first digits
+    ('INVUSOI416516' for INVUS01416516): the prefix read as ending earlier. ``exact_prefix``:
+    the rest of the prefix must be the item's whole prefix (else its first two letters)."""
+    for k in range(1, 4):
+        head = tok.prefix[-k:]
+        if len(tok.prefix) - k < 2 or not all(ch in _DIGITISH for ch in head):
+            break
+        number = (head.translate(_OCR) + tok.number).lstrip("0")
+        rest = tok.prefix[:-k]
+        found = [
+            it
+            for it in _get(index.items_by_number, number)
+            if ok(it)
+            and (ref_prefix(it.ref) == rest if exact_prefix else ref_prefix(it.ref)[:2] == rest[:2])
+        ]
+        if found:
+            return found
+    return []
 
 
 def _resolve(index: MatchIndex, rmr: RemittanceLine, line: LineFacts) -> Item | None:

@@ -91,9 +91,11 @@ def _customer_candidates(
         for phrase in reading.phrases:
             for key in _phrase_keys(phrase):
                 named = index.names.get(key, []) + index.aliases.get(key, [])
-                same, other = _split_by_form(index, key, named, phrase)
+                same, near, other = _split_by_form(index, key, named, phrase)
                 for cid in same:
                     add(cid, "name_in_text")
+                for cid in near:
+                    add(cid, "name_near_form")
                 for cid in other:
                     add(cid, "name_other_form")
                 if named:
@@ -103,30 +105,38 @@ def _customer_candidates(
 
 def _split_by_form(
     index: MatchIndex, key: str, named: list[int], written: str
-) -> tuple[list[int], list[int]]:
+) -> tuple[list[int], list[int], list[int]]:
     """Accounts that share a name apart from their legal form ("Apex Supply Inc." and "Apex
     Supply LLC"), split into those whose form the payer wrote (in any spelling, with the
-    subsidiaries named through them) and the others. When the payer wrote no form, or a form
-    none of them has, they are all the first kind."""
+    subsidiaries named through them), those whose form only begins with it, and the others.
+    When the payer wrote no form, or a form none of them has, they are all the first kind."""
     named = list(dict.fromkeys(named))
     form = legal_form(written) if len(named) > 1 else ""
     if not form:
-        return named, []
+        return named, [], []
     # A form cut short where the bank's field ended ("WESTERN FARMS CO" for Western Farms
-    # Corp., 16 characters) is the start of the account's own.
+    # Corp., 16 characters) is the start of the account's own, as good as the form itself.
+    # One written with its closing full stop ("CO.", "S.L.") was written whole: the accounts
+    # of that very form come first, those whose form only begins so (Corp., S.L.U.) next.
     cut = "".join(_form_words(written))
-    same = [
-        cid
-        for cid in named
-        if (info := index.customers.get(cid)) is not None
-        and norm_name(info.name) == key
-        and (legal_form(info.name) == form or "".join(_form_words(info.name)).startswith(cut))
-    ]
+    whole = written.rstrip().endswith(".")
+    same: list[int] = []
+    near: list[int] = []
+    for cid in named:
+        info = index.customers.get(cid)
+        if info is None or norm_name(info.name) != key:
+            continue
+        if legal_form(info.name) == form:
+            same.append(cid)
+        elif "".join(_form_words(info.name)).startswith(cut):
+            (near if whole else same).append(cid)
     if not same:
-        return named, []
+        same, near = near, []
+    if not same:
+        return named, [], []
     kept = {index.group_top(cid) for cid in same}
-    same += [c for c in named if c not in same and index.group_top(c) in kept]
-    return same, [c for c in named if c not in same]
+    same += [c for c in named if c not in same and c not in near and index.group_top(c) in kept]
+    return same, near, [c for c in named if c not in same and c not in near]
 
 
 def _form_words(name: str) -> list[str]:
@@ -179,6 +189,16 @@ def _cut_names(key: str, written: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _rejoined(written: str) -> list[str]:
+    """``written`` with each pair of neighbouring words joined in turn, as a bank's record
+    break may have split one word in two."""
+    words = written.split()
+    return [
+        " ".join([*words[:i], words[i] + words[i + 1], *words[i + 2 :]])
+        for i in range(len(words) - 1)
+    ]
+
+
 def _by_name(
     index: MatchIndex, key: str, add: Callable[[int, str], None], *, written: str = ""
 ) -> None:
@@ -187,11 +207,13 @@ def _by_name(
     for cid in index.aliases.get(key, ()):
         add(cid, "alias")
     named = index.names.get(key, [])
-    same, other = _split_by_form(index, key, named, written)
+    same, near, other = _split_by_form(index, key, named, written)
     # The one account of the name (in the form written, when it tells accounts apart).
-    own = _own_named(index, key, same) if other else same
+    own = _own_named(index, key, same) if other or near else same
     for cid in same:
         add(cid, "name" if len(own) == 1 and cid in own else "name_shared")
+    for cid in near:
+        add(cid, "name_near_form")
     for cid in other:
         add(cid, "name_other_form")
     if named or index.aliases.get(key):
@@ -211,6 +233,13 @@ def _by_name(
         for cid in named:
             add(cid, "name_other_form" if same else "name_prefix")
         if named:
+            return
+    # A record break inside a word ("HORIZON SUPPLY INCORPORAT ED", "HORIZON SUP PLY"): the
+    # two pieces joined name an account exactly.
+    for rejoined in _rejoined(written or key):
+        joined_key = norm_name(rejoined)
+        if joined_key != key and (index.names.get(joined_key) or index.aliases.get(joined_key)):
+            _by_name(index, joined_key, add, written=rejoined)
             return
     # A name cut inside a word ("CONSTRUCTORA GUA") begins the real one, and that says more
     # than a close spelling of another ("constructora laguna"); a misspelt name is close to

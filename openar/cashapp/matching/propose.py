@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
-from openar.cashapp.matching.advice import advice_proposal, drop_split_fragments, line_tokens
+from openar.cashapp.matching.advice import (
+    advice_proposal,
+    drop_split_fragments,
+    line_tokens,
+    ocr_prefix_items,
+)
 from openar.cashapp.matching.amounts import (
     _by_amount,
     _explain_excess,
@@ -21,7 +27,7 @@ from openar.cashapp.matching.amounts import (
 )
 from openar.cashapp.matching.customers import _customer_candidates
 from openar.cashapp.matching.index import Item, MatchIndex, _get
-from openar.cashapp.matching.refs import _DIGITISH, _OCR, RefToken, norm_ref, ref_prefix
+from openar.cashapp.matching.refs import RefToken, norm_ref, ref_prefix
 from openar.cashapp.matching.rules import (
     CONFIDENCE,
     CUSTOMER_EVIDENCE,
@@ -36,7 +42,14 @@ from openar.core.money import fx_within, minor_units, quantize
 
 # Evidence that may name several accounts: believed only when one account's items fit.
 WEAK_EVIDENCE = frozenset(
-    {"name_shared", "name_fuzzy", "name_prefix", "name_in_text", "name_other_form"}
+    {
+        "name_shared",
+        "name_fuzzy",
+        "name_prefix",
+        "name_in_text",
+        "name_near_form",
+        "name_other_form",
+    }
 )
 SIMPLE_EXACT = ("amount_single", "amount_all", "amount_oldest")
 # Accounts sharing a name whose items get the full search (subsets, discounts); more get the
@@ -53,14 +66,13 @@ def _ok(index: MatchIndex, it: Item, line: LineFacts) -> bool:
 
 def _find_ref_items(
     index: MatchIndex, tokens: Iterable[RefToken], line: LineFacts
-) -> tuple[list[Item], str]:
-    """Open items named in the text and the weakest match level used: 'exact' (the whole
-    reference), 'fuzzy' (same number and prefix through OCR noise, leading zeros, a range) or
-    'bare' (a number without its prefix). A looser reading of an item already named exactly
-    (the number of 'INVPH 00019575' a record break split) does not lower the level."""
+) -> tuple[list[Item], dict[int, str]]:
+    """Open items named in the text and how each was named: 'exact' (the whole reference),
+    'fuzzy' (same number and prefix through OCR noise, leading zeros, a range) or 'bare' (a
+    number without its prefix). A looser reading of an item already named exactly (the number
+    of 'INVPH 00019575' a record break split) does not lower its level."""
     hits: dict[int, Item] = {}
-    rank = {"exact": 0, "fuzzy": 1, "bare": 2}
-    level = "exact"
+    levels: dict[int, str] = {}
     loose: list[tuple[RefToken, list[Item], str]] = []
 
     def ok(it: Item) -> bool:
@@ -71,6 +83,7 @@ def _find_ref_items(
         if exact and tok.source != "range":
             for it in exact:
                 hits[it.id] = it
+                levels[it.id] = "exact"
             continue
         if exact:
             loose.append((tok, exact, "fuzzy"))
@@ -87,7 +100,7 @@ def _find_ref_items(
             and (not short or norm_ref(it.ref).endswith(tok.text))
         ]
         if not found and tok.prefix:
-            found = _ocr_prefix_items(index, tok, ok)
+            found = ocr_prefix_items(index, tok, ok)
         if found:
             loose.append((tok, found, "fuzzy" if tok.prefix else "bare"))
     named_groups = {index.group_top(it.customer_id) for it in hits.values()}
@@ -99,27 +112,17 @@ def _find_ref_items(
             continue
         for it in new:
             hits[it.id] = it
-        if rank[how] > rank[level]:
-            level = how
-    return list(hits.values()), level
+            if RANK[how] > RANK[levels.get(it.id, "exact")]:
+                levels[it.id] = how
+    return list(hits.values()), levels
 
 
-def _ocr_prefix_items(index: MatchIndex, tok: RefToken, ok: Callable[[Item], bool]) -> list[Item]:
-    """Items a reference names when look-alike letters stand for its first digits
-    ('INVUSOI416516' for INVUS01416516): the prefix read as ending earlier."""
-    for k in range(1, 4):
-        head = tok.prefix[-k:]
-        if len(tok.prefix) - k < 2 or not all(ch in _DIGITISH for ch in head):
-            break
-        number = (head.translate(_OCR) + tok.number).lstrip("0")
-        found = [
-            it
-            for it in _get(index.items_by_number, number)
-            if ok(it) and ref_prefix(it.ref)[:2] == tok.prefix[:2]
-        ]
-        if found:
-            return found
-    return []
+RANK = {"exact": 0, "fuzzy": 1, "bare": 2}
+
+
+def _level(items: Iterable[Item], levels: dict[int, str]) -> str:
+    """The weakest way any of ``items`` was named."""
+    return max((levels.get(it.id, "exact") for it in items), key=RANK.__getitem__, default="exact")
 
 
 def _cut_short(index: MatchIndex, tok: RefToken, groups: set[int], line: LineFacts) -> bool:
@@ -208,6 +211,10 @@ def _typo_anywhere(
     )
 
 
+_DISCOUNT_WORDS = re.compile(
+    r"\b(?:DISC|DISCOUNT|DSCT|DTO|DESCUENTO|DESC PP|PRONTO PAGO|SKONTO|ESCOMPTE|DESCONTO)\b"
+)
+
 # What the payer named by reference, paid in full at the converted amount give or take the FX
 # tolerance: cleared through FX by the machine.
 FX_BY_REFERENCE = frozenset({"ref", "ref_charges", "ref_overpaid", "ref_subset", "ref_plus_amount"})
@@ -271,10 +278,11 @@ def _by_shared_name(
     """Many accounts may share a name: the amount against each, believed only when exactly one
     account's items fit it (or only one to the cent). Accounts of another legal form than the
     payer wrote are looked at only when none of the form written fits."""
-    same = [(c, e) for c, e in weak if e != "name_other_form"]
+    same = [(c, e) for c, e in weak if e not in ("name_near_form", "name_other_form")]
+    near = [(c, e) for c, e in weak if e == "name_near_form"]
     other = [(c, e) for c, e in weak if e == "name_other_form"]
     found: list[Proposal] = []
-    for group in (same, other):
+    for group in (same, near, other):
         if not group:
             continue
         listed = {c for c, _ in group}
@@ -338,9 +346,15 @@ def propose(
     tokens = line_tokens(line, reading)
     proposals: list[Proposal] = []
     candidates = _customer_candidates(index, line, tokens, reading)
+    joined: list[RefToken] = []
     if any(t.source.startswith("joined:") for t in tokens):
+        joined = [t for t in tokens if t.source.startswith("joined:")]
         tokens = drop_split_fragments(index, tokens, lambda it: _ok(index, it, line), line.amount)
-    ref_items, level = _find_ref_items(index, tokens, line) if tokens else ([], "exact")
+    ref_items, levels = _find_ref_items(index, tokens, line) if tokens else ([], {})
+    # A payer that says it took a discount: its exact reference paid net of one is believed
+    # over a typo hypothesis.
+    says_discount = _DISCOUNT_WORDS.search(line.remittance.upper()) is not None
+    typo_suspected = False
     advice = advice_proposal(index, line, reading)
     if advice is not None:
         proposals.append(advice)
@@ -367,6 +381,10 @@ def propose(
             # text) that points elsewhere contradicts only a payment that does not add up.
             conflict = not agree and bool(named)
             loose_conflict = not agree and not named and bool(guessed)
+            suspect = False
+            # How sure the references are: the weakest reading of this group's own items (a
+            # bare number elsewhere in the text says nothing about them).
+            level = _level(its, levels)
             conf = CONFIDENCE["ref_exact" if level == "exact" else "ref_fuzzy"]
             why = f"{len(its)} reference(s) found in the remittance ({level})"
             if agree:
@@ -409,12 +427,24 @@ def propose(
             elif level == "bare" and not agree:
                 cap = Decimal("0.93") if prop.difference == 0 else Decimal("0.75")
                 prop.confidence = min(prop.confidence, cap)
-            elif prop.difference != 0 and not agree and _digit_off_elsewhere(index, line, its):
+            elif (
+                prop.difference != 0
+                and not agree
+                and not (says_discount and prop.method == "ref_discount")
+                and _digit_off_elsewhere(index, line, its)
+            ):
                 # Nobody confirms the payer, the amount does not agree, and an item one digit
                 # away pays it to the cent: most likely a typo of that one.
                 prop.confidence = min(prop.confidence, CONFIDENCE["ref_partial"])
                 prop.explanation += "; an item one digit away matches the amount exactly"
+                suspect = prop.method != "ref_discount"
             proposals.append(prop)
+            if prop.method == "ref_discount" and says_discount:
+                continue  # the payer said so: no typo to look for
+            if suspect:
+                # Looked for below among every customer's items, not only this one's.
+                typo_suspected = True
+                continue
             if prop.difference != 0 and prop.customer_id is not None:
                 # A named item that does not add up, beside one a digit away that does to the
                 # cent: the text most likely mistyped the reference.
@@ -428,6 +458,10 @@ def propose(
                     {it.id for it in ref_items},
                     places,
                 )
+                if typo is not None and prop.method == "ref_discount":
+                    # Paid net of a discount to the cent, or a digit mistyped: either may be.
+                    typo.confidence = min(typo.confidence, CONFIDENCE["ref_partial"])
+                    typo.explanation += "; or the named item paid net of a discount"
                 if typo is not None:
                     proposals.append(typo)
     if not proposals or proposals[0].confidence < cfg.threshold:
@@ -450,8 +484,12 @@ def propose(
             and not any(p.confidence >= cfg.threshold for p in proposals)
         ):
             proposals.extend(_by_shared_name(index, line, cfg, weak, tokens, ref_ids, places))
-    if not ref_items and not any(p.confidence >= cfg.threshold for p in proposals):
-        typo = _typo_anywhere(index, line, tokens, candidates)
+    if (not ref_items or typo_suspected) and not any(
+        p.confidence >= cfg.threshold for p in proposals
+    ):
+        # A reference that names nothing (or an item that does not add up while one a digit
+        # away does), whole or as a record break split it.
+        typo = _typo_anywhere(index, line, tokens if ref_items else [*tokens, *joined], candidates)
         # A payer the text names whose own items pay the amount to the cent explains the line
         # better than some other customer's item a digit away.
         if typo is not None and not any(

@@ -14,7 +14,7 @@ RANGE_SPAN = 60
 _LEGAL_WORDS = frozenset(
     """inc incorporated llc ltd limited corp corporation co company plc gmbh ag bv nv sa sas sl
     slu srl ltda sapi de cv s a c v r l the y and cia spa sarl oy ab as kg u p i pty limitada
-    sociedad anonima rl liability""".split()  # noqa: SIM905
+    sociedad anonima rl liability aps lda ohg kgaa sro kft bvba sprl""".split()  # noqa: SIM905
 )
 _TOKEN = re.compile(r"[A-Z0-9]+(?:[-/.][A-Z0-9]+)*")
 _AMOUNTISH = re.compile(r"^\d{1,3}(?:[.,]\d{3})*[.,]\d{1,2}$|^\d+[.,]\d{2}$")
@@ -172,14 +172,29 @@ _FORM_SPELLINGS = {
 
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+# Letters Unicode does not decompose into a base letter and an accent, as banks' character sets
+# (SWIFT's, BAI2's ASCII) write them: Straße -> STRASSE, Søren -> SOEREN, Łódź -> LODZ.
+_FOLD = str.maketrans(
+    {"ß": "ss", "ẞ": "ss", "æ": "ae", "ø": "oe", "œ": "oe", "ł": "l", "đ": "d", "ð": "d",
+     "þ": "th", "\u0131": "i", "ĳ": "ij"}
+)  # fmt: skip
+# German umlauts are written ä or ae (the DFÜ rules German banks follow) or, by banks that drop
+# accents, a: Müller, MUELLER and MULLER are one name. ä/ö/ü come out of NFKD as a/o/u; a vowel
+# followed by e is folded the same way on both sides ("Mueller" -> "muller"), so every spelling
+# compares equal (names that differ only there, "Rue"/"Ru", become one: the amount decides).
+_UMLAUT_E = re.compile(r"(?<=[aou])e")
 
 
 def _ascii_words(name: str) -> list[str]:
+    """Lower-case ASCII words of a name: accents dropped (Ñ -> n, Ç -> c), ß/ø/æ/ł written as
+    banks write them, and the German ae/oe/ue folded to a/o/u."""
     if name.isascii():  # NFKD leaves ASCII as it is: most names, at no cost
         text = name.lower()
     else:
-        text = unicodedata.normalize("NFKD", name)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+        text = unicodedata.normalize("NFKD", name.lower().translate(_FOLD))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if "e" in text:
+        text = _UMLAUT_E.sub("", text)
     return [w for w in _NOT_WORD.split(text) if w]
 
 

@@ -56,6 +56,9 @@ CUSTOMER_EVIDENCE = {
     # The name, but with another legal form than the payer wrote ("ATLAS CORP" for Atlas LLC,
     # beside an Atlas Corp.): looked at only when no account of the form written fits.
     "name_other_form": Decimal("0.90"),
+    # A form that begins with the one the payer wrote whole ("S.L.U." for "S.L.", Corp. for
+    # "CO."): looked at when no account of the very form written fits.
+    "name_near_form": Decimal("0.95"),
     "assigned": Decimal("1.00"),
 }
 

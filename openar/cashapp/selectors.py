@@ -4,6 +4,8 @@ statement list and the applied lines."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -17,8 +19,10 @@ from openar.cashapp.models import (
     StatementFile,
     StatementLine,
 )
+from openar.core.money import ZERO, fx_terms, fx_within
 from openar.ledger.hierarchy import customer_family_ids
-from openar.ledger.models import Customer, Document
+from openar.ledger.models import Customer, Document, Receipt
+from openar.ledger.selectors import fx_rate
 
 SETTLED_STATUSES = (LineStatus.AUTO_APPLIED, LineStatus.APPLIED, LineStatus.ON_ACCOUNT)
 
@@ -64,6 +68,89 @@ def unidentified_queue(
 ) -> QuerySet[StatementLine]:
     """Receipts nobody could name a payer for, oldest first."""
     return _queue((LineStatus.UNIDENTIFIED,), as_of=as_of, bank_account=bank_account, search=search)
+
+
+def receipt_unapplied(receipt: Receipt) -> Decimal:
+    """What is left of a receipt to apply, in its currency: its amount less what its
+    applications took from it (in another currency than the receipt's, what each took at the
+    rate of its day, ``receipt_amount``)."""
+    taken = ZERO
+    for amount, receipt_amount, currency in receipt.applications.values_list(
+        "amount", "receipt_amount", "document__currency"
+    ):
+        taken += amount if currency == receipt.currency else (receipt_amount or ZERO)
+    return receipt.amount - taken
+
+
+class FxTerms(NamedTuple):
+    """How a payment clears documents in another currency, at the stored rate of the day."""
+
+    currency: str  # the documents'
+    rate: Decimal  # units of the documents' currency per unit of the payment's
+    rate_date: dt.date
+    receipt_amount: Decimal  # what is taken from the payment, in its currency
+    converted: Decimal  # that amount at the rate, in the documents' currency
+    cleared: Decimal  # what the documents clear
+    difference: Decimal  # cleared - converted: the FX difference (< 0 when paid more)
+    within: bool  # within the ledger's FX tolerance (core.money.FX_TOLERANCE)
+
+
+def fx_terms_on(
+    *, receipt_currency: str, currency: str, day: dt.date, cleared: Decimal, taken: Decimal
+) -> FxTerms | None:
+    """The terms the ledger would post ``taken`` of a payment in ``receipt_currency`` against
+    documents clearing ``cleared`` in ``currency`` on ``day``; None without a stored rate."""
+    found = fx_rate(receipt_currency, currency, day)
+    if found is None:
+        return None
+    converted, difference = fx_terms(
+        amount=cleared, receipt_amount=taken, rate=found.rate, currency=currency
+    )
+    return FxTerms(
+        currency,
+        found.rate,
+        found.date,
+        taken,
+        converted,
+        cleared,
+        difference,
+        fx_within(difference, converted, currency),
+    )
+
+
+def proposals_fx_terms(
+    line: StatementLine, proposals: Sequence[MatchProposal]
+) -> dict[int, FxTerms | None]:
+    """For each proposal (by rank) that clears documents in another currency than the line's,
+    the terms it would be posted on today: the whole unapplied payment taken, at the stored rate
+    of the receipt's date. Proposals in the line's currency are left out."""
+    wanted = {
+        int(a["document_id"])
+        for p in proposals
+        if p.method.startswith("fx_")
+        for a in p.allocations or []
+        if a.get("document_id") is not None
+    }
+    if not wanted or line.receipt is None:
+        return {}
+    currencies = dict(Document.objects.filter(id__in=wanted).values_list("id", "currency"))
+    left = receipt_unapplied(line.receipt)
+    out: dict[int, FxTerms | None] = {}
+    for p in proposals:
+        docs = [(int(a["document_id"]), Decimal(str(a["amount"]))) for a in p.allocations or []
+                if a.get("document_id") is not None]  # fmt: skip
+        others = {currencies.get(d) for d, _ in docs} - {line.currency}
+        if len(others) != 1 or None in others:
+            continue
+        (currency,) = others
+        out[p.rank] = fx_terms_on(
+            receipt_currency=line.currency,
+            currency=str(currency),
+            day=line.receipt.receipt_date,
+            cleared=sum((a for _, a in docs), ZERO),
+            taken=left,
+        )
+    return out
 
 
 class LineDetail(NamedTuple):

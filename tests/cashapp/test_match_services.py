@@ -194,14 +194,17 @@ def test_manual_split_and_errors(ledger) -> None:
         line_apply(line=row, allocations=[(docs["INVUS00000103"], D("1.00"))], actor="test")
 
 
-def test_currency_mismatch_is_refused(ledger) -> None:
+def test_another_currency_without_a_stored_rate_is_refused(ledger) -> None:
+    # A payment clears documents in another currency only at a stored rate (through FX:
+    # tests/cashapp/test_review_fx.py); one split never mixes currencies.
     eur = DocumentFactory(
         customer=ledger["apex"], entity=ledger["entity"], currency="EUR", document_ref="EUR1"
     )
     (line,) = load(("100.00", "", "", ""))
     with pytest.raises(ValidationError) as err:
         line_apply(line=line, allocations=[(eur, D("100.00"))], actor="test")
-    assert err.value.code == "currency_mismatch"
+    assert err.value.code == "no_fx_rate"
+    assert not eur.applications.exists()
 
 
 def test_assigning_a_customer_is_learnt(ledger) -> None:

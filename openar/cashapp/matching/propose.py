@@ -215,6 +215,8 @@ _DISCOUNT_WORDS = re.compile(
     r"\b(?:DISC|DISCOUNT|DSCT|DTO|DESCUENTO|DESC PP|PRONTO PAGO|SKONTO|ESCOMPTE|DESCONTO)\b"
 )
 
+RATE_PLACES = Decimal("1E-10")  # rates as the ledger records them
+
 # What the payer named by reference, paid in full at the converted amount give or take the FX
 # tolerance: cleared through FX by the machine.
 FX_BY_REFERENCE = frozenset({"ref", "ref_charges", "ref_overpaid", "ref_subset", "ref_plus_amount"})
@@ -240,7 +242,7 @@ def _through_fx(index: MatchIndex, line: LineFacts, cfg: Settings) -> list[Propo
                 continue  # a short or partial payment in another currency: a person's call
             head = (
                 f"paid {_money(line.amount)} {line.currency} = {_money(converted)} {currency} "
-                f"at the rate of {day.isoformat()} ({rate.normalize():f})"
+                f"at the rate of {day.isoformat()} ({rate.quantize(RATE_PLACES).normalize():f})"
             )
             cleared = sum((a.item.open for a in p.allocations), ZERO)
             if (

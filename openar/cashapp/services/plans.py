@@ -39,6 +39,7 @@ class _Plan:
     receipt_amounts: list[Decimal] | None = None
     confidence: Decimal | None = None
     deduction: tuple[int | None, Decimal, str] | None = None  # document id, amount, reason
+    deduction_currency: str | None = None  # the documents', when cleared through FX
     summary: str = ""
 
 
@@ -129,7 +130,7 @@ def _write_plans(
                 "document_id": short_doc,
                 "receipt_id": receipt.pk,
                 "amount": amount,
-                "currency": receipt.currency,
+                "currency": plan.deduction_currency or receipt.currency,
                 "opened_on": as_of,
                 "reason": reason,
             }
@@ -145,7 +146,7 @@ def _write_plans(
                         "receipt_ref": receipt.receipt_ref,
                         "document_id": short_doc,
                         "amount": str(amount),
-                        "currency": receipt.currency,
+                        "currency": plan.deduction_currency or receipt.currency,
                     },
                 }
             )

@@ -13,12 +13,18 @@ from django.db import connection, transaction
 from openar.cashapp import matching
 from openar.cashapp.choices import ApplicationMode, LineStatus
 from openar.cashapp.models import CustomerAlias, MatchProposal, PayerAccount, StatementLine
+from openar.cashapp.selectors import fx_terms_on, receipt_unapplied
 from openar.cashapp.services.common import OPEN_STATUSES, _places
-from openar.cashapp.services.matching import _proposal_rows, match_index, match_settings
+from openar.cashapp.services.matching import (
+    _proposal_rows,
+    match_index,
+    match_settings,
+    receipt_shares,
+)
 from openar.cashapp.services.plans import _Plan, _promises_check, _write_plans
 from openar.core.audit import audit_record
 from openar.core.errors import Conflict, NotFound, ValidationError
-from openar.core.money import ZERO, format_amount, quantize
+from openar.core.money import FX_TOLERANCE, ZERO, format_amount, quantize
 from openar.ledger.hierarchy import customer_family_ids
 from openar.ledger.models import Customer, Document, Receipt
 
@@ -58,18 +64,6 @@ def _open_line(line: StatementLine, *, allow_on_account: bool = False) -> None:
             code="line_settled",
             field="line",
         )
-
-
-def _unapplied(receipt: Receipt) -> Decimal:
-    applied = sum(
-        (
-            a.amount
-            for a in receipt.applications.select_related("document")
-            if a.document.currency == receipt.currency
-        ),
-        ZERO,
-    )
-    return receipt.amount - applied
 
 
 @transaction.atomic
@@ -116,12 +110,6 @@ def line_apply(
         if doc is None:
             raise NotFound(f"no document {doc_id}", field="allocations")
         amount = Decimal(str(raw_amount))
-        if doc.currency != receipt.currency:
-            raise ValidationError(
-                f"{doc.document_ref} is in {doc.currency}, the payment in {receipt.currency}",
-                code="currency_mismatch",
-                field="allocations",
-            )
         if doc.entity_id != entity_id:
             raise ValidationError(
                 f"{doc.document_ref} belongs to another entity than the bank account",
@@ -143,6 +131,15 @@ def line_apply(
             )
         plan_allocations.append((doc_id, amount))
         total += amount
+    currencies = {documents[d].currency for d, _ in plan_allocations}
+    foreign = currencies - {receipt.currency}
+    if foreign and len(currencies) > 1:
+        raise ValidationError(
+            f"the split mixes {', '.join(sorted(currencies))}: a payment in "
+            f"{receipt.currency} clears documents of one currency at a time",
+            code="currency_mismatch",
+            field="allocations",
+        )
     already = set(
         receipt.applications.filter(document_id__in=[d for d, _ in plan_allocations]).values_list(
             "document__document_ref", flat=True
@@ -154,7 +151,21 @@ def line_apply(
             code="already_applied",
             field="allocations",
         )
-    left = _unapplied(receipt)
+    left = receipt_unapplied(receipt)
+    applied_on = min(receipt.receipt_date, as_of) if as_of else receipt.receipt_date
+    if foreign:
+        (currency,) = foreign
+        return _apply_through_fx(
+            row,
+            receipt=receipt,
+            payer=payer,
+            allocations=plan_allocations,
+            currency=currency,
+            left=left,
+            on_account=on_account,
+            applied_on=applied_on,
+            actor=actor,
+        )
     if total > left:
         raise ValidationError(
             f"the split applies {format_amount(total, receipt.currency)} but only "
@@ -186,6 +197,83 @@ def line_apply(
     MatchProposal.objects.filter(line=row).exclude(rank=1).delete()
     row.refresh_from_db()
     _promises_check(as_of=as_of or receipt.receipt_date, actor=actor, customer_ids=[payer.pk])
+    return row
+
+
+def _apply_through_fx(
+    row: StatementLine,
+    *,
+    receipt: Receipt,
+    payer: Customer,
+    allocations: list[tuple[int, Decimal]],
+    currency: str,
+    left: Decimal,
+    on_account: Decimal | None,
+    applied_on: dt.date,
+    actor: Any,
+) -> StatementLine:
+    """A payment clearing documents in another currency: what is left of it is taken whole,
+    shared over the documents in proportion, and the ledger posts it at the stored rate of the
+    day (``applications_post``: the rate, its date and the FX difference on each application).
+    Refused without a rate, or beyond the FX tolerance, naming both amounts."""
+    if left <= 0:
+        raise ValidationError(
+            "nothing of this payment is left to apply", code="over_application", field="allocations"
+        )
+    if on_account:
+        raise ValidationError(
+            "a payment applied in another currency is taken whole: nothing stays on account",
+            field="on_account",
+        )
+    cleared = sum((a for _, a in allocations), ZERO)
+    terms = fx_terms_on(
+        receipt_currency=receipt.currency,
+        currency=currency,
+        day=applied_on,
+        cleared=cleared,
+        taken=left,
+    )
+    if terms is None:
+        raise ValidationError(
+            f"no stored rate from {receipt.currency} to {currency} on or before "
+            f"{applied_on.isoformat()}: import the rate first",
+            code="no_fx_rate",
+            field="allocations",
+        )
+    if not terms.within:
+        raise ValidationError(
+            f"{format_amount(left, receipt.currency)} {receipt.currency} at "
+            f"{terms.rate.quantize(Decimal('1E-10')).normalize():f} "
+            f"({terms.rate_date.isoformat()}) is "
+            f"{format_amount(terms.converted, currency)} {currency}, too far from the "
+            f"{format_amount(cleared, currency)} {currency} the documents clear (FX tolerance "
+            f"{(FX_TOLERANCE * 100).normalize():f}%)",
+            code="fx_tolerance",
+            field="allocations",
+        )
+    plan = _Plan(
+        line=row,
+        status=LineStatus.APPLIED,
+        mode=ApplicationMode.MANUAL,
+        customer_id=payer.pk,
+        allocations=allocations,
+        receipt_amounts=receipt_shares(left, [a for _, a in allocations], receipt.currency),
+        summary=(
+            f"applied by hand through FX to {len(allocations)} document(s): "
+            f"{format_amount(left, receipt.currency)} {receipt.currency} at "
+            f"{terms.rate.quantize(Decimal('1E-10')).normalize():f} = "
+            f"{format_amount(terms.converted, currency)} {currency}, "
+            f"FX difference {format_amount(terms.difference, currency)} {currency}"
+        ),
+    )
+    shortfall = _accepted_shortfall(row, allocations)
+    if shortfall is not None:
+        plan.deduction = shortfall
+        plan.deduction_currency = currency
+    _write_plans([plan], as_of=applied_on, actor=actor)
+    MatchProposal.objects.filter(line=row).exclude(rank=1).delete()
+    row.refresh_from_db()
+    _promises_check(as_of=applied_on, actor=actor, customer_ids=[payer.pk])
     return row
 
 

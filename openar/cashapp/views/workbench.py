@@ -33,8 +33,15 @@ from openar.cashapp.views.common import (
     cash_role_required,
 )
 from openar.core.dates import today
-from openar.core.money import is_currency, minor_units, quantize
+from openar.core.money import FX_TOLERANCE, is_currency, minor_units, quantize
 from openar.ledger.models import Customer, Document
+
+RATE_PLACES = Decimal("1E-10")  # the ledger's rate columns
+OPEN_LINE_STATUSES = (
+    *QUEUE_STATUSES["review"],
+    *QUEUE_STATUSES["unidentified"],
+    LineStatus.ON_ACCOUNT,
+)
 
 # -- the review workbench ------------------------------------------------------------------------
 
@@ -147,12 +154,16 @@ def _int(value: Any) -> int | None:
 
 
 def _detail(request: HttpRequest, line: StatementLine) -> dict[str, Any]:
-    from openar.cashapp.selectors import applicable_documents, line_detail
+    from openar.cashapp.selectors import applicable_documents, line_detail, proposals_fx_terms
 
     receipt = line.receipt
     found = line_detail(line, limit=OPEN_ITEMS_SHOWN)
     proposals = found.proposals
-    suggestions = [_suggestion(proposal, line) for proposal in proposals[:SUGGESTIONS_SHOWN]]
+    shown = proposals[:SUGGESTIONS_SHOWN]
+    # Suggestions clearing documents in another currency: the rate, what is taken from the
+    # payment and the FX difference the ledger would post.
+    fx = proposals_fx_terms(line, shown) if line.status in OPEN_LINE_STATUSES else {}
+    suggestions = [_suggestion(proposal, line, fx) for proposal in shown]
     customer = found.customer
     documents: list[Document] = list(found.open_items)
     chosen = (request.GET.get("customer") or "").strip()
@@ -207,6 +218,7 @@ def _detail(request: HttpRequest, line: StatementLine) -> dict[str, Any]:
         "is_open": line.status in (*QUEUE_STATUSES["review"], *QUEUE_STATUSES["unidentified"]),
         "can_apply_more": line.status == LineStatus.ON_ACCOUNT and unapplied > 0,
         "modes": sorted({ca.mode for ca in applied}),
+        "fx_tolerance": _rate_shown(FX_TOLERANCE * 100),
     }
 
 
@@ -222,7 +234,9 @@ def _q(amount: Decimal, currency: str) -> Decimal:
     return quantize(amount, currency) if is_currency(currency) else amount
 
 
-def _suggestion(proposal: MatchProposal, line: StatementLine) -> dict[str, Any]:
+def _suggestion(
+    proposal: MatchProposal, line: StatementLine, fx: dict[int, Any] | None = None
+) -> dict[str, Any]:
     allocations = []
     for allocation in proposal.allocations or []:
         allocations.append(
@@ -242,7 +256,18 @@ def _suggestion(proposal: MatchProposal, line: StatementLine) -> dict[str, Any]:
         "confidence": confidence,
         "level": "high" if confidence >= 90 else "mid" if confidence >= 70 else "low",
         "difference": proposal.difference_amount,
+        "is_fx": proposal.method.startswith("fx_"),
+        "fx": (terms := (fx or {}).get(proposal.rank)),
+        "fx_rate": _rate_shown(terms.rate) if terms is not None else "",
     }
+
+
+def _rate_shown(rate: Decimal) -> str:
+    """A rate as the ledger records it (10 decimals), without trailing zeros, in the user's
+    decimal mark (0.0875, 0,0875)."""
+    from django.utils.formats import number_format
+
+    return number_format(rate.quantize(RATE_PLACES).normalize(), use_l10n=True)
 
 
 def _ref_pattern(ref: str) -> re.Pattern[str]:

@@ -79,8 +79,10 @@ def line_apply(
     """Apply a line by hand, split over documents (``[(document, amount), ...]``); whatever is
     left stays on the receipt as a credit on account (``on_account`` states it and is checked).
 
-    Refuses over-application (of the receipt or a document), another currency and documents of
-    customers outside the payer's group."""
+    Documents in another currency than the payment's (one currency) take what is left of it
+    whole, at the stored rate of the day, through FX. Refuses over-application (of the receipt
+    or a document), a split mixing currencies, a rate missing or beyond the FX tolerance, and
+    documents of customers outside the payer's group."""
     row = _locked_line(line)
     _open_line(row, allow_on_account=True)
     receipt = row.receipt

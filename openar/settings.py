@@ -5,6 +5,7 @@ DATABASE_URL (default: SQLite under ./var/), OPENAR_SECRET_KEY, OPENAR_DEBUG, OP
 OPENAR_REPORTING_CURRENCY, OPENAR_AGING_BUCKETS, OPENAR_CREDIT_HOLD_COLLECTOR_LIMIT,
 OPENAR_ALLOWED_HOSTS, OPENAR_VAR_DIR,
 OPENAR_STATEMENT_ZIP_MAX_BYTES / _MAX_RATIO / _MAX_MEMBERS (zipped bank statements),
+OPENAR_STATEMENT_MAX_BYTES, OPENAR_XLSX_MAX_BYTES / _MAX_RATIO (uploaded workbooks),
 OPENAR_EMAIL_* (sending: see the communications section below and README.md), OPENAR_IMAP_URL
 (email in: the mailbox replies are read from).
 """
@@ -176,6 +177,14 @@ OPENAR_STATEMENT_ZIP_MAX_BYTES = int(
 )
 OPENAR_STATEMENT_ZIP_MAX_RATIO = int(os.environ.get("OPENAR_STATEMENT_ZIP_MAX_RATIO", "100"))
 OPENAR_STATEMENT_ZIP_MAX_MEMBERS = int(os.environ.get("OPENAR_STATEMENT_ZIP_MAX_MEMBERS", "1000"))
+# One statement file (or zip member) is refused unread above this size.
+OPENAR_STATEMENT_MAX_BYTES = int(
+    os.environ.get("OPENAR_STATEMENT_MAX_BYTES", str(200 * 1024 * 1024))
+)
+# XLSX workbooks (imports, bank exports) are zips too: the same two limits, checked before
+# reading (docs/security.md).
+OPENAR_XLSX_MAX_BYTES = int(os.environ.get("OPENAR_XLSX_MAX_BYTES", str(500 * 1024 * 1024)))
+OPENAR_XLSX_MAX_RATIO = int(os.environ.get("OPENAR_XLSX_MAX_RATIO", "200"))
 
 # Communications. Where email goes: smtp://user:pass@host:587?tls=1, smtps://..., console://,
 # file:///folder (one .eml per message). Default: a folder under var/, so nothing leaves the

@@ -7,10 +7,10 @@ currency with its decimals."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from openar.core.money import format_amount
+from openar.core.spreadsheets import csv_writer
 from openar.ledger.models import Application
 
 COLUMNS = ["bank_reference", "receipt_ref", "customer_ref", "document_ref", "amount", "mode"]
@@ -34,7 +34,7 @@ def export_cash_applications(path: str | Path, *, cash_only: bool = True) -> int
     )
     count = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv_writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
         for (
             bank_ref,

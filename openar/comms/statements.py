@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import xlsxwriter
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from openar.comms.domain import aging_rows, message_language
 from openar.comms.parties import parties_for
 from openar.comms.selectors import account_items
 from openar.core.money import minor_units
+from openar.core.spreadsheets import xlsx_workbook
 from openar.ledger.models import Customer
 
 
@@ -25,7 +25,7 @@ def statement_xlsx(*, customer: Customer, as_of: dt.date) -> bytes:
     language = message_language(party.language)
     buffer = io.BytesIO()
     with translation.override(language):
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        book = xlsx_workbook(buffer, {"in_memory": True})
         bold = book.add_format({"bold": True})
         date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
         money = {

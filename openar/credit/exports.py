@@ -3,9 +3,9 @@ first, as ``entity,customer_ref,action,reason,decided_by,decided_at`` (docs/erp-
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from openar.core.spreadsheets import csv_writer
 from openar.credit.selectors import hold_events
 
 HOLD_COLUMNS = ("entity", "customer_ref", "action", "reason", "decided_by", "decided_at")
@@ -15,7 +15,7 @@ def export_holds(path: str | Path) -> int:
     """Write the hold events to ``path`` (UTF-8 CSV with a header); returns the rows written."""
     count = 0
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(HOLD_COLUMNS)
         for event in hold_events().iterator(chunk_size=2000):
             writer.writerow(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.utils import timezone
 
 from openar.core.money import format_amount
+from openar.core.spreadsheets import csv_writer
 from openar.disputes.choices import RequestStatus
 from openar.disputes.selectors import credit_memo_requests
 
@@ -27,7 +26,7 @@ def export_credit_memo_requests(path: str) -> int:
     ``path``; a cancelled request is left out. Returns the row count."""
     rows = 0
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(COLUMNS)
         standing = credit_memo_requests().exclude(status=RequestStatus.CANCELLED)
         for r in standing.iterator(chunk_size=2000):

@@ -7,7 +7,6 @@ so a million items never sit in memory.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
 
 from openar.core.errors import ValidationError
 from openar.core.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, ZERO, format_amount
+from openar.core.spreadsheets import csv_writer
 from openar.ingest.choices import ImportKind
 from openar.ingest.formats import LAYOUT_COLUMNS
 from openar.ledger.domain import open_amount_as_of
@@ -77,10 +77,10 @@ def sap_amount(amount: Decimal, currency: str) -> str:
 @contextmanager
 def _csv_out(path: str | Path | TextIO) -> Iterator[Any]:
     if not isinstance(path, str | Path):  # an open text stream (the command's stdout)
-        yield csv.writer(path, lineterminator="\n")
+        yield csv_writer(path, lineterminator="\n")
         return
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        yield csv.writer(handle, lineterminator="\n")
+        yield csv_writer(handle, lineterminator="\n")
 
 
 def _check_format(fmt: str) -> None:

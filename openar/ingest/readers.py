@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from openar.core.errors import ValidationError
+from openar.core.spreadsheets import FORMULA_TRIGGERS
+from openar.core.zipsafe import DAMAGED, ArchiveError, check_zip, xlsx_limits
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -28,10 +31,25 @@ class FileProblem(ValidationError):
         self.line = line
 
 
+class Row(dict[str, str]):
+    """One data row by column name. What the reader noticed about it travels beside the values,
+    never as a column, so no header name in a file can reach or fake it: values past the header
+    (``extra``), formula cells (``formulas``: ``column@cell=formula``) and the columns holding a
+    NUL character (``nul``)."""
+
+    __slots__ = ("extra", "formulas", "nul")
+
+    def __init__(self, values: Any = ()) -> None:
+        super().__init__(values)
+        self.extra = ""
+        self.formulas: list[str] = []
+        self.nul: list[str] = []
+
+
 @dataclass
 class RowSource:
     header: list[str]
-    rows: Iterator[tuple[int, dict[str, str]]]
+    rows: Iterator[tuple[int, Row]]
     kind: str  # "csv" | "xlsx"
     problems: list[tuple[int, str, str]] = field(default_factory=list)
 
@@ -48,7 +66,41 @@ def open_rows(path: Path) -> RowSource:
 
 
 def _clean_header(names: list[str]) -> list[str]:
-    return [n.strip().lstrip("\ufeff").strip() for n in names]
+    header = [n.strip().lstrip("\ufeff").strip() for n in names]
+    while header and not header[-1]:
+        header.pop()  # a trailing separator (spreadsheets add one) names no column
+    for position, name in enumerate(header, start=1):
+        if not name:
+            raise FileProblem(
+                f"line 1: column {position} of the header has no name; name every column",
+                line=1,
+                field=f"column {position}",
+            )
+        if "\x00" in name:
+            raise FileProblem(
+                f"line 1: column {position} of the header holds a NUL character",
+                line=1,
+                field=f"column {position}",
+            )
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name in seen:
+            raise FileProblem(
+                f"line 1: column {name!r} appears twice in the header (columns {seen[name]} "
+                f"and {position}); each column name once",
+                line=1,
+                field=name,
+            )
+        seen[name] = position
+    return header
+
+
+def _unescape(value: str) -> str:
+    """Undo the apostrophe OpenAR's exports put before text a spreadsheet would run as a formula
+    (core.spreadsheets), so an exported file reads back unchanged."""
+    if value[:1] == "'" and value[1:2] in FORMULA_TRIGGERS:
+        return value[1:]
+    return value
 
 
 def _csv_rows(path: Path) -> RowSource:
@@ -86,7 +138,7 @@ def _csv_rows(path: Path) -> RowSource:
         raise FileProblem("line 1: the file is not UTF-8; save it as CSV UTF-8", line=1) from None
     header = _clean_header(header)
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+    def rows() -> Iterator[tuple[int, Row]]:
         width = len(header)
         try:
             while True:
@@ -107,21 +159,18 @@ def _csv_rows(path: Path) -> RowSource:
                 if not any(values) or not "".join(values).strip():
                     continue
                 line = reader.line_num
+                extra = ""
                 if len(values) > width:
-                    extra = values[width:]
-                    if any(v.strip() for v in extra):
-                        yield (
-                            line,
-                            {
-                                **dict(zip(header, values, strict=False)),
-                                "__extra__": ",".join(extra),
-                            },
-                        )
-                        continue
+                    if any(v.strip() for v in values[width:]):
+                        extra = ",".join(values[width:])
                     values = values[:width]
                 elif len(values) < width:
                     values = values + [""] * (width - len(values))
-                yield line, dict(zip(header, values, strict=True))
+                row = Row(zip(header, map(_unescape, values), strict=True))
+                row.extra = extra
+                if "\x00" in "".join(values):
+                    row.nul = [name for name, value in row.items() if "\x00" in value]
+                yield line, row
         finally:
             raw.close()
 
@@ -172,9 +221,14 @@ def _xlsx_rows(path: Path) -> RowSource:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
+    max_bytes, max_ratio = xlsx_limits()
+    try:
+        check_zip(path, name="the workbook", max_bytes=max_bytes, max_ratio=max_ratio)
+    except ArchiveError as exc:
+        raise FileProblem(exc.message) from None
     try:
         merged = _merged_ranges(path)
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+    except (*DAMAGED, etree.XMLSyntaxError) as exc:
         raise FileProblem(f"not a readable XLSX workbook: {exc}") from None
     if merged:
         first = merged[0]
@@ -196,14 +250,20 @@ def _xlsx_rows(path: Path) -> RowSource:
     except StopIteration:
         book.close()
         raise FileProblem("the worksheet is empty (no header row)", line=1) from None
-    header = _clean_header([_cell_text(c.value) for c in header_cells])
-    while header and not header[-1]:
-        header.pop()
+    except (*DAMAGED, etree.XMLSyntaxError, ValueError, TypeError) as exc:
+        book.close()
+        raise FileProblem(f"line 1: not a readable XLSX workbook: {exc}", line=1) from None
+    try:
+        header = _clean_header([_cell_text(c.value) for c in header_cells])
+    except FileProblem:
+        book.close()
+        raise
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+    def rows() -> Iterator[tuple[int, Row]]:
+        line = 1
         try:
             for line, cells in enumerate(it, start=2):
-                values: dict[str, str] = {}
+                values = Row()
                 formulas = []
                 for i, cell in enumerate(cells):
                     if i >= len(header):
@@ -217,13 +277,17 @@ def _xlsx_rows(path: Path) -> RowSource:
                         values[header[i]] = ""
                         continue
                     values[header[i]] = _cell_text(cell.value)
-                if formulas:
-                    values["__formulas__"] = "\x1f".join(formulas)
-                if not any(v for k, v in values.items() if not k.startswith("__")):
+                values.formulas = formulas
+                if not any(values.values()):
                     continue
                 for name in header:
                     values.setdefault(name, "")
                 yield line, values
+        except (*DAMAGED, etree.XMLSyntaxError, ValueError, TypeError) as exc:
+            # openpyxl reads the sheet lazily: damage deep in it surfaces only here.
+            raise FileProblem(
+                f"line {line}: not a readable XLSX workbook: {exc}", line=line
+            ) from None
         finally:
             book.close()
 

@@ -6,7 +6,6 @@ with ``partial`` the good rows load and every rejected row goes to a rejects fil
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from openar.core.audit import actor_label, audit_record
 from openar.core.errors import ValidationError
+from openar.core.spreadsheets import csv_writer
 from openar.ingest.choices import ImportFormat, ImportKind, ImportStatus
 from openar.ingest.formats import detect_format, make_adapter
 from openar.ingest.loaders import LOADERS
@@ -174,8 +174,8 @@ def import_file(
                     for line, raw in source.rows:
                         result.rows += 1
                         errors: list[tuple[str, str]] = []
-                        if "__formulas__" in raw:
-                            for spec in raw["__formulas__"].split("\x1f"):
+                        if raw.formulas:
+                            for spec in raw.formulas:
                                 column, _, rest = spec.partition("@")
                                 cell, _, formula = rest.partition("=")
                                 errors.append(
@@ -187,7 +187,13 @@ def import_file(
                                 )
                             rejected_lines[line] = [RowError(line, f, m) for f, m in errors]
                             continue
-                        if "__extra__" in raw:
+                        if raw.nul:
+                            rejected_lines[line] = [
+                                RowError(line, column, "holds a NUL character; remove it")
+                                for column in raw.nul
+                            ]
+                            continue
+                        if raw.extra:
                             errors.append(("row", "has more values than the header has columns"))
                         record = loader.check(line, adapter.convert(raw), errors)
                         if errors or record is None:
@@ -314,7 +320,7 @@ def _write_rejects(
     except FileProblem:
         pass
     with open(target, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(["line", "errors", *header])
         for line in sorted(rejected):
             reasons = "; ".join(f"{e.field}: {e.message}" for e in rejected[line])

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from typing import IO, Any
 
-import xlsxwriter
-
 from openar.core.money import format_amount, minor_units
+from openar.core.spreadsheets import csv_writer, xlsx_workbook
 from openar.ledger.selectors.aging import AgingReport
 
 
@@ -17,7 +15,7 @@ def _header(report: AgingReport) -> list[str]:
 
 
 def aging_to_csv(report: AgingReport, stream: IO[str]) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = csv_writer(stream, lineterminator="\n")
     cur = report.currency
     writer.writerow(["as_of", report.as_of.isoformat(), "currency", cur, "by", report.by])
     writer.writerow(_header(report))
@@ -47,7 +45,7 @@ def aging_to_csv(report: AgingReport, stream: IO[str]) -> None:
 def aging_to_xlsx(report: AgingReport, target: str | IO[bytes]) -> None:
     """Numbers are written as numbers (exactly representable at the currency's decimals) with a
     currency-precision number format, so the sheet sums like the report."""
-    book = xlsxwriter.Workbook(target, {"in_memory": True})
+    book = xlsx_workbook(target, {"in_memory": True})
     sheet = book.add_worksheet("Aging")
     bold = book.add_format({"bold": True})
     places = minor_units(report.currency)

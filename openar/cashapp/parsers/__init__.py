@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
@@ -49,6 +50,13 @@ def parse_bytes(
     data: bytes, *, name: str, fmt: str = "auto", layout: Any = None
 ) -> list[Statement]:
     modules = _modules()
+    max_bytes = _setting("OPENAR_STATEMENT_MAX_BYTES", 200 * 1024 * 1024)
+    if len(data) > max_bytes:
+        raise StatementError(
+            f"{name}: the file is {len(data)} bytes; at most {max_bytes} are read "
+            "(setting OPENAR_STATEMENT_MAX_BYTES)",
+            field="file",
+        )
     if fmt == "csv" or (fmt == "auto" and layout is not None):
         from openar.cashapp.parsers import csvbank
 
@@ -153,7 +161,7 @@ def zip_members(data: bytes, *, name: str) -> list[tuple[str, bytes]]:
                                 field="file",
                             )
                         chunks.append(chunk)
-            except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
                 raise StatementError(
                     f"{name}: damaged zip archive: {exc}", position=f"member {info.filename}"
                 ) from None

@@ -240,6 +240,13 @@ def read_table(data: bytes, *, name: str, spec: LayoutSpec, limit: int | None = 
             position=f"row {line}",
             field="options.encoding",
         ) from None
+    if "\x00" in text:  # decoded text: a UTF-16 file's own zero bytes are gone by now
+        at = text.index("\x00")
+        raise StatementError(
+            f"{name}: NUL character in the file (a binary or damaged file)",
+            position=f"row {text.count(chr(10), 0, at) + 1}",
+            field="file",
+        )
     lines = text.splitlines()
     if len(lines) < spec.header_row:
         raise StatementError(
@@ -280,6 +287,13 @@ def _detect_delimiter(header: str) -> str:
 def _read_xlsx(data: bytes, *, name: str, spec: LayoutSpec, limit: int | None) -> Table:
     from openpyxl import load_workbook
 
+    from openar.core.zipsafe import ArchiveError, check_zip, xlsx_limits
+
+    max_bytes, max_ratio = xlsx_limits()
+    try:
+        check_zip(data, name=name, max_bytes=max_bytes, max_ratio=max_ratio)
+    except ArchiveError as exc:
+        raise StatementError(exc.message, field="file") from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException...

@@ -64,7 +64,7 @@ def parse(data: bytes, *, name: str) -> list[Statement]:
             )
         account = stmt.account
         tranlist = stmt.banktranlist
-        lines = [_line(trn, currency) for trn in (tranlist or [])]
+        lines = [_line(trn, currency, name=name, data=data) for trn in (tranlist or [])]
         ledger = stmt.ledgerbal
         statements.append(
             Statement(
@@ -74,13 +74,21 @@ def parse(data: bytes, *, name: str) -> list[Statement]:
                 account=getattr(account, "acctid", "") or "",
                 currency=currency,
                 lines=lines,
-                closing_balance=Decimal(ledger.balamt) if ledger is not None else None,
+                closing_balance=(
+                    _amount(ledger.balamt, tag="BALAMT", name=name, data=data)
+                    if ledger is not None
+                    else None
+                ),
                 opening_date=_date(tranlist.dtstart) if tranlist is not None else None,
                 closing_date=_date(ledger.dtasof) if ledger is not None else None,
                 extra={
                     "bank_id": getattr(account, "bankid", "") or "",
                     "account_type": getattr(account, "accttype", "") or "",
-                    "available_balance": str(stmt.availbal.balamt) if stmt.availbal else None,
+                    "available_balance": (
+                        str(_amount(stmt.availbal.balamt, tag="BALAMT", name=name, data=data))
+                        if stmt.availbal
+                        else None
+                    ),
                     **({"warnings": notes} if notes else {}),
                 },
             )
@@ -108,9 +116,38 @@ def _repair(data: bytes) -> tuple[bytes, list[str]]:
     return repaired, [f"BANKTRANLIST not closed before line {line}: closed there"]
 
 
-def _line(trn: Any, currency: str) -> StatementLine:
+# No bank moves a quadrillion in one line: anything larger is a damaged or hostile file.
+_LARGEST = Decimal(10) ** 15
+
+
+def _amount(value: Any, *, tag: str, name: str, data: bytes) -> Decimal:
+    """A finite amount of sensible size: ofxtools reads ``NaN``, ``Infinity`` and ``1E400`` into
+    Decimals that would print as such or fail deep in the import."""
+    amount = Decimal(value)
+    if not amount.is_finite() or abs(amount) >= _LARGEST:
+        raise StatementError(
+            f"{name}: <{tag}> {str(value)[:40]!r} is not an amount (only finite amounts under "
+            "10^15 are accepted)",
+            position=_bad_amount_position(data, tag),
+            field=tag,
+        )
+    return amount
+
+
+def _bad_amount_position(data: bytes, tag: str) -> str:
+    for match in re.finditer(rb"<" + tag.encode() + rb">([^<\r\n]*)", data, re.IGNORECASE):
+        try:
+            amount = Decimal(match.group(1).strip().decode("latin-1"))
+        except ArithmeticError:
+            continue  # ofxtools refuses what Decimal cannot read
+        if not amount.is_finite() or abs(amount) >= _LARGEST:
+            return f"line {data.count(b'\n', 0, match.start()) + 1}"
+    return _position(data, f"<{tag}>".encode())
+
+
+def _line(trn: Any, currency: str, *, name: str, data: bytes) -> StatementLine:
     payee = getattr(trn, "payee", None)
-    name = trn.name or (payee.name if payee is not None else "") or ""
+    counterparty = trn.name or (payee.name if payee is not None else "") or ""
     account = ""
     if getattr(trn, "bankacctto", None) is not None:
         account = trn.bankacctto.acctid or ""
@@ -122,10 +159,10 @@ def _line(trn: Any, currency: str) -> StatementLine:
     return StatementLine(
         booking_date=_date(trn.dtposted),
         value_date=_date(trn.dtuser or trn.dtavail or trn.dtposted),
-        amount=Decimal(trn.trnamt),
+        amount=_amount(trn.trnamt, tag="TRNAMT", name=name, data=data),
         currency=trn.currency.cursym if getattr(trn, "currency", None) else currency,
         bank_reference=trn.fitid or "",
-        counterparty_name=name,
+        counterparty_name=counterparty,
         counterparty_account=account,
         remittance=trn.memo or "",
         transaction_code=trn.trntype or "",

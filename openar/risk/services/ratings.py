@@ -101,6 +101,11 @@ def ratings_import(
         def bad(field: str, message: str, line: int = line) -> None:
             errors.append({"line": line, "field": field, "message": message})
 
+        nul = [column for column, value in row.items() if value and "\x00" in value]
+        if nul:
+            for column in nul:
+                bad(str(column), "holds a NUL character; remove it")
+            continue
         ref = (row.get("customer_ref") or "").strip()
         provider = (row.get("provider") or "").strip()
         rating = (row.get("rating") or "").strip()

@@ -1,5 +1,6 @@
 """API list paging: every list endpoint answers ``{"count", "limit", "offset", "items"}`` and
-takes ``limit`` (1 to ``MAX_LIMIT``, default ``DEFAULT_LIMIT``) and ``offset`` query parameters.
+takes ``limit`` (1 to ``MAX_LIMIT``, default ``DEFAULT_LIMIT``) and ``offset`` (0 to ``MAX_OFFSET``)
+query parameters; anything else is a 400 naming the parameter.
 
 Use django-ninja's ``@paginate(LimitOffset)`` on an operation declared with
 ``response={200: list[RowOut], **ERRORS}`` that returns a queryset (or ``Rows(queryset, row)``
@@ -16,6 +17,9 @@ from ninja.pagination import PaginationBase
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
+# Far beyond any list OpenAR holds, and far inside what a database OFFSET (a signed 64-bit
+# integer, with the limit added) can take.
+MAX_OFFSET = 1_000_000_000
 
 
 class Rows:
@@ -37,7 +41,7 @@ class LimitOffset(PaginationBase):
 
     class Input(Schema):
         limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     class Output(Schema):
         count: int

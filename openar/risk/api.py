@@ -13,7 +13,7 @@ from pydantic import Field
 from openar.core.dates import today
 from openar.core.errors import NotFound, ValidationError
 from openar.core.money import format_amount
-from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from openar.core.schemas import ERRORS
 from openar.risk.models import CustomerScore
 from openar.risk.reasons import reason_text
@@ -121,7 +121,7 @@ class ScoreFilters(Schema):
     entity: str | None = None
     language: str | None = Field(None, description="en or es")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @router.get("/risk/scores", response={200: ScorePageOut, **ERRORS}, summary="Scores by class")

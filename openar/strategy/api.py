@@ -14,7 +14,7 @@ from pydantic import Field
 
 from openar.core.dates import today
 from openar.core.errors import NotFound
-from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from openar.core.roles import Role, api_check_role
 from openar.core.schemas import ERRORS
 from openar.strategy.models import Strategy
@@ -103,7 +103,7 @@ class ActionFilters(Schema):
     date_from: dt.date | None = Field(None, description="cycle date on or after")
     date_to: dt.date | None = Field(None, description="cycle date on or before")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ActionOut(Schema):

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from openar.core.errors import NotFound
-from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, LimitOffset, Rows
+from openar.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, LimitOffset, Rows
 from openar.core.roles import api_check_role
 from openar.core.schemas import ERRORS
 from openar.credit.api import router
@@ -32,7 +32,7 @@ class RecommendationFilters(Schema):
     kind: str | None = Field(None, description="credit_hold, credit_release or agency")
     customer: str | None = Field(None, description="customer_ref")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class RecommendationOut(Schema):

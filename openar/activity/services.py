@@ -29,6 +29,7 @@ from openar.activity.domain import promise_deadline, promise_outcome
 from openar.activity.models import AccountEvent, ContactAttachment, ContactLog, PromiseToPay
 from openar.core.audit import audit_record, audit_record_many
 from openar.core.errors import Conflict, ValidationError
+from openar.core.hooks import run_hooks
 from openar.core.money import ZERO, check_scale, format_amount, is_currency, parse_decimal
 from openar.ledger.models import Application, Customer, Document, Receipt
 
@@ -160,6 +161,8 @@ def contact_record(
     when = contacted_at or timezone.now()
     if timezone.is_naive(when):
         raise ValidationError("contacted_at needs a time zone", field="contacted_at")
+    if action_id is not None:
+        run_hooks("contact_action_check", customer=customer, action_id=action_id)
     contact = ContactLog.objects.create(
         customer=customer,
         user=user if getattr(user, "pk", None) else None,

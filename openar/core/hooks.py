@@ -14,6 +14,9 @@ from typing import Any
 HOOKS = {
     "recommendation_decided": "recommendation (credit.Recommendation, decided), actor",
     "dispute_resolved": "case (disputes.DisputeCase, resolved), actor",
+    # Before a contact that names the action it answers is logged: raise ValidationError unless
+    # the action exists and is the customer's (the action lives in a higher app than the log).
+    "contact_action_check": "customer (ledger.Customer), action_id",
 }
 
 _REGISTRY: dict[str, dict[str, Callable[..., Any]]] = defaultdict(dict)

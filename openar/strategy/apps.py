@@ -12,7 +12,7 @@ class StrategyConfig(AppConfig):
         from openar.core.nav import register_customer_panel, register_nav
         from openar.strategy import reasons
         from openar.strategy.panels import actions_panel
-        from openar.strategy.services import recommendation_decided
+        from openar.strategy.services import contact_action_check, recommendation_decided
 
         register_nav(
             key="strategies",
@@ -23,4 +23,5 @@ class StrategyConfig(AppConfig):
         )
         register_customer_panel(key="strategy-actions", order=50, render=actions_panel)
         register_hook("recommendation_decided", recommendation_decided)
+        register_hook("contact_action_check", contact_action_check)
         reasons.register()

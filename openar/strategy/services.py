@@ -25,6 +25,7 @@ from openar.core.reasons import reason_text_default
 from openar.core.roles import Role
 from openar.credit.models import Recommendation
 from openar.credit.services import recommendations_raise_bulk
+from openar.ledger.models import Customer
 from openar.strategy.choices import ActionStatus, StepKind, StepTrigger
 from openar.strategy.domain.definitions import (
     RECOMMENDATION_KINDS,
@@ -343,6 +344,15 @@ def actions_close_many(*, outcomes: Mapping[int, str], status: str, actor: Any) 
         ),
     )
     return len(rows)
+
+
+def contact_action_check(*, customer: Customer, action_id: int) -> None:
+    """A contact may name only an action of its own customer (activity's contact_action_check
+    hook): the id is checked here, where actions live."""
+    if not Action.objects.filter(pk=action_id, customer=customer).exists():
+        raise ValidationError(
+            f"no action {action_id} for customer {customer.customer_ref}", field="action_id"
+        )
 
 
 def recommendation_decided(*, recommendation: Recommendation, actor: Any) -> None:

@@ -744,16 +744,19 @@ def load_files(summary: dict[str, Any], *, as_of: dt.date, reset: bool) -> dict[
     from openar.ledger.services import aging_refresh, entity_add
 
     started = time.perf_counter()
-    if not settings.OPENAR_DEMO_MODE:
+    demo_mode = bool(settings.OPENAR_DEMO_MODE)
+    if not demo_mode:
         print(
-            "warning: OPENAR_DEMO_MODE is off; demo-data still creates the demo users "
-            "(password 'demo'). Do not do this on a production database.",
+            "note: OPENAR_DEMO_MODE is off, so the demo users (admin, manager, collector1...) get "
+            "no password and cannot sign in; existing users are left unchanged. Set a password "
+            "with `openar manage changepassword USERNAME`, or run with OPENAR_DEMO_MODE=1 for "
+            "the password 'demo'.",
             file=sys.stderr,
         )
     if reset:
         with transaction.atomic():
             _reset_ledger()
-    ensure_demo_users(summary["collectors"])
+    ensure_demo_users(summary["collectors"], demo_mode=demo_mode)
     existing = set(Entity.objects.values_list("code", flat=True))
     for spec in ENTITIES:
         if spec.code not in existing:

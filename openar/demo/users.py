@@ -54,18 +54,23 @@ def demo_users(collectors: int) -> list[DemoUser]:
 
 
 @transaction.atomic
-def ensure_demo_users(collectors: int) -> list[str]:
+def ensure_demo_users(collectors: int, *, demo_mode: bool = True) -> list[str]:
     """Create or refresh the demo users and their role groups; returns the usernames.
 
-    Idempotent: an existing demo user is re-activated, gets its roles and the password ``demo``."""
+    In demo mode an existing demo user is re-activated and gets its roles and the password
+    ``demo``. Outside it no known password is ever set: missing users are created without a
+    usable password (an administrator sets one) and existing users are left as they are."""
     ensure_role_groups()
     groups = {g.name: g for g in Group.objects.filter(name__in=Role.values)}
     # One hash for all: hashing is deliberately slow and these accounts are public anyway.
-    password = make_password(DEMO_PASSWORD)
+    password = make_password(DEMO_PASSWORD if demo_mode else None)
     user_model = get_user_model()
     names = []
     for spec in demo_users(collectors):
-        user, _ = user_model.objects.get_or_create(username=spec.username)
+        user, created = user_model.objects.get_or_create(username=spec.username)
+        if not demo_mode and not created:
+            names.append(spec.username)
+            continue
         user.first_name = spec.first_name
         user.last_name = spec.last_name
         user.email = f"{spec.username}@demo.openar.example"

@@ -129,6 +129,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Sign-in throttling (openar/core/login.py): wrong passwords per username and per address within
+# the lock-out window, after which sign-in is refused until the window has passed.
+OPENAR_LOGIN_MAX_FAILURES = int(os.environ.get("OPENAR_LOGIN_MAX_FAILURES", "5"))
+OPENAR_LOGIN_MAX_FAILURES_ADDRESS = int(os.environ.get("OPENAR_LOGIN_MAX_FAILURES_ADDRESS", "20"))
+OPENAR_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("OPENAR_LOGIN_LOCKOUT_MINUTES", "15"))
 LOGIN_REDIRECT_URL = "ledger:customer_list"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -2,8 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from openar.core.login import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+
+# Both sign-in pages refuse for a while after too many wrong passwords (docs/security.md).
+admin.site.login_form = ThrottledAdminAuthenticationForm
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

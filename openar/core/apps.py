@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "openar.core"
     label = "core"
     verbose_name = "OpenAR core"
+
+    def ready(self) -> None:
+        from openar.core.login import connect
+
+        connect()  # wrong passwords are audited and counted (sign-in throttling)

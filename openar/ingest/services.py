@@ -324,8 +324,8 @@ def _write_rejects(
         writer.writerow(["line", "errors", *header])
         for line in sorted(rejected):
             reasons = "; ".join(f"{e.field}: {e.message}" for e in rejected[line])
-            raw = raw_by_line.get(line, {})
-            writer.writerow([line, reasons, *(raw.get(h, "") for h in header)])
+            values = raw_by_line.get(line, {})
+            writer.writerow([line, reasons, *(values.get(h, "") for h in header)])
     return target
 
 

@@ -64,17 +64,19 @@ def test_bad_promise_names_the_field(client, collector):
 
 
 def test_log_and_list_contacts(client, collector):
-    CustomerFactory(customer_ref="C1")
+    from tests.activity.test_contact_action import _action
+
+    action = _action(CustomerFactory(customer_ref="C1"))
     response = client.post(
         "/api/contacts",
-        {"customer_ref": "C1", "channel": "call", "outcome": "no_answer", "action_id": 7},
+        {"customer_ref": "C1", "channel": "call", "outcome": "no_answer", "action_id": action.pk},
         content_type="application/json",
     )
     assert response.status_code == 201
     page = client.get("/api/customers/C1/contacts").json()
     assert (page["count"], page["limit"], page["offset"]) == (1, 50, 0)
     assert [(r["outcome"], r["action_id"], r["user"]) for r in page["items"]] == [
-        ("no_answer", 7, "collector1")
+        ("no_answer", action.pk, "collector1")
     ]
     bad = client.post(
         "/api/contacts",

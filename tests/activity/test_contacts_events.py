@@ -15,7 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_contact_is_logged_with_user_action_and_outcome():
+    from tests.activity.test_contact_action import _action
+
     customer = CustomerFactory()
+    action = _action(customer)
     user = UserFactory(username="collector1")
     at = dt.datetime(2026, 6, 30, 9, 15, tzinfo=dt.UTC)
     contact = contact_record(
@@ -24,13 +27,13 @@ def test_contact_is_logged_with_user_action_and_outcome():
         channel="call",
         outcome="left_message",
         note=" voicemail ",
-        action_id=42,
+        action_id=action.pk,
         contacted_at=at,
         actor=user,
     )
     assert (contact.user, contact.action_id, contact.contacted_at, contact.note) == (
         user,
-        42,
+        action.pk,
         at,
         "voicemail",
     )

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "openar.strategy",
     "openar.worklist",
     "openar.comms",
+    "openar.reports",
     "openar.jobs",
     "openar.demo",
 ]
@@ -171,6 +172,8 @@ OPENAR_AGING_BUCKETS = [
 ]
 # Credit: a collector may put an account on hold directly while its balance (reporting currency)
 # is under this; at or above it the hold waits for a credit analyst's or a manager's approval.
+# Reporting: days of history the first daily snapshot rebuilds (from the oldest document at most).
+OPENAR_SNAPSHOT_BACKFILL_DAYS = int(os.environ.get("OPENAR_SNAPSHOT_BACKFILL_DAYS", "365"))
 OPENAR_CREDIT_HOLD_COLLECTOR_LIMIT = Decimal(
     os.environ.get("OPENAR_CREDIT_HOLD_COLLECTOR_LIMIT", "5000")
 )

@@ -37,7 +37,18 @@ class FileExportExtension:
     write: Callable[[str], int]  # returns the number of rows written
 
 
+@dataclass(frozen=True)
+class ReportExtension:
+    """``openar report NAME`` written by another app than ledger (which owns ``report aging``)."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    handler: Handler
+
+
 _IMPORT_KINDS: dict[str, ImportKindExtension] = {}
+_REPORTS: dict[str, ReportExtension] = {}
 _FILE_EXPORTS: dict[str, FileExportExtension] = {}
 
 
@@ -55,3 +66,11 @@ def import_kinds() -> list[ImportKindExtension]:
 
 def file_exports() -> dict[str, FileExportExtension]:
     return dict(_FILE_EXPORTS)
+
+
+def register_report(extension: ReportExtension) -> None:
+    _REPORTS[extension.name] = extension
+
+
+def reports() -> list[ReportExtension]:
+    return list(_REPORTS.values())

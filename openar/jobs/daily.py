@@ -4,8 +4,10 @@ Order matters: disputes first (credit memos the ERP sent are applied to their it
 past their SLA escalated), then aging (everything reads the snapshot), then promises against
 cash (a broken promise is an event strategies react to), risk scores (a dropped class is another
 event), the strategies (actions), the credit holds whose release condition is met (a release
-recommended), the outbox (emails and letters from those actions), and last the queues (ranked
-work from the actions, scores and promises). Every step is idempotent for a date, so a rerun of
+recommended), the outbox (emails and letters from those actions), the queues (ranked
+work from the actions, scores and promises), and last the reporting snapshot (the day's
+receivables by account, collector, entity, segment and risk class; the first run rebuilds the
+history before it). Every step is idempotent for a date, so a rerun of
 the same date creates nothing new. Each step commits on its own: a failure leaves the earlier
 steps done and the rerun finishes the rest.
 """
@@ -38,12 +40,15 @@ JSON_KEYS = (
     "seconds",
 )
 
-STEPS = ("disputes", "aging", "promises", "scores", "strategies", "holds", "outbox", "queues")
+STEPS = (
+    "disputes", "aging", "promises", "scores", "strategies", "holds", "outbox", "queues",
+    "snapshot",
+)  # fmt: skip
 
 # The steps in phases; a phase's chains are independent of each other. Aging, and promises then
 # scores (the risk model reads promise outcomes; neither reads the snapshot); then the strategies
 # (which read all three) beside the review of credit holds (it reads the snapshot); then the
-# outbox and the queues (both read only the actions). On PostgreSQL a phase's chains run side by
+# outbox and the queues (both read only the actions); last the reporting snapshot. On PostgreSQL a phase's chains run side by
 # side, each in its own connection, so the database works on both cores. Elsewhere, or inside a
 # caller's transaction (whose rows other connections cannot see), every step runs one after the
 # other in ``STEPS`` order.
@@ -52,6 +57,7 @@ PHASES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("aging",), ("promises", "scores")),
     (("strategies",), ("holds",)),
     (("outbox",), ("queues",)),
+    (("snapshot",),),
 )
 
 
@@ -111,6 +117,12 @@ def _step_queues(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
     out["queue_items"] = queues_rebuild(as_of=as_of, actor=actor)
 
 
+def _step_snapshot(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
+    from openar.reports.services import snapshots_daily
+
+    out["snapshot_days"] = snapshots_daily(as_of=as_of, actor=actor)
+
+
 _RUNNERS: dict[str, Callable[[dt.date, Any, dict[str, Any]], None]] = {
     "disputes": _step_disputes,
     "aging": _step_aging,
@@ -120,6 +132,7 @@ _RUNNERS: dict[str, Callable[[dt.date, Any, dict[str, Any]], None]] = {
     "holds": _step_holds,
     "outbox": _step_outbox,
     "queues": _step_queues,
+    "snapshot": _step_snapshot,
 }
 
 
@@ -149,6 +162,7 @@ def run_daily(
         "customers_aged": 0,
         "credit_memos_applied": 0,
         "disputes_escalated": 0,
+        "snapshot_days": 0,
         "step_seconds": {},
     }
     total = len(STEPS)

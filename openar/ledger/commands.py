@@ -35,6 +35,12 @@ def register(sub: Any) -> None:
     p.add_argument("--collector", help="only this collector (username)")
     p.add_argument("--segment", help="only this segment")
     p.set_defaults(handler=_report_aging)
+    from openar.core.cli_extensions import reports
+
+    for extension in reports():  # the reports other apps add (kpis...)
+        p = report_sub.add_parser(extension.name, help=extension.help)
+        extension.add_arguments(p)
+        p.set_defaults(handler=extension.handler)
 
 
 def _as_of(args: argparse.Namespace):

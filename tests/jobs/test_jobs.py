@@ -52,7 +52,7 @@ def test_start_queues_a_job_and_the_task_runs_it(
     assert list(summary) == list(JSON_KEYS)
     job.refresh_from_db()
     assert job.status == "done"
-    assert (job.steps_done, job.steps_total, job.percent) == (8, 8, 100)
+    assert (job.steps_done, job.steps_total, job.percent) == (9, 9, 100)
     assert job.result["actions_created"] == summary["actions_created"] > 0
     assert job.finished_at is not None
 

@@ -26,6 +26,7 @@ def test_parallel_run_matches_the_sequential_contract(portfolio):
         "holds",
         "outbox",
         "queues",
+        "snapshot",
     }
     assert seen[-1] == "done"
     assert seen.index("strategies") > max(seen.index(s) for s in ("aging", "promises", "scores"))

@@ -93,6 +93,7 @@ def test_progress_is_reported_for_every_step(portfolio):
         "holds",
         "outbox",
         "queues",
+        "snapshot",
         "done",
     ]
-    assert seen[-1][:2] == (8, 8)
+    assert seen[-1][:2] == (9, 9)

@@ -1,0 +1,1 @@
+"""Reads of reporting: KPIs, snapshot trends and the dashboards' figures."""

@@ -48,10 +48,10 @@ STEPS = (
 # The steps in phases; a phase's chains are independent of each other. Aging, and promises then
 # scores (the risk model reads promise outcomes; neither reads the snapshot); then the strategies
 # (which read all three) beside the review of credit holds (it reads the snapshot); then the
-# outbox and the queues (both read only the actions); last the reporting snapshot. On PostgreSQL a phase's chains run side by
-# side, each in its own connection, so the database works on both cores. Elsewhere, or inside a
-# caller's transaction (whose rows other connections cannot see), every step runs one after the
-# other in ``STEPS`` order.
+# outbox and the queues (both read only the actions); last the reporting snapshot. On PostgreSQL
+# a phase's chains run side by side, each in its own connection, so the database works on both
+# cores. Elsewhere, or inside a caller's transaction (whose rows other connections cannot see),
+# every step runs one after the other in ``STEPS`` order.
 PHASES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("disputes",),),
     (("aging",), ("promises", "scores")),

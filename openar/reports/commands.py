@@ -15,13 +15,20 @@ def as_of_arg(text: str | None) -> object:
     """The as-of date of a report: today by default; a future date is refused."""
     day = parse_iso_date(text, field="as_of") if text else today()
     if day > today():
-        raise ValidationError(f"{day} is in the future; reports take a date up to today", field="as_of")
+        raise ValidationError(
+            f"{day} is in the future; reports take a date up to today", field="as_of"
+        )
     return day
 
 
 def _kpis_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", help="YYYY-MM-DD (default: today; not in the future)")
-    p.add_argument("--period-days", type=int, default=90, help="the period ending on the as-of date (default 90)")
+    p.add_argument(
+        "--period-days",
+        type=int,
+        default=90,
+        help="the period ending on the as-of date (default 90)",
+    )
     p.add_argument("--entity", help="only this entity (code)")
     p.add_argument("--collector", help="only this collector (username, or 'unassigned')")
     p.add_argument("--segment", help="only this segment")
@@ -29,8 +36,8 @@ def _kpis_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _kpis(args: argparse.Namespace) -> int:
-    from openar.reports.selectors.kpis import Scope, kpis
     from openar.reports.kpi_labels import kpi_table
+    from openar.reports.selectors.kpis import Scope, kpis
 
     as_of = as_of_arg(args.as_of)
     if args.period_days < 1:
@@ -50,7 +57,9 @@ def _kpis(args: argparse.Namespace) -> int:
 
 def _snapshots_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", help="take the snapshot of this day (default: today)")
-    p.add_argument("--backfill-from", help="first take the missing days from this date (YYYY-MM-DD)")
+    p.add_argument(
+        "--backfill-from", help="first take the missing days from this date (YYYY-MM-DD)"
+    )
 
 
 def _snapshots(args: argparse.Namespace) -> int:

@@ -31,7 +31,7 @@ KPIS = [
         "dso_simple",
         _("DSO"),
         _(
-            "Open receivables on the date ÷ amount invoiced over the period × the period's "
+            "Open receivables on the date ÷ amount invoiced over the period \u00d7 the period's "
             "days, both in the reporting currency at the date's rate."
         ),
         "days",
@@ -39,21 +39,21 @@ KPIS = [
     KpiLabel(
         "best_possible_dso",
         _("Best possible DSO"),
-        _("Receivables not yet due ÷ amount invoiced over the period × the period's days."),
+        _("Receivables not yet due ÷ amount invoiced over the period \u00d7 the period's days."),
         "days",
     ),
     KpiLabel(
         "add",
         _("Average days delinquent"),
-        _("DSO − best possible DSO: the days past due, on average, that receivables carry."),
+        _("DSO \u2212 best possible DSO: the days past due, on average, that receivables carry."),
         "days",
     ),
     KpiLabel(
         "cei",
         _("Collection effectiveness"),
         _(
-            "What was collected of what could be: (receivables at the start + invoiced − "
-            "receivables at the end) ÷ (receivables at the start + invoiced − current "
+            "What was collected of what could be: (receivables at the start + invoiced \u2212 "
+            "receivables at the end) ÷ (receivables at the start + invoiced \u2212 current "
             "receivables at the end)."
         ),
         "fraction",
@@ -101,7 +101,7 @@ KPIS = [
         _("Collections vs target"),
         _(
             "Cash collected ÷ the target: what could be collected in the period (receivables "
-            "at the start + invoiced − current receivables at the end)."
+            "at the start + invoiced \u2212 current receivables at the end)."
         ),
         "fraction",
     ),
@@ -126,7 +126,10 @@ KPIS = [
     KpiLabel(
         "calls_per_collector_day",
         _("Calls per collector per day"),
-        _("Calls logged in the period ÷ (collectors × working days); target: their daily goal."),
+        _(
+            "Calls logged in the period ÷ (collectors \u00d7 working days); target: their "
+            "daily goal."
+        ),
         "rate",
     ),
 ]
@@ -151,5 +154,5 @@ def kpi_table(result: dict[str, Any]) -> str:
             text = str(value)
         if kpi.key == "calls_per_collector_day" and result.get("calls_target_per_day"):
             text += f" / {result['calls_target_per_day']}"
-        lines.append(f"  {str(kpi.label):<30} {text}")
+        lines.append(f"  {kpi.label!s:<30} {text}")
     return "\n".join(lines) + "\n"

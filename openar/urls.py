@@ -28,6 +28,7 @@ urlpatterns = [
     path("outbox/", include("openar.comms.urls")),
     path("templates/", include("openar.comms.template_urls")),
     path("inbox/", include("openar.comms.inbound.urls")),
+    path("reports/", include("openar.reports.urls")),
     path("jobs/", include("openar.jobs.urls")),
     path("api/", include("openar.api_urls")),
 ]

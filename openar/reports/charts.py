@@ -95,7 +95,7 @@ def _x_labels(labels: Sequence[str], xs: Sequence[float], height: int) -> list[s
         f'<text x="{x:.1f}" y="{height - _BOTTOM + 16}" text-anchor="middle" fill="#667085" '
         f"{_FONT}>{escape(label)}</text>"
         for i, (label, x) in enumerate(zip(labels, xs, strict=True))
-        if i % step == 0 or i == len(labels) - 1
+        if (len(labels) - 1 - i) % step == 0  # counted from the newest, which always shows
     ]
 
 

@@ -14,6 +14,7 @@ from django.utils import dateformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from openar.core.dates import today
 from openar.core.roles import Role, has_role, role_required
 from openar.reports import charts
 from openar.reports.forms import DashboardFilterForm
@@ -58,6 +59,8 @@ def trend_charts(data: Trend, currency: str) -> dict[str, SafeString]:
             for i, name in enumerate(data.bucket_names)
         ],
         label=_("Aging by week in %(currency)s") % {"currency": currency},
+        width=1280,
+        height=300,
     )
     dso = charts.line_chart(
         labels,
@@ -87,9 +90,17 @@ def _context(request: HttpRequest, form: DashboardFilterForm, scope: Scope) -> d
     }
 
 
+def _with_date(request: HttpRequest) -> Any:
+    """The filters asked for, the as-of date shown as today when none was given."""
+    data = request.GET.copy()
+    if not data.get("as_of"):
+        data["as_of"] = today().isoformat()
+    return data
+
+
 @role_required(*MANAGERS)
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    form = DashboardFilterForm(request.GET or None)
+    form = DashboardFilterForm(_with_date(request))
     f = form.values()
     scope = Scope(entity=f["entity"], collector=f["collector"], segment=f["segment"])
     context = _context(request, form, scope)
@@ -116,7 +127,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 def my_dashboard_view(request: HttpRequest) -> HttpResponse:
     """A collector's own dashboard; a manager may open any collector's with ?collector=."""
     manager = has_role(request.user, *MANAGERS)
-    form = DashboardFilterForm(request.GET or None, with_collector=manager)
+    form = DashboardFilterForm(_with_date(request), with_collector=manager)
     f = form.values()
     username = (f.get("collector") if manager else None) or request.user.get_username()
     scope = Scope(entity=f["entity"], collector=username, segment=f["segment"])

@@ -68,6 +68,7 @@ def trend(*, as_of: dt.date, weeks: int, scope: Scope) -> Trend:
         .order_by()
         .values_list("as_of", "total")
     )
+    first = SnapshotDay.objects.order_by("as_of").values_list("as_of", flat=True).first()
     out = Trend(bucket_names=names)
     for day in days:
         row = rows.get(day)
@@ -88,7 +89,12 @@ def trend(*, as_of: dt.date, weeks: int, scope: Scope) -> Trend:
                 balance=balance,
                 past_due=Decimal(row["past_due"] or 0),
                 buckets=[Decimal(row[c] or 0) for c in columns],
-                dso=balance / window * DSO_DAYS if window > 0 else None,
+                # Only where snapshots cover the whole window (not in the history's first days).
+                dso=(
+                    balance / window * DSO_DAYS
+                    if window > 0 and first is not None and first <= day - dt.timedelta(days=89)
+                    else None
+                ),
             )
         )
     return out

@@ -420,7 +420,12 @@ def _collector_ids(scope: Scope) -> list[int]:
             get_user_model().objects.filter(username=scope.collector).values_list("id", flat=True)
         )
     return sorted(
-        Customer.objects.filter(scope.customer_filter(), collector__isnull=False)
-        .values_list("collector_id", flat=True)
-        .distinct()
+        {
+            cid
+            for cid in Customer.objects.filter(scope.customer_filter(), collector__isnull=False)
+            .order_by()
+            .values_list("collector_id", flat=True)
+            .distinct()
+            if cid is not None
+        }
     )

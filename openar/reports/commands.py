@@ -83,6 +83,45 @@ def _snapshots(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forecast_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-of", help="YYYY-MM-DD (default: today; not in the future)")
+    p.add_argument("--weeks", type=int, default=13, help="weeks ahead (default 13)")
+    p.add_argument("--entity", help="only this entity (code)")
+    p.add_argument("--collector", help="only this collector (username, or 'unassigned')")
+    p.add_argument("--segment", help="only this segment")
+    p.add_argument("--json", action="store_true", help="print JSON (amounts as decimal strings)")
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from openar.reports.selectors.forecast import cash_forecast
+    from openar.reports.selectors.kpis import Scope
+
+    as_of = as_of_arg(args.as_of)
+    assert isinstance(as_of, dt.date)
+    if not 1 <= args.weeks <= 52:
+        raise ValidationError("weeks must be from 1 to 52", field="weeks")
+    result = cash_forecast(
+        as_of=as_of,
+        weeks=args.weeks,
+        scope=Scope(entity=args.entity, collector=args.collector, segment=args.segment),
+    ).as_dict()
+    if args.json:
+        json.dump(result, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print(f"Cash forecast as of {result['as_of']} ({result['currency']})")
+    print(f"  {'week':<24} {'promised':>14} {'predicted':>14} {'due':>14} {'total':>14}")
+    for w in result["weeks"]:
+        print(
+            f"  {w['start'] + '..' + w['end']:<24} {w['promised']:>14} {w['predicted']:>14} "
+            f"{w['due']:>14} {w['total']:>14}"
+        )
+    print(f"  later {result['later']}, not forecast {result['not_forecast']}")
+    return 0
+
+
 def register_reports() -> None:
     register_report(
         ReportExtension(
@@ -98,5 +137,13 @@ def register_reports() -> None:
             help="take the daily reporting snapshot, rebuilding missing days from history",
             add_arguments=_snapshots_arguments,
             handler=_snapshots,
+        )
+    )
+    register_report(
+        ReportExtension(
+            name="forecast",
+            help="expected collections per week (promises, predicted payment dates, due dates)",
+            add_arguments=_forecast_arguments,
+            handler=_forecast,
         )
     )

@@ -27,6 +27,7 @@ from openar.reports.selectors.dashboard import (
     top_past_due,
     trend,
 )
+from openar.reports.selectors.forecast import SOURCES, cash_forecast
 from openar.reports.selectors.kpis import Scope, kpis
 from openar.worklist.selectors import daily_target
 
@@ -87,7 +88,24 @@ def _context(request: HttpRequest, form: DashboardFilterForm, scope: Scope) -> d
         "charts": trend_charts(data, currency),
         "has_trend": bool(data.points),
         "top": top_past_due(as_of=as_of, scope=scope),
+        **forecast_context(as_of, scope, currency),
     }
+
+
+def forecast_context(as_of: dt.date, scope: Scope, currency: str) -> dict[str, Any]:
+    """The 13-week cash forecast and its chart."""
+    forecast = cash_forecast(as_of=as_of, weeks=13, scope=scope)
+    names = {"promised": _("Promised"), "predicted": _("Predicted"), "due": _("Due")}
+    colors = {"promised": charts.PALETTE[2], "predicted": charts.PALETTE[0], "due": "#98a2b3"}
+    chart = charts.stacked_bar_chart(
+        [_label(w.start) for w in forecast.weeks],
+        [
+            charts.Series(str(names[k]), [w.amounts[k] for w in forecast.weeks], colors[k])
+            for k in SOURCES
+        ],
+        label=_("Cash forecast in %(currency)s") % {"currency": currency},
+    )
+    return {"forecast": forecast, "forecast_chart": mark_safe(chart)}
 
 
 def _with_date(request: HttpRequest) -> Any:

@@ -54,3 +54,11 @@ def test_snapshots_command(portfolio, capsys):
     out = capsys.readouterr().out
     assert "5 days rebuilt from history" in out
     assert "snapshot 2026-06-30: 2 accounts, balance 4700" in out
+
+
+@ON_TODAY
+def test_forecast_command(portfolio, capsys):
+    assert main(["report", "forecast", "--as-of", "2026-06-30", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["weeks"]) == 13 and out["weeks"][0]["promised"] == "1000.00"
+    assert main(["report", "forecast", "--weeks", "0"]) == 1

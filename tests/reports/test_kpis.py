@@ -108,3 +108,23 @@ def test_reporting_currency_at_the_as_of_rate(portfolio):
     assert result["inputs"]["receivables"] == "5800.00"
     assert result["dso_simple"] == 64.4  # 5800 / 8100 * 90
     assert result["inputs"]["rates"] == {"EUR": {"rate": "1.1000000000", "date": "2026-06-01"}}
+
+
+def test_cash_forecast(portfolio):
+    from openar.reports.selectors.forecast import cash_forecast
+
+    b2 = portfolio["docs"]["B2"]
+    b2.disputed = True
+    b2.save()
+    # Ana's open promise of 1000 for 07-05 takes A1's 400 and 600 of A2 (earliest due first);
+    # the rest of A2 (due 06-14, past) is expected in week 1, A3 on its due date 07-20 (week 3);
+    # B2 is in dispute and B3 141 days past due with no prediction: not forecast.
+    result = cash_forecast(as_of=AS_OF, weeks=13).as_dict()
+    week1, week3 = result["weeks"][0], result["weeks"][2]
+    assert (week1["start"], week1["end"]) == ("2026-07-01", "2026-07-07")
+    assert (week1["promised"], week1["due"], week1["total"]) == ("1000.00", "1400.00", "2400.00")
+    assert week3["due"] == "1500.00"
+    assert result["total"] == "3900.00"
+    assert result["not_forecast"] == "300.00"
+    ana = cash_forecast(as_of=AS_OF, scope=Scope(collector="bob")).as_dict()
+    assert ana["total"] == "0.00"

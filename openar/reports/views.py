@@ -104,6 +104,8 @@ def forecast_context(as_of: dt.date, scope: Scope, currency: str) -> dict[str, A
             for k in SOURCES
         ],
         label=_("Cash forecast in %(currency)s") % {"currency": currency},
+        width=1280,
+        height=300,
     )
     return {"forecast": forecast, "forecast_chart": mark_safe(chart)}
 

@@ -30,7 +30,6 @@ JOB_NAMES = {
     "daily": _("Daily cycle"),
     "statement_run": _("Statement run (preparing)"),
     "statement_send": _("Statement run (sending)"),
-    "snapshot_backfill": _("Reporting history (rebuilding)"),
 }
 
 

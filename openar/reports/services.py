@@ -16,15 +16,6 @@ from django.utils import timezone
 from openar.core.audit import audit_record
 from openar.core.bulk import copy_rows, insert_models
 from openar.core.errors import ValidationError
-from openar.core.jobs import (
-    active_job,
-    job_create,
-    job_failed,
-    job_finished,
-    job_progress,
-    job_started,
-)
-from openar.core.models import JobRun
 from openar.core.money import ZERO, cross_rate, quantize
 from openar.ledger.choices import AgingGroup, DocumentType
 from openar.ledger.domain import Bucket, make_buckets, parse_bucket_bounds
@@ -327,9 +318,6 @@ def snapshots_backfill(
     return len(days)
 
 
-BACKFILL_JOB = "snapshot_backfill"
-
-
 def backfill_start(as_of: dt.date) -> dt.date | None:
     """The first day the history before ``as_of`` is rebuilt from: ``OPENAR_SNAPSHOT_BACKFILL_DAYS``
     back, from the oldest document at most; None when there is nothing before ``as_of``."""
@@ -341,46 +329,17 @@ def backfill_start(as_of: dt.date) -> dt.date | None:
 
 def snapshots_daily(*, as_of: dt.date, actor: Any) -> int:
     """The daily cycle's step: today's snapshot. On the first run (no snapshot before
-    ``as_of``), the history before it is rebuilt by a background job (shown on the Jobs page),
-    so the cycle is not held up. Returns the days taken now."""
+    ``as_of``), the history before it is rebuilt by the task worker
+    (``reports.tasks.snapshots_backfill_job``), so the cycle is not held up. Returns the days
+    taken now."""
     first_run = not SnapshotDay.objects.filter(as_of__lt=as_of).exists()
     snapshot_take(as_of=as_of, actor=actor)
-    if first_run and backfill_start(as_of) is not None and active_job(BACKFILL_JOB) is None:
-        job = job_create(kind=BACKFILL_JOB, as_of=as_of, started_by=actor)
+    if first_run and backfill_start(as_of) is not None:
 
         def _enqueue() -> None:
             from openar.reports.tasks import snapshots_backfill_job
 
-            result = snapshots_backfill_job.enqueue(job.pk)
-            JobRun.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+            snapshots_backfill_job.enqueue(as_of.isoformat())
 
         transaction.on_commit(_enqueue)
     return 1
-
-
-def snapshots_backfill_run(*, job: JobRun) -> dict[str, Any]:
-    """Rebuild the history before the job's date, keeping the job's progress current."""
-    assert job.as_of is not None
-    start = backfill_start(job.as_of)
-    end = job.as_of - dt.timedelta(days=1)
-    total = (end - start).days + 1 if start else 0
-    job_started(job, steps_total=total)
-    try:
-        days = (
-            snapshots_backfill(
-                start=start,
-                end=end,
-                actor="snapshot-backfill",
-                progress=lambda i, n, day: job_progress(
-                    job, done=total - n + i, total=total, step=day.isoformat()
-                ),
-            )
-            if start
-            else 0
-        )
-    except Exception as exc:
-        job_failed(job, exc=exc)
-        raise
-    result = {"days": days, "from": start.isoformat() if start else None, "to": end.isoformat()}
-    job_finished(job, result=result)
-    return result

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.tasks import task
 
 
 @task()
-def snapshots_backfill_job(job_id: int) -> dict[str, Any]:
-    """Worker entry point: take the missing snapshots of job ``job_id``'s year, with progress
-    on the Jobs page."""
-    from openar.core.models import JobRun
-    from openar.reports.services import snapshots_backfill_run
+def snapshots_backfill_job(as_of: str) -> dict[str, Any]:
+    """Worker entry point: take the missing snapshots before ``as_of`` (ISO date), as far back
+    as ``OPENAR_SNAPSHOT_BACKFILL_DAYS`` and the oldest document allow."""
+    from openar.reports.services import backfill_start, snapshots_backfill
 
-    job = JobRun.objects.get(pk=job_id)
-    return snapshots_backfill_run(job=job)
+    day = dt.date.fromisoformat(as_of)
+    start = backfill_start(day)
+    end = day - dt.timedelta(days=1)
+    days = snapshots_backfill(start=start, end=end, actor="snapshot-backfill") if start else 0
+    return {"days": days, "from": start.isoformat() if start else None, "to": end.isoformat()}

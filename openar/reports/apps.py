@@ -21,7 +21,7 @@ class ReportsConfig(AppConfig):
             label=_("Dashboard"),
             url_name="reports:dashboard",
             prefix="/reports/",
-            order=2,
+            order=6,
             roles=[Role.MANAGER, Role.ADMIN, Role.CREDIT],
         )
         register_nav(
@@ -29,6 +29,6 @@ class ReportsConfig(AppConfig):
             label=_("My dashboard"),
             url_name="reports:mine",
             prefix="/reports/mine/",
-            order=3,
+            order=7,
             roles=[Role.COLLECTOR],
         )

@@ -135,7 +135,7 @@ LOGIN_URL = "login"
 OPENAR_LOGIN_MAX_FAILURES = int(os.environ.get("OPENAR_LOGIN_MAX_FAILURES", "5"))
 OPENAR_LOGIN_MAX_FAILURES_ADDRESS = int(os.environ.get("OPENAR_LOGIN_MAX_FAILURES_ADDRESS", "20"))
 OPENAR_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("OPENAR_LOGIN_LOCKOUT_MINUTES", "15"))
-LOGIN_REDIRECT_URL = "ledger:customer_list"
+LOGIN_REDIRECT_URL = "home"  # each role's own landing page (core.views.home_view)
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"

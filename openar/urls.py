@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from openar.core.login import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+from openar.core.views import home_view
 
 # Both sign-in pages refuse for a while after too many wrong passwords (docs/security.md).
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -15,6 +16,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("home/", home_view, name="home"),
     path("admin/", admin.site.urls),
     path("", include("openar.ledger.urls")),
     path("imports/", include("openar.ingest.urls")),

@@ -9,7 +9,8 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from openar.activity.choices import ContactDirection
-from openar.activity.models import ContactLog, PromiseToPay
+from openar.activity.models import ContactLog, PaymentPlan, PromiseToPay
+from openar.activity.plans import plan_create, plan_list
 from openar.activity.selectors import promise_list
 from openar.activity.services import contact_record, promise_cancel, promise_record
 from openar.core.dates import today
@@ -200,3 +201,114 @@ def contacts_list(request: HttpRequest, customer_ref: str) -> Rows:
     customer = _customer(customer_ref)
     rows = ContactLog.objects.filter(customer=customer).select_related("user")
     return Rows(rows.order_by("-contacted_at", "-id"), lambda c: _contact(c, customer))
+
+
+# --- payment plans -------------------------------------------------------------------------
+
+
+class PlanItemIn(Schema):
+    entity: str = Field(description="entity code of the document")
+    document_ref: str
+
+
+class InstalmentIn(Schema):
+    due_date: dt.date
+    amount: str = Field(description="decimal string")
+
+
+class PlanIn(Schema):
+    customer_ref: str
+    items: list[PlanItemIn] = Field(description="the open items the plan covers")
+    instalments: list[InstalmentIn] = Field(
+        description="they add up to the items' open amount plus the fee"
+    )
+    note: str = ""
+    fee: str = Field("0", description="interest or fee added to the plan (decimal string)")
+    taken_on: dt.date | None = Field(None, description="default: today")
+
+
+class InstalmentOut(Schema):
+    seq: int
+    due_date: dt.date
+    amount: str
+    received_amount: str
+    status: str = Field(description="open, kept, partly_kept or broken")
+
+
+class PlanOut(Schema):
+    id: int
+    customer_ref: str
+    currency: str
+    status: str = Field(description="current, completed, broken or cancelled")
+    covered_amount: str
+    fee: str
+    taken_on: dt.date
+    taken_by: str | None
+    items: list[str]
+    instalments: list[InstalmentOut]
+    note: str
+
+
+def _plan(p: PaymentPlan) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "customer_ref": p.customer.customer_ref,
+        "currency": p.currency,
+        "status": p.status,
+        "covered_amount": format_amount(p.covered_amount, p.currency),
+        "fee": format_amount(p.fee_amount, p.currency),
+        "taken_on": p.taken_on,
+        "taken_by": p.taken_by.username if p.taken_by else None,
+        "items": sorted(d.document_ref for d in p.documents.all()),
+        "instalments": [
+            {
+                "seq": i.seq,
+                "due_date": i.due_date,
+                "amount": format_amount(i.amount, p.currency),
+                "received_amount": format_amount(i.received_amount, p.currency),
+                "status": i.status,
+            }
+            for i in p.instalments.all()
+        ],
+        "note": p.note,
+    }
+
+
+@router.post("/plans", response={201: PlanOut, **ERRORS}, summary="Make a payment plan")
+def plans_create(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]:
+    """Split the open amount of the chosen items (plus any fee) into instalments; instalments
+    that do not add up are refused with ``field`` ``instalments`` and nothing is written."""
+    user = _writer(request)
+    customer = _customer(payload.customer_ref)
+    docs = []
+    for item in payload.items:
+        doc = Document.objects.filter(
+            customer=customer, entity__code=item.entity, document_ref=item.document_ref
+        ).first()
+        if doc is None:
+            raise NotFound(
+                f"no document {item.document_ref!r} of entity {item.entity!r} for this customer",
+                field="items",
+            )
+        docs.append(doc)
+    plan = plan_create(
+        customer=customer,
+        documents=docs,
+        instalments=[{"due_date": i.due_date, "amount": i.amount} for i in payload.instalments],
+        taken_on=payload.taken_on or today(),
+        fee=payload.fee,
+        note=payload.note,
+        actor=user,
+    )
+    return Status(201, _plan(plan_list().get(pk=plan.pk)))
+
+
+class PlanFilters(Schema):
+    customer_ref: str | None = None
+
+
+@router.get("/plans", response={200: list[PlanOut], **ERRORS}, summary="List payment plans")
+@paginate(LimitOffset)
+def plans_list(request: HttpRequest, filters: Query[PlanFilters]) -> Rows:
+    """Payment plans, newest first, with their items and instalments."""
+    return Rows(plan_list(customer_ref=filters.customer_ref), _plan)

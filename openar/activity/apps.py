@@ -19,4 +19,9 @@ class ActivityConfig(AppConfig):
             prefix="/promises/",
             order=30,
         )
-        register_customer_panel(key="activity", order=30, render=customer_panel)
+        register_customer_panel(key="activity", order=16, render=customer_panel)
+
+        from openar.activity.timeline import register, timeline_panel
+
+        register()
+        register_customer_panel(key="timeline", order=35, render=timeline_panel, slot="main")

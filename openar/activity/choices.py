@@ -9,6 +9,20 @@ class PromiseStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class PlanStatus(models.TextChoices):
+    CURRENT = "current", _("Current")
+    COMPLETED = "completed", _("Completed")
+    BROKEN = "broken", _("Broken")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class InstalmentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    KEPT = "kept", _("Kept")
+    PARTLY_KEPT = "partly_kept", _("Partly kept")
+    BROKEN = "broken", _("Broken")
+
+
 class EventKind(models.TextChoices):
     """Things that happen to an account and can trigger a strategy step."""
 
@@ -18,6 +32,7 @@ class EventKind(models.TextChoices):
     CLASS_DROPPED = "class_dropped", _("Risk class dropped")
     PAYMENT_BOUNCED = "payment_bounced", _("Payment bounced")
     SHORT_PAYMENT = "short_payment", _("Short payment")
+    PLAN_BROKEN = "plan_broken", _("Payment plan instalment broken")
 
 
 class ContactChannel(models.TextChoices):

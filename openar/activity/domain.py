@@ -61,3 +61,50 @@ def promise_outcome(
     if as_of > deadline:
         return PromiseOutcome(PromiseStatus.BROKEN.value, received, deadline + dt.timedelta(days=1))
     return PromiseOutcome(PromiseStatus.OPEN.value, received, None)
+
+
+@dataclass(frozen=True)
+class InstalmentOutcome:
+    status: str  # InstalmentStatus value
+    received: Decimal  # cash counted towards this instalment
+    resolved_on: dt.date | None
+
+
+def instalment_outcomes(
+    *,
+    instalments: list[tuple[dt.date, Decimal]],
+    taken_on: dt.date,
+    as_of: dt.date,
+    grace_days: int,
+    tolerance: Decimal,
+    payments: Iterable[tuple[dt.date, Decimal]],
+) -> list[InstalmentOutcome]:
+    """Judge each instalment (due date, amount, in order) like a promise: cash from ``taken_on``
+    on fills the instalments in order; one whose deadline (due date + grace) has passed is kept
+    when filled (short by at most ``tolerance``), partly kept when some cash came, broken when
+    none did; earlier instalments fill first."""
+    cash = sorted((day, value) for day, value in payments if taken_on <= day <= as_of)
+    outcomes = []
+    pool = list(cash)
+    carry = ZERO  # cash beyond the previous instalments
+    for due_date, amount in instalments:
+        deadline = promise_deadline(due_date, grace_days)
+        received = carry
+        filled_on: dt.date | None = None
+        if received >= amount:
+            filled_on = taken_on
+        while pool and received < amount and pool[0][0] <= min(deadline, as_of):
+            day, value = pool.pop(0)
+            received += value
+            if received >= amount - tolerance and filled_on is None:
+                filled_on = day
+        carry = max(received - amount, ZERO)
+        counted = min(received, amount)
+        if filled_on is not None or counted >= amount - tolerance:
+            outcomes.append(InstalmentOutcome("kept", counted, filled_on or due_date))
+        elif as_of > deadline:
+            status = "partly_kept" if counted > 0 else "broken"
+            outcomes.append(InstalmentOutcome(status, counted, deadline + dt.timedelta(days=1)))
+        else:
+            outcomes.append(InstalmentOutcome("open", counted, None))
+    return outcomes

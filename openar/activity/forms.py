@@ -12,7 +12,7 @@ class PromiseForm(forms.Form):
     amount = forms.CharField(label=_("Amount"), max_length=30)
     currency = forms.CharField(label=_("Currency"), max_length=3)
     promised_date = forms.DateField(
-        label=_("Promised date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Promised date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     channel = forms.ChoiceField(
         label=_("Taken via"),

@@ -12,6 +12,8 @@ from openar.activity.choices import (
     ContactDirection,
     ContactOutcome,
     EventKind,
+    InstalmentStatus,
+    PlanStatus,
     PromiseStatus,
 )
 from openar.core.fields import AmountField
@@ -138,3 +140,57 @@ class ContactAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class PaymentPlan(models.Model):
+    """A balance split into instalments: ``documents`` are the items it covers (their open
+    amount, ``covered_amount``, plus ``fee_amount`` is what the instalments add up to). Dunning
+    calls wait while it is current; a broken instalment records ``plan_broken``."""
+
+    customer = models.ForeignKey(
+        "ledger.Customer", on_delete=models.CASCADE, related_name="payment_plans"
+    )
+    currency = models.CharField(max_length=3)
+    covered_amount = AmountField()
+    fee_amount = AmountField(default=0)  # interest or fee added to the plan
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.CURRENT)
+    taken_on = models.DateField()
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    documents = models.ManyToManyField("ledger.Document", related_name="payment_plans")
+    note = models.TextField(blank=True)
+    checked_as_of = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "status"], name="plan_customer_status")]
+
+    def __str__(self) -> str:
+        return f"plan {self.pk} {self.customer_id} {self.covered_amount} {self.currency}"
+
+
+class PlanInstalment(models.Model):
+    """One instalment of a plan, judged like a promise: kept, partly kept or broken."""
+
+    plan = models.ForeignKey(PaymentPlan, on_delete=models.CASCADE, related_name="instalments")
+    seq = models.PositiveSmallIntegerField()
+    due_date = models.DateField()
+    amount = AmountField()
+    received_amount = AmountField(default=0)
+    status = models.CharField(
+        max_length=12, choices=InstalmentStatus.choices, default=InstalmentStatus.OPEN
+    )
+    resolved_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "seq"], name="instalment_plan_seq"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="instalment_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}#{self.seq} {self.amount} by {self.due_date}"

@@ -15,7 +15,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from openar.activity.choices import (
@@ -35,6 +36,18 @@ from openar.ledger.models import Application, Customer, Document, Receipt
 
 DEFAULT_PROMISE_GRACE_DAYS = 2
 _BATCH = 2000
+
+
+DEFAULT_PROMISE_HORIZON_DAYS = 90
+
+
+def promise_horizon_days() -> int:
+    """How far ahead a promise (or a plan's instalment) may fall: the setting or environment
+    variable ``OPENAR_PROMISE_HORIZON_DAYS``; 90."""
+    value: Any = getattr(settings, "OPENAR_PROMISE_HORIZON_DAYS", None)
+    if value is None:
+        value = os.environ.get("OPENAR_PROMISE_HORIZON_DAYS") or DEFAULT_PROMISE_HORIZON_DAYS
+    return max(1, int(value))
 
 
 def promise_grace_days() -> int:
@@ -194,6 +207,19 @@ def contact_record(
         summary=f"{channel} {outcome}",
         after={"contact": contact.pk, "channel": channel, "outcome": outcome},
     )
+    if contact.user is not None:
+        # A person worked the account: its queue item changes at once (worklist's hook).
+        run_hooks(
+            "account_worked",
+            customer=customer,
+            kind="contact",
+            actor=actor,
+            channel=channel,
+            outcome=outcome,
+            note=contact.note,
+            user=contact.user,
+            action_id=action_id,
+        )
     return contact
 
 
@@ -292,11 +318,14 @@ def promise_record(
     documents: Iterable[Document | int] = (),
     note: str = "",
     channel: str | None = None,
+    strict: bool = False,
 ) -> PromiseToPay:
     """Record a customer's promise to pay ``amount`` by ``promised_date``.
 
     The currency must be the customer's (or, with documents, theirs); the date may not be before
-    the day the promise was taken. With ``channel`` the contact that took it is logged too."""
+    the day the promise was taken. With ``channel`` the contact that took it is logged too.
+    ``strict`` (a person typing it in): the date may not fall beyond the promise horizon nor
+    the amount exceed what is open on the account (or the chosen documents)."""
     currency = (currency or "").strip().upper()
     if not is_currency(currency):
         raise ValidationError(
@@ -310,6 +339,14 @@ def promise_record(
             f"the promised date {promised_date} is before the day the promise was taken "
             f"({taken_on})",
             code="date_before_taken",
+            field="promised_date",
+        )
+    horizon = promise_horizon_days()
+    if strict and (promised_date - taken_on).days > horizon:
+        raise ValidationError(
+            f"the promised date {promised_date} is more than {horizon} days after "
+            f"{taken_on} (OPENAR_PROMISE_HORIZON_DAYS)",
+            code="date_beyond_horizon",
             field="promised_date",
         )
     doc_ids = [d if isinstance(d, int) else d.pk for d in documents]
@@ -336,6 +373,23 @@ def promise_record(
             ),
             code="currency_mismatch",
             field="currency",
+        )
+    owed = ZERO
+    if strict:
+        owed = (
+            sum((d.open_amount for d in docs), ZERO)
+            if docs
+            else Document.objects.filter(
+                customer=customer, currency=currency, cleared_date__isnull=True
+            ).aggregate(total=Coalesce(Sum("open_amount"), ZERO))["total"]
+        )
+    if strict and value > owed:
+        raise ValidationError(
+            f"the promise of {format_amount(value, currency)} {currency} is more than the "
+            f"{format_amount(owed, currency)} {currency} open"
+            + (" on the chosen items" if docs else " on the account"),
+            code="amount_above_balance",
+            field="amount",
         )
     user = actor if getattr(actor, "pk", None) else None
     promise = PromiseToPay.objects.create(
@@ -378,6 +432,7 @@ def promise_record(
             "documents": [d.document_ref for d in docs],
         },
     )
+    run_hooks("account_worked", customer=customer, kind="promise", actor=actor)
     return promise
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("customers/<str:customer_ref>/promise/", views.promise_record_view, name="promise_record"),
     path("customers/<str:customer_ref>/contact/", views.contact_record_view, name="contact_record"),
     path("attachments/<int:pk>/", views.attachment_view, name="attachment"),
+    path("customers/<str:customer_ref>/timeline/", views.timeline_view, name="timeline"),
 ]

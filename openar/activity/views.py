@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -26,6 +27,7 @@ from openar.activity.selectors import (
 )
 from openar.activity.services import contact_record, promise_cancel, promise_record
 from openar.activity.tables import PromiseTable
+from openar.activity.timeline import timeline_panel
 from openar.core import dates
 from openar.core.errors import OpenARError
 from openar.core.lists import ObjectListView
@@ -147,6 +149,9 @@ def promise_record_view(request: HttpRequest, customer_ref: str) -> HttpResponse
             taken_on=dates.today(),
             note=data["note"],
             channel=data["channel"] or None,
+            # The open items ticked on the account page (their checkboxes join this form).
+            documents=[int(d) for d in request.POST.getlist("documents") if d.isdigit()],
+            strict=True,
             actor=request.user,
         ),
         _("Promise recorded."),
@@ -196,3 +201,14 @@ def attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
     response["Content-Disposition"] = f'inline; filename="{attachment.filename}"'
     return response
+
+
+@login_required
+def timeline_view(request: HttpRequest, customer_ref: str) -> HttpResponse:
+    """The account timeline alone, filtered by kind (the panel's filters reload it)."""
+    customer = get_object_or_404(Customer, customer_ref=customer_ref)
+    html = timeline_panel(request, customer, dates.today())
+    if _is_htmx(request):
+        return HttpResponse(html)
+    url = reverse("ledger:customer_detail", args=[customer.customer_ref])
+    return redirect(f"{url}?{request.GET.urlencode()}#timeline")

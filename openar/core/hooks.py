@@ -17,6 +17,11 @@ HOOKS = {
     # Before a contact that names the action it answers is logged: raise ValidationError unless
     # the action exists and is the customer's (the action lives in a higher app than the log).
     "contact_action_check": "customer (ledger.Customer), action_id",
+    # Work done on an account by a person: kind is promise, contact, plan, dispute or
+    # escalation; a contact adds channel, outcome, note, user and action_id.
+    "account_worked": "customer (ledger.Customer), kind, actor, **details",
+    # A payment plan's instalment was not kept (activity.plans_check).
+    "plan_broken": "customer_id, plan (activity.PaymentPlan), seq, due_date, as_of, actor",
 }
 
 _REGISTRY: dict[str, dict[str, Callable[..., Any]]] = defaultdict(dict)

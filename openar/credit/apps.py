@@ -8,6 +8,10 @@ class CreditConfig(AppConfig):
     verbose_name = "Credit"
 
     def ready(self) -> None:
+        from openar.credit.timeline import register as register_timeline
+
+        register_timeline()
+
         from openar.core.customer_flags import register_customer_flag
         from openar.core.nav import register_customer_panel, register_nav
         from openar.credit import cli_extensions, reasons
@@ -24,7 +28,7 @@ class CreditConfig(AppConfig):
         register_customer_flag(
             name="on_hold", label=_("On credit hold"), expression=on_hold_expression, order=10
         )
-        register_customer_panel(key="credit-hold", order=12, render=hold_panel)
+        register_customer_panel(key="credit-hold", order=17, render=hold_panel)
         register_customer_panel(key="credit-limit", order=11, render=limit_panel)
         cli_extensions.register()
         reasons.register()

@@ -7,6 +7,9 @@ class DisputesConfig(AppConfig):
     verbose_name = "Disputes and deductions"
 
     def ready(self) -> None:
+        from openar.disputes.timeline import register as register_timeline
+
+        register_timeline()
         from django.utils.translation import gettext_lazy as _
 
         from openar.core.cli_extensions import FileExportExtension, register_file_export

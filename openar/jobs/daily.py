@@ -80,9 +80,12 @@ def _step_aging(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
 
 
 def _step_promises(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
+    from openar.activity.plans import plans_check
     from openar.activity.services import promises_check
 
     out["promises_checked"] = promises_check(as_of=as_of, actor=actor)
+    # Payment plans' instalments are judged the same way, in the same step.
+    plans_check(as_of=as_of, actor=actor)
 
 
 def _step_scores(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:

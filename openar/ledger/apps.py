@@ -8,6 +8,9 @@ class LedgerConfig(AppConfig):
     verbose_name = "Ledger"
 
     def ready(self) -> None:
+        from openar.ledger.timeline import register as register_timeline
+
+        register_timeline()
         from openar.core.nav import register_nav
 
         register_nav(

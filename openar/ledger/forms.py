@@ -89,7 +89,9 @@ def default_buckets() -> str:
 
 class AgingForm(PortfolioFilterForm):
     as_of = forms.DateField(
-        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("As of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     by = forms.ChoiceField(label=_("Group by"), choices=AgingGroup.choices, required=False)
     buckets = forms.CharField(

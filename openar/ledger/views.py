@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from openar.core import dates
 from openar.core.customer_flags import flags_shown
 from openar.core.errors import NotFound, OpenARError
+from openar.core.figures import customer_figures
 from openar.core.lists import ObjectListView
 from openar.core.money import ZERO
-from openar.core.nav import customer_panels
+from openar.core.nav import customer_panels_by_slot
 from openar.ledger.aging_export import aging_to_csv, aging_to_xlsx
 from openar.ledger.choices import AgingGroup
 from openar.ledger.filters import CustomerFilterSet
@@ -30,8 +31,10 @@ from openar.ledger.models import Customer, CustomerAging
 from openar.ledger.selectors import (
     AgingFilters,
     aging_report,
+    customer_children,
     customer_list,
     customer_summary,
+    customer_time_zone,
     open_items_as_of,
 )
 from openar.ledger.tables import CustomerTable
@@ -91,7 +94,9 @@ def customer_detail_view(request: HttpRequest, customer_ref: str) -> HttpRespons
         }
         for i, name in enumerate(report.bucket_names)
     ]
-    children = list(customer.children.order_by("customer_ref").values("customer_ref", "name")[:200])
+    children = customer_children(customer=customer, as_of=as_of)
+    figures = customer_figures(customer, as_of, summary.currency, summary.past_due)
+    panels = customer_panels_by_slot(request, customer, as_of)
     return render(
         request,
         "ledger/customer_detail.html",
@@ -104,8 +109,13 @@ def customer_detail_view(request: HttpRequest, customer_ref: str) -> HttpRespons
             "children": children,
             "flags": flags_shown(customer),
             "over_limit": summary.available_credit is not None and summary.available_credit < 0,
-            # Sections other apps contribute (risk score, promises, queue...), already rendered.
-            "panels": [mark_safe(html) for html in customer_panels(request, customer, as_of)],
+            "disputed": figures.get("disputed"),
+            "collectible_past_due": figures.get("collectible_past_due", summary.past_due),
+            "time_zone": customer_time_zone(customer),
+            # Sections other apps contribute (risk score, promises, queue...), already rendered:
+            # the wide column (timeline, actions) and the work column (what to do now).
+            "main_panels": [mark_safe(html) for html in panels.get("main", [])],
+            "side_panels": [mark_safe(html) for html in panels.get("side", [])],
         },
     )
 

@@ -8,6 +8,9 @@ class RiskConfig(AppConfig):
     verbose_name = "Risk scoring"
 
     def ready(self) -> None:
+        from openar.risk.timeline import register as register_timeline
+
+        register_timeline()
         from openar.core.nav import register_customer_panel, register_nav
         from openar.risk.panel import render_panel
 

@@ -8,6 +8,9 @@ class StrategyConfig(AppConfig):
     verbose_name = "Treatment strategies"
 
     def ready(self) -> None:
+        from openar.strategy.timeline import register as register_timeline
+
+        register_timeline()
         from openar.core.hooks import register_hook
         from openar.core.nav import register_customer_panel, register_nav
         from openar.strategy import reasons
@@ -21,7 +24,7 @@ class StrategyConfig(AppConfig):
             prefix="/strategies/",
             order=60,
         )
-        register_customer_panel(key="strategy-actions", order=50, render=actions_panel)
+        register_customer_panel(key="strategy-actions", order=50, render=actions_panel, slot="main")
         register_hook("recommendation_decided", recommendation_decided)
         register_hook("contact_action_check", contact_action_check)
         reasons.register()

@@ -18,6 +18,7 @@ class StepTrigger(models.TextChoices):
     DISPUTE_LOST = "dispute_lost", _("Dispute resolved against the customer")
     CLASS_DROPPED = "class_dropped", _("Risk class dropped")
     PAYMENT_BOUNCED = "payment_bounced", _("Payment bounced")
+    PLAN_BROKEN = "plan_broken", _("Payment plan instalment broken")
 
 
 class ActionStatus(models.TextChoices):

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, F, Min, Q, QuerySet, Sum, When
 
-from openar.activity.choices import PromiseStatus
-from openar.activity.models import AccountEvent, PromiseToPay
+from openar.activity.choices import PlanStatus, PromiseStatus
+from openar.activity.models import AccountEvent, PaymentPlan, PromiseToPay
 from openar.core.money import ZERO, cross_rate
 from openar.disputes.selectors import disputed_customer_ids, disputed_past_due_by_customer
 from openar.ledger.models import Customer, Document, Entity
@@ -136,7 +136,11 @@ def _balances(as_of: dt.date, currency: str) -> dict[int, list[Any]]:
         .values_list("customer_id", "currency")
         .annotate(
             balance=Sum(open_now),
-            oldest=Min("due_date", filter=Q(amount__gt=0)),
+            # The oldest debit still owed (a paid-down invoice left open at zero is not).
+            oldest=Min(
+                "due_date",
+                filter=Q(amount__gt=0) & (Q(cleared_date__isnull=False) | Q(open_amount__gt=0)),
+            ),
             disputed=Count("id", filter=Q(disputed=True)),
         )
         .order_by()
@@ -188,6 +192,11 @@ def account_facts(
         .values_list("customer_id", flat=True)
         .distinct()
     )
+    planned = set(
+        PaymentPlan.objects.filter(status=PlanStatus.CURRENT, taken_on__lte=as_of)
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
     # Open dispute and deduction cases: the account counts as disputed, and what is disputed
     # past due is left out of the balance dunning works from (unless configured to keep it).
     deducted = disputed_customer_ids(as_of=as_of)
@@ -222,7 +231,7 @@ def account_facts(
             oldest_due=oldest,
             disputed=disputed or cid in deducted,
             promise_active=cid in promised,
-            plan_active=False,  # no payment plans yet: the condition never skips (docs)
+            plan_active=cid in planned,
             events=events.get(cid, {}),
             collector_id=row[5],
         )

@@ -35,7 +35,8 @@ class WorkItemOut(Schema):
     priority: int = Field(description="0..1000, higher first")
     customer_ref: str
     customer: str
-    kind: str = Field(description="call, escalation or custom")
+    kind: str = Field(description="the most urgent task's kind: call, escalation or custom")
+    kinds: list[str] = Field(description="every kind of task merged in this account's item")
     due_date: dt.date
     past_due: str = Field(description="in the reporting currency")
     currency: str
@@ -79,6 +80,7 @@ def queue(
                 "customer_ref": i.customer.customer_ref,
                 "customer": i.customer.name,
                 "kind": i.kind,
+                "kinds": i.kinds or [i.kind],
                 "due_date": i.due_date,
                 "past_due": format_amount(i.past_due_amount, i.currency),
                 "currency": i.currency,

@@ -88,6 +88,7 @@ def _queue_show(args: argparse.Namespace) -> int:
                     "customer_ref": i.customer.customer_ref,
                     "customer": i.customer.name,
                     "kind": i.kind,
+                    "kinds": i.kinds or [i.kind],
                     "due_date": i.due_date.isoformat(),
                     "past_due": str(i.past_due_amount),
                     "currency": i.currency,

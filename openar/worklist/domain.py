@@ -8,7 +8,7 @@ import datetime as dt
 import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +54,26 @@ class ItemFacts:
     last_contact_on: dt.date | None = None
     task: str = ""  # a task made by hand or by an email: what it is about, in its own words
     task_parts: list[dict[str, Any]] = field(default_factory=list)  # the same as reason codes
+    # Set when the account's open actions are merged into one item (``merge_facts``): each
+    # task as the params of its reason ({"text", "parts"}).
+    tasks: tuple[dict[str, Any], ...] = ()
+    kinds: tuple[str, ...] = ()
+    action_ids: tuple[int, ...] = ()
+    # Collectible past due at or under the small-balance threshold: never in Today.
+    small_balance: bool = False
+
+    @property
+    def all_kinds(self) -> tuple[str, ...]:
+        return self.kinds or (self.kind,)
+
+    @property
+    def all_tasks(self) -> tuple[dict[str, Any], ...]:
+        if self.tasks or not self.task:
+            return self.tasks
+        task: dict[str, Any] = {"text": self.task}
+        if self.task_parts:
+            task["parts"] = self.task_parts
+        return (task,)
 
 
 @dataclass(frozen=True)
@@ -125,14 +145,45 @@ def priority_of(factors: Mapping[str, float], shares: Mapping[str, float]) -> in
     return round(1000 * total)
 
 
+def merge_facts(actions: Sequence[ItemFacts]) -> ItemFacts:
+    """One account's open actions for one person as a single item: the most urgent kind leads
+    (escalation, then call, then custom; then the earliest due), every task's words are kept
+    and the earliest due date counts."""
+    if not actions:
+        raise ValueError("nothing to merge")
+    ordered = sorted(
+        actions, key=lambda f: (-KIND_URGENCY.get(f.kind, 0.4), f.due_date, f.action_id)
+    )
+    lead = ordered[0]
+    by_text: dict[str, dict[str, Any]] = {}
+    for f in ordered:
+        for t in f.all_tasks:
+            by_text.setdefault(str(t.get("text", "")), t)
+    tasks = tuple(t for text, t in by_text.items() if text)
+    kinds = tuple(dict.fromkeys(k for f in ordered for k in f.all_kinds))
+    return replace(
+        lead,
+        due_date=min(f.due_date for f in ordered),
+        task="",
+        task_parts=[],
+        tasks=tasks,
+        kinds=kinds,
+        action_ids=tuple(f.action_id for f in ordered),
+    )
+
+
 def item_reasons(facts: ItemFacts, as_of: dt.date) -> list[dict[str, Any]]:
     """Why this item is in the queue, as data (rendered by ``worklist.reasons``)."""
     reasons: list[dict[str, Any]] = []
-    if facts.task:
-        task: dict[str, Any] = {"text": facts.task}
-        if facts.task_parts:
-            task["parts"] = facts.task_parts
-        reasons.append({"code": "task", "params": task})
+    if facts.small_balance:
+        reasons.append(
+            {
+                "code": "small_balance",
+                "params": {"amount": str(facts.past_due_amount), "currency": facts.currency},
+            }
+        )
+    for task in facts.all_tasks:
+        reasons.append({"code": "task", "params": dict(task)})
     if facts.past_due_amount > 0:
         reasons.append(
             {
@@ -158,7 +209,7 @@ def item_reasons(facts: ItemFacts, as_of: dt.date) -> list[dict[str, Any]]:
         if facts.promise_amount is not None:
             params |= {"amount": str(facts.promise_amount), "currency": facts.promise_currency}
         reasons.append({"code": "promise_due", "params": params})
-    if facts.kind == "escalation":
+    if "escalation" in facts.all_kinds:
         reasons.append({"code": "escalation", "params": {}})
     overdue = (as_of - facts.due_date).days
     if overdue > 0:
@@ -199,18 +250,35 @@ def rank_items(
     return ranked
 
 
-def split_capacity(kinds: Sequence[str], daily_target: int) -> list[bool]:
+def split_capacity(
+    kinds: Sequence[str | Sequence[str]],
+    daily_target: int,
+    small: Sequence[bool] | None = None,
+) -> list[bool]:
     """For items already in priority order, whether each is 'today': the first ``daily_target``
-    calls are; escalations and custom tasks always are (they are few and not calls)."""
+    with a call are; items with an escalation or a custom task always are (they are few and
+    not only calls); an item whose balance is too small to chase (``small``) never is."""
     calls = 0
     today = []
-    for kind in kinds:
-        if kind in CALL_KINDS:
+    for i, kind in enumerate(kinds):
+        if small is not None and small[i]:
+            today.append(False)
+            continue
+        item_kinds = (kind,) if isinstance(kind, str) else tuple(kind)
+        if CALL_KINDS.intersection(item_kinds):
             calls += 1
-            today.append(calls <= daily_target)
+            # An escalation or a task on the account comes today even beyond the calls.
+            today.append(calls <= daily_target or not CALL_KINDS.issuperset(item_kinds))
         else:
             today.append(True)
     return today
+
+
+def small_balance_limit(
+    thresholds: Mapping[str, Decimal], currency: str, default: Decimal
+) -> Decimal:
+    """The small-balance threshold for ``currency`` (``default`` when it has none)."""
+    return thresholds.get(currency, default)
 
 
 @dataclass(frozen=True)

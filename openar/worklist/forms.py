@@ -49,7 +49,9 @@ class LogCallForm(_Form):
     # With the outcome "promise taken": what was promised, in the customer's currency.
     promise_amount = forms.DecimalField(label=_("Amount promised"), required=False, min_value=0)
     promise_date = forms.DateField(
-        label=_("Promised date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Promised date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -99,8 +101,12 @@ class TargetForm(_Form):
 class AbsenceForm(_Form):
     collector = forms.ChoiceField(label=_("Collector away"))
     cover = forms.ChoiceField(label=_("Covered by"))
-    start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end_date = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -155,5 +161,7 @@ class BalanceForm(_Form):
 
 class DayForm(_Form):
     date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

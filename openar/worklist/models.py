@@ -22,6 +22,10 @@ class CollectorProfile(models.Model):
     daily_target = models.PositiveIntegerField(default=DEFAULT_DAILY_TARGET)
     # Balancing hands accounts only to active collectors.
     active = models.BooleanField(default=True)
+    # Who gets the escalations of this collector's accounts owned by the manager role.
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -51,15 +55,17 @@ class RankingWeights(models.Model):
 
 
 class WorkItem(models.Model):
-    """An open call, escalation or custom action in a collector's queue, with its priority,
-    position and the reasons for it (stored as data, rendered in the reader's language).
+    """One account in one person's queue: every open call, escalation and custom action they
+    own on it merged, with its priority, position and the reasons for it (stored as data,
+    rendered in the reader's language).
 
     Rebuilt by ``queues_rebuild``; ``collector`` is who works it today (the cover during an
-    absence, then ``covering_for`` names the absent collector)."""
+    absence, then ``covering_for`` names the absent collector); ``action`` is the most urgent
+    of ``action_ids``."""
 
-    action = models.OneToOneField(
-        "strategy.Action", on_delete=models.CASCADE, related_name="work_item"
-    )
+    action = models.ForeignKey("strategy.Action", on_delete=models.CASCADE, related_name="+")
+    action_ids = models.JSONField(default=list)  # every merged action, most urgent first
+    kinds = models.JSONField(default=list)  # their kinds: call, escalation, custom
     customer = models.ForeignKey(
         "ledger.Customer", on_delete=models.CASCADE, related_name="work_items"
     )
@@ -73,7 +79,7 @@ class WorkItem(models.Model):
     covering_for = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    kind = models.CharField(max_length=20)  # the action's kind: call, escalation, custom
+    kind = models.CharField(max_length=20)  # the lead action's kind: call, escalation, custom
     as_of = models.DateField()
     due_date = models.DateField()
     priority = models.PositiveIntegerField()  # 0..1000, higher first
@@ -93,6 +99,11 @@ class WorkItem(models.Model):
         indexes = [
             models.Index(fields=["collector", "rank"], name="workitem_collector_rank"),
             models.Index(fields=["customer"], name="workitem_customer"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "collector"], name="workitem_one_per_account"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -56,6 +56,10 @@ def reason_text(reason: Mapping[str, Any]) -> str:
     if code == "task":
         # A task made by an email or by hand: its reason codes in the reader's language.
         return core_reason_text(p.get("parts"), str(p.get("text", "")))
+    if code == "small_balance":
+        return gettext("small balance (%(amount)s collectible past due)") % {
+            "amount": short_amount(p.get("amount", "0"), p.get("currency", ""))
+        }
     if code == "past_due":
         days = int(p.get("days", 0))
         return ngettext(

@@ -16,8 +16,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from openar.activity.choices import ContactChannel, EventKind, PromiseStatus
-from openar.activity.models import AccountEvent, ContactLog, PromiseToPay
+from openar.activity.choices import ContactChannel, EventKind, PlanStatus, PromiseStatus
+from openar.activity.models import AccountEvent, ContactLog, PaymentPlan, PromiseToPay
 from openar.core.errors import NotFound
 from openar.core.money import ZERO, cross_rate, quantize
 from openar.core.roles import Role
@@ -114,47 +114,91 @@ class ActionRow:
     kind: str
     due_date: dt.date
     days_past_due: int | None
-    owner_id: int | None  # assigned_to, or the account's collector
+    owner_id: int | None  # see ``action_owner``
     # What a task made outside the strategy engine is about (an email to answer, a bounced
     # address): its own words, shown first among the reasons.
     task: str = ""
     task_parts: list[dict[str, Any]] = field(default_factory=list)  # the same, as reason codes
 
 
+@dataclass(frozen=True)
+class RoleOwners:
+    """Who owns work routed to a role when the action names nobody: a collector's manager
+    (their profile's ``manager``), else the one active user holding the role, if only one does."""
+
+    managers: dict[int, int] = field(default_factory=dict)  # collector id -> manager id
+    sole: dict[str, int] = field(default_factory=dict)  # role -> its only holder
+
+    def owner(self, role: str, collector_id: int | None) -> int | None:
+        if role == Role.MANAGER and collector_id in self.managers:
+            return self.managers[collector_id]
+        return self.sole.get(role)
+
+
+def role_owners() -> RoleOwners:
+    """``RoleOwners`` from the profiles and the role groups, in two queries."""
+    managers = dict(
+        CollectorProfile.objects.filter(manager__isnull=False).values_list("user_id", "manager_id")
+    )
+    holders: dict[str, set[int]] = defaultdict(set)
+    through = get_user_model().groups.through
+    for role, uid in (
+        through.objects.filter(user__is_active=True)
+        .exclude(group__name=Role.COLLECTOR)
+        .values_list("group__name", "user_id")
+    ):
+        holders[role].add(uid)
+    sole = {role: next(iter(ids)) for role, ids in holders.items() if len(ids) == 1}
+    return RoleOwners(managers=managers, sole=sole)
+
+
 def queue_actions(*, owners: Iterable[int] | None = None) -> QuerySet[Action]:
     """Open call/escalation/custom actions; with ``owners``, those that may belong to these
-    users (on their accounts or assigned to them: ``action_owner`` decides)."""
+    users (on their accounts, assigned to them, or routed to a role and nobody in particular:
+    ``action_owner`` decides)."""
     qs = Action.objects.filter(status="open", kind__in=QUEUE_KINDS)
     if owners is not None:
         ids = list(owners)
-        # Two indexed lookups OR-ed: the accounts' ids first (a join with OR-ed conditions makes
+        # Indexed lookups OR-ed: the accounts' ids first (a join with OR-ed conditions makes
         # PostgreSQL scan every action).
         accounts = list(Customer.objects.filter(collector_id__in=ids).values_list("id", flat=True))
-        qs = qs.filter(Q(customer_id__in=accounts) | Q(assigned_to_id__in=ids))
+        qs = qs.filter(
+            Q(customer_id__in=accounts)
+            | Q(assigned_to_id__in=ids)
+            | (Q(assigned_to__isnull=True) & ~Q(owner_role=Role.COLLECTOR))
+        )
     return qs
 
 
 def action_owner(
-    owner_role: str, assigned_to_id: int | None, collector_id: int | None
+    owner_role: str,
+    assigned_to_id: int | None,
+    collector_id: int | None,
+    owners: RoleOwners | None = None,
 ) -> int | None:
     """Who owns an action: for a collector's step the account's current collector (so a
-    reassigned portfolio takes its open work along), else the person it was assigned to; the
-    account's collector when nobody was."""
+    reassigned portfolio takes its open work along); for another role's step (an escalation
+    to the manager, research) the person it was assigned to, else whoever ``owners`` routes
+    the role to; nobody otherwise (it waits, unassigned, for a manager to hand it on), never
+    the collector."""
     if owner_role == Role.COLLECTOR:
         return collector_id or assigned_to_id
-    return assigned_to_id or collector_id
+    if assigned_to_id is not None:
+        return assigned_to_id
+    return owners.owner(owner_role, collector_id) if owners is not None else None
 
 
 def open_queue_actions(qs: QuerySet[Action], *, stream: bool = False) -> list[ActionRow]:
     """The rows of ``queue_actions`` with the person who owns each (``stream``: in chunks, for
     the whole portfolio; a few hundred rows come in one round trip)."""
+    owners = role_owners()
     rows = qs.values_list(
         "id", "customer_id", "kind", "due_date", "days_past_due", "owner_role", "assigned_to_id",
         "customer__collector_id", "step_id", "reason", "reason_parts",
     ).order_by()  # fmt: skip
     return [
         ActionRow(
-            aid, cid, kind, due, dpd, action_owner(role, assigned, collector),
+            aid, cid, kind, due, dpd, action_owner(role, assigned, collector, owners),
             reason if step is None else "", list(parts or ()) if step is None else [],
         )
         for aid, cid, kind, due, dpd, role, assigned, collector, step, reason, parts in (
@@ -174,6 +218,10 @@ class CustomerFacts:
     broken: dict[int, dt.date] = field(default_factory=dict)
     due: dict[int, tuple[dt.date, Decimal, str]] = field(default_factory=dict)
     last_contact: dict[int, dt.date] = field(default_factory=dict)
+    # The last date an open promise (or a current payment plan's next instalment) covers.
+    promised_until: dict[int, dt.date] = field(default_factory=dict)
+    currency: dict[int, str] = field(default_factory=dict)  # the customer's own currency
+    on_plan: set[int] = field(default_factory=set)  # a current payment plan: calls wait
 
 
 def _facts_all(as_of: dt.date) -> CustomerFacts:
@@ -213,6 +261,25 @@ def _facts_all(as_of: dt.date) -> CustomerFacts:
         .annotate(last=Max("contacted_at"))
         .values_list("customer_id", "last")
     }
+    facts.promised_until = dict(
+        PromiseToPay.objects.filter(
+            status=PromiseStatus.OPEN, taken_on__lte=as_of, promised_date__gte=as_of
+        )
+        .values("customer_id")
+        .annotate(d=Max("promised_date"))
+        .order_by()
+        .values_list("customer_id", "d")
+    )
+    facts.on_plan = set(
+        PaymentPlan.objects.filter(status=PlanStatus.CURRENT, taken_on__lte=as_of)
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+    facts.currency = dict(
+        Customer.objects.filter(aging__isnull=False)
+        .values_list("id", "currency")
+        .iterator(chunk_size=10000)
+    )
     return facts
 
 
@@ -241,10 +308,16 @@ def _facts_some(as_of: dt.date, customer_ids: list[int]) -> CustomerFacts:
     score = CustomerScore.objects.filter(customer_id=OuterRef("pk"), as_of__lte=as_of).order_by(
         "-as_of"
     )
+    covered = PromiseToPay.objects.filter(
+        customer_id=OuterRef("pk"),
+        status=PromiseStatus.OPEN,
+        taken_on__lte=as_of,
+        promised_date__gte=as_of,
+    ).order_by("-promised_date")
     columns = (
         "id", "aging__as_of", "aging__past_due", "aging__days_past_due", "aging__currency",
         "score", "risk_class", "broken_on", "promise_on", "promise_amount", "promise_currency",
-        "contact_at",
+        "contact_at", "promised_until", "currency", "on_plan",
     )  # fmt: skip
     rows = (
         Customer.objects.filter(id__in=customer_ids)
@@ -256,10 +329,37 @@ def _facts_some(as_of: dt.date, customer_ids: list[int]) -> CustomerFacts:
             contact_at=Subquery(contact.values("contacted_at")[:1]),
             score=Subquery(score.values("score")[:1]),
             risk_class=Subquery(score.values("risk_class")[:1]),
+            promised_until=Subquery(covered.values("promised_date")[:1]),
+            on_plan=Exists(
+                PaymentPlan.objects.filter(
+                    customer_id=OuterRef("pk"), status=PlanStatus.CURRENT, taken_on__lte=as_of
+                )
+            ),
         )
         .values_list(*columns)
     )
-    for cid, snap_on, past_due, dpd, cur, sc, rc, brk, p_on, p_amt, p_cur, seen in rows:
+    for (
+        cid,
+        snap_on,
+        past_due,
+        dpd,
+        cur,
+        sc,
+        rc,
+        brk,
+        p_on,
+        p_amt,
+        p_cur,
+        seen,
+        until,
+        own,
+        plan,
+    ) in rows:
+        facts.currency[cid] = own
+        if plan:
+            facts.on_plan.add(cid)
+        if until is not None:
+            facts.promised_until[cid] = until
         if snap_on is not None:
             facts.aging[cid] = (snap_on, past_due, dpd, cur)
         if sc is not None:
@@ -288,18 +388,29 @@ def item_facts(
     disputed = disputed_past_due_by_customer(
         as_of=as_of, currency=reporting, customer_ids=customers
     )
+    limits = SmallBalance(as_of)
+    # Without any aging snapshot nothing is known about balances: nothing is called small.
+    aging_known = bool(known.aging) or CustomerAging.objects.exists()
     facts = []
     for a in actions:
         cid = a.customer_id
+        until = known.promised_until.get(cid)
+        if a.kind == "call" and ((until is not None and until >= as_of) or cid in known.on_plan):
+            continue  # an open promise or a current plan covers the account: no call for now
         snap = known.aging.get(cid)
         if snap is not None:
             snap_as_of, past_due, dpd, cur = snap
             if dpd > 0:
                 dpd += (as_of - snap_as_of).days
         else:
-            past_due, dpd, cur = ZERO, a.days_past_due or 0, reporting
+            # No snapshot: the account has nothing open (or aging never ran: the action's
+            # own figure is all there is).
+            past_due, cur = ZERO, reporting
+            dpd = 0 if aging_known else a.days_past_due or 0
+        past_due = Decimal(past_due)
         if cid in disputed and cur == reporting:
-            past_due = max(Decimal(past_due) - disputed[cid], ZERO)
+            past_due = max(past_due - disputed[cid], ZERO)
+        small = aging_known and past_due <= limits.limit(known.currency.get(cid, cur), cur)
         risk = known.risk.get(cid)
         promise = known.due.get(cid)
         facts.append(
@@ -308,9 +419,10 @@ def item_facts(
                 customer_id=cid,
                 kind=a.kind,
                 due_date=a.due_date,
-                past_due_amount=Decimal(past_due),
+                past_due_amount=past_due,
                 currency=cur,
-                days_past_due=max(dpd, a.days_past_due or 0),
+                small_balance=small,
+                days_past_due=dpd,
                 risk_score=risk[0] if risk else None,
                 risk_class=risk[1] if risk else "",
                 promise_broken_on=known.broken.get(cid),
@@ -323,6 +435,42 @@ def item_facts(
             )
         )
     return facts
+
+
+DEFAULT_SMALL_BALANCE = Decimal("25")
+
+
+class SmallBalance:
+    """The small-balance thresholds (``settings.OPENAR_SMALL_BALANCE``: currency -> amount,
+    in that currency; the reporting currency's, or 25, for a currency without one) converted
+    to the currency the queue's amounts are in, at the rates of ``as_of``."""
+
+    def __init__(self, as_of: dt.date) -> None:
+        raw = getattr(settings, "OPENAR_SMALL_BALANCE", None) or {}
+        self.thresholds = {str(k).upper(): Decimal(str(v)) for k, v in raw.items()}
+        self.reporting = settings.OPENAR_REPORTING_CURRENCY
+        self.default = self.thresholds.get(self.reporting, DEFAULT_SMALL_BALANCE)
+        self.as_of = as_of
+        self._rates: Any = None
+        self._cache: dict[tuple[str, str], Decimal] = {}
+
+    def limit(self, own: str, target: str) -> Decimal:
+        """The threshold of an account kept in ``own`` currency, expressed in ``target``."""
+        key = (own, target)
+        if key not in self._cache:
+            if own == target or own not in self.thresholds:
+                value = self.thresholds.get(target, self.default)
+            else:
+                if self._rates is None:
+                    self._rates = latest_rates(self.as_of)
+                rate = cross_rate(own, target, self._rates)
+                value = (
+                    self.thresholds[own] * rate.rate
+                    if rate is not None
+                    else self.thresholds.get(target, self.default)
+                )
+            self._cache[key] = value
+        return self._cache[key]
 
 
 def _day_end(day: dt.date) -> dt.datetime:
@@ -348,9 +496,22 @@ class Queue:
     away_until: dt.date | None = None  # set when the collector is absent: their cover works it
     cover: Any = None
 
+    calls_made: int = 0  # calls the collector logged on ``as_of``
+
     @property
     def calls_today(self) -> int:
-        return sum(1 for item in self.today if item.kind == "call")
+        """Items in Today with a call to make (the plan, not the calls made)."""
+        return sum(1 for item in self.today if "call" in (item.kinds or [item.kind]))
+
+
+def calls_made(*, user: Any, day: dt.date) -> int:
+    """Calls ``user`` logged on ``day`` (the contact log: what productivity counts too)."""
+    return ContactLog.objects.filter(
+        user=user,
+        channel=ContactChannel.CALL,
+        contacted_at__gte=_day_start(day),
+        contacted_at__lt=_day_end(day),
+    ).count()
 
 
 def queue_for_collector(*, collector: Any, as_of: dt.date) -> Queue:
@@ -381,6 +542,7 @@ def queue_for_collector(*, collector: Any, as_of: dt.date) -> Queue:
         covering_for=covering,
         away_until=absence.end_date if absence else None,
         cover=absence.cover if absence else None,
+        calls_made=calls_made(user=collector, day=as_of),
     )
 
 

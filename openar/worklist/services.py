@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openar.activity.services import contact_record, promise_record
 from openar.core.audit import audit_record
@@ -25,7 +28,7 @@ from openar.ledger.hierarchy import customer_roots
 from openar.ledger.models import Customer, Entity
 from openar.strategy.choices import ActionStatus
 from openar.strategy.models import Action
-from openar.strategy.services import action_close
+from openar.strategy.services import action_close, action_create
 from openar.worklist.choices import Slot
 from openar.worklist.domain import (
     FACTORS,
@@ -34,6 +37,7 @@ from openar.worklist.domain import (
     RuleSpec,
     effective_collector,
     first_matching_rule,
+    merge_facts,
     rank_items,
     split_capacity,
 )
@@ -51,6 +55,7 @@ from openar.worklist.selectors import (
     daily_targets,
     group_members,
     item_facts,
+    latest_queue_date,
     open_queue_actions,
     queue_actions,
     ranking_weights,
@@ -101,14 +106,18 @@ def queues_rebuild(
     facts = item_facts(as_of=as_of, actions=actions, customers=customers)
     owner_of = {a.action_id: a.owner_id for a in actions}
 
-    per_collector: dict[int | None, list[Any]] = defaultdict(list)
-    covering: dict[int, int | None] = {}
+    # One item per account and person: the account's actions they own, merged.
+    grouped: dict[tuple[int | None, int], list[Any]] = defaultdict(list)
+    covering: dict[tuple[int | None, int], int | None] = {}
     for f in facts:
         worker, covered = effective_collector(owner_of[f.action_id], cover)
         if target_id is not None and worker != target_id:
             continue
-        per_collector[worker].append(f)
-        covering[f.action_id] = covered
+        grouped[(worker, f.customer_id)].append(f)
+        covering[(worker, f.customer_id)] = covered
+    per_collector: dict[int | None, list[Any]] = defaultdict(list)
+    for (worker, _cid), account_facts in grouped.items():
+        per_collector[worker].append(merge_facts(account_facts))
 
     weights = ranking_weights()
     targets = daily_targets(uid for uid in per_collector if uid is not None)
@@ -119,15 +128,19 @@ def queues_rebuild(
     for worker, worker_facts in per_collector.items():
         ranked = rank_items(worker_facts, as_of=as_of, weights=weights)
         target = targets.get(worker, DEFAULT_DAILY_TARGET) if worker is not None else 0
-        today = split_capacity([r.facts.kind for r in ranked], target)
+        today = split_capacity(
+            [r.facts.all_kinds for r in ranked], target, [r.facts.small_balance for r in ranked]
+        )
         for position, (r, is_today) in enumerate(zip(ranked, today, strict=True), start=1):
             f = r.facts
             rows.append(
                 (
                     f.action_id,
+                    json.dumps(list(f.action_ids or (f.action_id,))),
+                    json.dumps(list(f.all_kinds)),
                     f.customer_id,
                     worker,
-                    covering[f.action_id],
+                    covering[(worker, f.customer_id)],
                     f.kind,
                     day(as_of),
                     day(f.due_date),
@@ -149,10 +162,18 @@ def queues_rebuild(
     if target_id is None:
         WorkItem.objects.all().delete()
     else:
-        # Items of these actions may sit in another queue (the account changed hands).
-        WorkItem.objects.filter(
-            Q(collector_id=target_id) | Q(action_id__in=[a.action_id for a in actions])
-        ).delete()
+        WorkItem.objects.filter(collector_id=target_id).delete()
+        # Items holding these actions may sit in another queue (the account changed hands).
+        mine = {a.action_id for a in actions}
+        stale = [
+            pk
+            for pk, ids in WorkItem.objects.filter(customer_id__in=customers or []).values_list(
+                "pk", "action_ids"
+            )
+            if mine.intersection(ids or ())
+        ]
+        if stale:
+            WorkItem.objects.filter(pk__in=stale).delete()
     _insert_rows(rows)
     if target_id is None and len(rows) >= ANALYZE_ROWS and connection.vendor == "postgresql":
         # Fresh planner statistics for the one-collector rebuilds that follow (the project's
@@ -177,9 +198,9 @@ def queues_rebuild(
 
 # The WorkItem columns written by the rebuild, in the order of its row tuples.
 _ITEM_COLUMNS = (
-    "action_id", "customer_id", "collector_id", "covering_for_id", "kind", "as_of", "due_date",
-    "priority", "rank", "slot", "past_due_amount", "currency", "days_past_due", "risk_class",
-    "reasons", "factors", "built_at",
+    "action_id", "action_ids", "kinds", "customer_id", "collector_id", "covering_for_id", "kind",
+    "as_of", "due_date", "priority", "rank", "slot", "past_due_amount", "currency",
+    "days_past_due", "risk_class", "reasons", "factors", "built_at",
 )  # fmt: skip
 
 
@@ -285,7 +306,7 @@ class AssignResult:
 
 def _apply_changes(changes: Iterable[tuple[int, int | None, int | None]]) -> None:
     by_target: dict[int | None, list[int]] = defaultdict(list)
-    for cid, _, after in changes:
+    for cid, _before, after in changes:
         by_target[after].append(cid)
     for target, ids in by_target.items():
         for start in range(0, len(ids), 5000):
@@ -552,6 +573,103 @@ def absence_cancel(*, absence: Absence, actor: Any) -> None:
 
 # --- working the queue ---------------------------------------------------------------------
 
+CLOSE_OUTCOMES = {"done": ActionStatus.DONE, "not_needed": ActionStatus.CANCELLED}
+_deferred = threading.local()
+
+
+@contextmanager
+def queue_refresh_deferred() -> Iterator[set[int]]:
+    """Within the block, work on an account only notes it; its queue items are refreshed once
+    at the end (a call that records a promise and a contact rebuilds the queue once, not twice)."""
+    outer = getattr(_deferred, "customers", None)
+    if outer is not None:
+        yield outer
+        return
+    _deferred.customers = set()
+    try:
+        yield _deferred.customers
+        customers = set(_deferred.customers)
+    finally:
+        _deferred.customers = None
+    for customer_id in sorted(customers):
+        queue_refresh_account(customer_id=customer_id, actor="queue")
+
+
+def _workers_of(customer_id: int, as_of: dt.date) -> set[int]:
+    """Who has the account in their queue now, or owns one of its open actions."""
+    workers = set(
+        WorkItem.objects.filter(customer_id=customer_id, collector__isnull=False).values_list(
+            "collector_id", flat=True
+        )
+    )
+    cover = active_cover(as_of)
+    for a in open_queue_actions(queue_actions().filter(customer_id=customer_id)):
+        worker, _ = effective_collector(a.owner_id, cover)
+        if worker is not None:
+            workers.add(worker)
+    return workers
+
+
+def queue_refresh_account(*, customer_id: int, actor: Any, as_of: dt.date | None = None) -> int:
+    """Bring the account's queue items up to date at once (after a promise, a call, a plan or
+    a dispute on it): the queue of everyone who works it is re-ranked. Returns the number of
+    queues rebuilt."""
+    pending = getattr(_deferred, "customers", None)
+    if pending is not None:
+        pending.add(customer_id)
+        return 0
+    day = as_of or latest_queue_date()
+    if day is None:
+        return 0  # no queue built yet: nothing to bring up to date
+    users = get_user_model().objects.filter(pk__in=_workers_of(customer_id, day))
+    for user in users:
+        queues_rebuild(as_of=day, actor=actor, collector=user)
+    return len(users)
+
+
+def account_worked(*, customer: Any, kind: str, actor: Any, **details: Any) -> None:
+    """The ``account_worked`` hook: a call logged on the account closes its open call tasks
+    with the call's outcome (the call was made); then the account's queue items are refreshed
+    (a promise or a plan holds its calls back, a dispute lowers what is collectible)."""
+    if kind == "contact" and details.get("channel") == "call" and details.get("user") is not None:
+        outcome = str(details.get("outcome", ""))
+        note = str(details.get("note", "")).strip()
+        for action in Action.objects.filter(
+            customer_id=customer.pk, status=ActionStatus.OPEN, kind="call"
+        ).exclude(pk=details.get("action_id") or 0):
+            action_close(
+                action=action,
+                status=ActionStatus.DONE,
+                outcome=f"{outcome}: {note}" if note else outcome,
+                actor=actor,
+                completed_by=details["user"],
+            )
+    queue_refresh_account(customer_id=customer.pk, actor=actor)
+
+
+def _item_actions(item: WorkItem, seen: Iterable[int] | None) -> list[Action]:
+    """The item's actions, locked; ``seen`` (the ids the person saw on the page) must all be
+    still open, else someone else worked the account meanwhile and nothing is written."""
+    ids = list(item.action_ids or [item.action_id])
+    wanted = [int(i) for i in seen] if seen else ids
+    actions = list(
+        Action.objects.select_for_update()
+        .select_related("customer")
+        .filter(pk__in=wanted)
+        .order_by("pk")
+    )
+    closed = [a for a in actions if a.status != ActionStatus.OPEN]
+    if closed or not actions:
+        who = next((a.completed_by for a in closed if a.completed_by is not None), None)
+        raise Conflict(
+            _("%(name)s already worked this account; the queue shows what is left.")
+            % {"name": who.get_full_name() or who.get_username()}
+            if who is not None
+            else _("This task is already closed; the queue shows what is left."),
+            field="outcome",
+        )
+    return actions
+
 
 @dataclass
 class LoggedCall:
@@ -573,45 +691,98 @@ def work_item_log_call(
     promise_amount: Decimal | str | None = None,
     promise_date: dt.date | None = None,
     taken_on: dt.date | None = None,
+    seen: Iterable[int] | None = None,
 ) -> LoggedCall:
-    """Log the call made for a work item (the activity contact log), with the promise to pay
-    it obtained if any, close its action, and re-rank the collector's queue."""
+    """Log the call made for a queue item (the activity contact log), with the promise to pay
+    it obtained if any, close its call tasks (every task when it has no call), and re-rank the
+    collector's queue once."""
     started = time.perf_counter()
-    action = Action.objects.select_for_update().select_related("customer").get(pk=item.action_id)
-    if action.status != "open":
-        raise Conflict("this task is already closed", field="outcome")
+    actions = _item_actions(item, seen)
+    calls = [a for a in actions if a.kind == "call"] or actions
+    customer = actions[0].customer
     promise = None
-    if outcome == "promise_taken":
-        if promise_amount in (None, "") or promise_date is None:
-            raise ValidationError("a promise needs an amount and a date", field="promise_amount")
-        promise = promise_record(
-            customer=action.customer,
-            amount=promise_amount,
-            currency=action.customer.currency,
-            promised_date=promise_date,
-            taken_on=taken_on or today(),
-            actor=user if getattr(user, "pk", None) else actor,
+    text = outcome if not note.strip() else f"{outcome}: {note.strip()}"
+    with queue_refresh_deferred():
+        for action in calls:
+            action_close(
+                action=action,
+                status=ActionStatus.DONE,
+                outcome=text,
+                actor=actor,
+                completed_by=user,
+            )
+        if outcome == "promise_taken":
+            if promise_amount in (None, "") or promise_date is None:
+                raise ValidationError(
+                    _("A promise needs an amount and a date."), field="promise_amount"
+                )
+            promise = promise_record(
+                customer=customer,
+                amount=promise_amount,
+                currency=customer.currency,
+                promised_date=promise_date,
+                taken_on=taken_on or today(),
+                actor=user if getattr(user, "pk", None) else actor,
+                note=note,
+                strict=True,
+            )
+        contact = contact_record(
+            customer=customer,
+            user=user,
+            channel="call",
+            outcome=outcome,
             note=note,
+            action_id=calls[0].pk,
+            promise=promise,
+            actor=actor,
         )
-    contact = contact_record(
-        customer=action.customer,
-        user=user,
-        channel="call",
-        outcome=outcome,
-        note=note,
-        action_id=action.pk,
-        promise=promise,
-        actor=actor,
-    )
-    action_close(
-        action=action,
-        status=ActionStatus.DONE,
-        outcome=outcome if not note.strip() else f"{outcome}: {note.strip()}",
-        actor=actor,
-        completed_by=user,
-    )
     worker = item.collector or user
-    n = queues_rebuild(as_of=as_of, actor=actor, collector=worker)
+    n = WorkItem.objects.filter(collector=worker).count()
     return LoggedCall(
         contact=contact, queue_items=n, seconds=time.perf_counter() - started, promise=promise
     )
+
+
+@transaction.atomic
+def work_item_close(
+    *,
+    item: WorkItem,
+    user: Any,
+    outcome: str,
+    actor: Any,
+    note: str = "",
+    seen: Iterable[int] | None = None,
+) -> list[Action]:
+    """Close every action of a queue item with an outcome: ``done`` (the work was done) or
+    ``not_needed`` (cancelled: nothing to do after all), with the person's note; the account
+    leaves their queue unless other work arrives."""
+    status = CLOSE_OUTCOMES.get(outcome)
+    if status is None:
+        raise ValidationError(_("Choose how the task ended: done or not needed."), field="outcome")
+    actions = _item_actions(item, seen)
+    text = outcome if not note.strip() else f"{outcome}: {note.strip()}"
+    closed = [
+        action_close(action=a, status=status, outcome=text, actor=actor, completed_by=user)
+        for a in actions
+    ]
+    queue_refresh_account(customer_id=item.customer_id, actor=actor)
+    return closed
+
+
+def plan_broken(
+    *, customer_id: int, plan: Any, seq: int, due_date: dt.date, as_of: dt.date, actor: Any
+) -> None:
+    """The ``plan_broken`` hook: a follow-up call for the account's collector, due on the day
+    the broken instalment was found, once per instalment."""
+    day = max(due_date, as_of)
+    action_create(
+        customer_id=customer_id,
+        kind="call",
+        reason=_("Payment plan %(plan)s: instalment %(seq)s of %(date)s not paid")
+        % {"plan": plan.pk, "seq": seq, "date": due_date.isoformat()},
+        as_of=day,
+        due_date=day,
+        dedupe_key=f"plan-broken:{plan.pk}:{seq}",
+        actor=actor,
+    )
+    queue_refresh_account(customer_id=customer_id, actor=actor)

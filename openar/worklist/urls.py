@@ -6,6 +6,7 @@ app_name = "worklist"
 urlpatterns = [
     path("", views.queue_view, name="queue"),
     path("items/<int:pk>/log/", views.log_call_view, name="log_call"),
+    path("items/<int:pk>/close/", views.close_view, name="close"),
     path("collectors/", views.collectors_view, name="collectors"),
     path("portfolios/", views.portfolios_view, name="portfolios"),
     path("portfolios/assign/", views.portfolio_assign_view, name="portfolio_assign"),

@@ -36,7 +36,13 @@ from openar.worklist.forms import (
     TargetForm,
     WeightsForm,
 )
-from openar.worklist.models import Absence, CollectorProfile, PortfolioRule, RankingWeights
+from openar.worklist.models import (
+    Absence,
+    CollectorProfile,
+    PortfolioRule,
+    RankingWeights,
+    WorkItem,
+)
 from openar.worklist.selectors import (
     collector_users,
     customer_work_items,
@@ -56,6 +62,7 @@ from openar.worklist.services import (
     portfolio_rules_apply,
     queues_rebuild,
     ranking_weights_update,
+    work_item_close,
     work_item_log_call,
 )
 from openar.worklist.tables import CollectorQueueTable
@@ -121,15 +128,41 @@ def _render_queue(request: HttpRequest, collector: Any, form: LogCallForm | None
     )
 
 
+def _seen(request: HttpRequest) -> list[int] | None:
+    """The action ids the page showed for the item (the optimistic check), if it sent them."""
+    text = request.POST.get("seen", "")
+    ids = [int(part) for part in text.split(",") if part.strip().isdigit()]
+    return ids or None
+
+
+def _posted_item(request: HttpRequest, pk: int) -> Any:
+    """The queue item posted to, or None when the queue was rebuilt meanwhile (someone worked
+    the account): the page then shows the queue as it is now."""
+    item = WorkItem.objects.select_related("collector", "customer").filter(pk=pk).first()
+    if item is None:
+        messages.warning(
+            request, _("This account was worked meanwhile; the queue shows what is left.")
+        )
+        return None
+    if item.collector_id != request.user.pk and not _is_manager(request):
+        raise PermissionDenied(_("This item is in another collector's queue."))
+    return item
+
+
+def _back_to_queue(request: HttpRequest, collector: Any) -> HttpResponse:
+    url = reverse("worklist:queue")
+    if collector.pk != request.user.pk:
+        url += f"?collector={collector.get_username()}"
+    return redirect(url)
+
+
 @worker_required
 @require_POST
 def log_call_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Log the call made for a work item, close its task and re-rank the collector's queue."""
-    from openar.worklist.models import WorkItem
-
-    item = get_object_or_404(WorkItem.objects.select_related("collector", "customer"), pk=pk)
-    if item.collector_id != request.user.pk and not _is_manager(request):
-        raise PermissionDenied(_("This item is in another collector's queue."))
+    item = _posted_item(request, pk)
+    if item is None:
+        return _render_queue(request, request.user)
     collector = item.collector or request.user
     form = LogCallForm(request.POST)
     if form.is_valid():
@@ -143,6 +176,7 @@ def log_call_view(request: HttpRequest, pk: int) -> HttpResponse:
                 promise_date=form.cleaned_data.get("promise_date"),
                 as_of=item.as_of,
                 actor=request.user,
+                seen=_seen(request),
             )
         except OpenARError as exc:
             messages.error(request, exc.message)
@@ -153,16 +187,41 @@ def log_call_view(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"customer": item.customer.name, "n": logged.queue_items},
             )
             if not request.htmx:  # type: ignore[attr-defined]
-                url = reverse("worklist:queue")
-                if collector.pk != request.user.pk:
-                    url += f"?collector={collector.get_username()}"
-                return redirect(url)
+                return _back_to_queue(request, collector)
             form = LogCallForm()
     else:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, f"{item.customer.name}: {error}")
     return _render_queue(request, collector, form)
+
+
+@worker_required
+@require_POST
+def close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a queue item's tasks with an outcome (done, not needed) and a note."""
+    item = _posted_item(request, pk)
+    if item is None:
+        return _render_queue(request, request.user)
+    collector = item.collector or request.user
+    try:
+        work_item_close(
+            item=item,
+            user=request.user,
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", "")[:2000],
+            actor=request.user,
+            seen=_seen(request),
+        )
+    except OpenARError as exc:
+        messages.error(request, f"{item.customer.name}: {exc.message}")
+    else:
+        messages.success(
+            request, _("Task closed for %(customer)s.") % {"customer": item.customer.name}
+        )
+        if not request.htmx:  # type: ignore[attr-defined]
+            return _back_to_queue(request, collector)
+    return _render_queue(request, collector)
 
 
 class CollectorQueueListView(ObjectListView):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openar.activity.models import ContactLog, PromiseToPay
 from openar.activity.services import promise_record
 from tests.clock import ON_TODAY
-from tests.factories import BASE_DATE, CustomerFactory, UserFactory
+from tests.factories import BASE_DATE, CustomerFactory, DocumentFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, ON_TODAY]
 
@@ -53,6 +53,8 @@ def test_promise_list_filters_by_status(client, collector, django_assert_max_num
 
 def test_customer_page_shows_panel_and_records_a_promise(client, collector):
     customer = CustomerFactory(collector=collector)
+    # A promise typed in may not exceed what the account owes.
+    DocumentFactory(customer=customer, amount=Decimal("2000.00"))
     url = reverse("ledger:customer_detail", args=[customer.customer_ref])
     page = client.get(url)
     assert b'id="activity"' in page.content

@@ -160,9 +160,12 @@ def _collectors(n: int, start: int) -> None:
             past_due=Decimal("400.00") + i,
             computed_at=dt.datetime(2026, 6, 30, tzinfo=dt.UTC),
         )
+        # One item per account: the waiting escalation is on a second account of theirs.
+        second = CustomerFactory(customer_ref=f"Q{i:04}B", collector=collector)
         for j, (slot, kind) in enumerate((("today", "call"), ("waiting", "escalation"))):
+            account = (customer, second)[j]
             action = Action.objects.create(
-                customer=customer,
+                customer=account,
                 strategy=strategy,
                 kind=kind,
                 owner_role="collector",
@@ -173,7 +176,7 @@ def _collectors(n: int, start: int) -> None:
             )
             WorkItem.objects.create(
                 action=action,
-                customer=customer,
+                customer=account,
                 collector=collector,
                 kind=kind,
                 as_of=BASE_DATE,

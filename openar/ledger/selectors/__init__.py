@@ -21,8 +21,10 @@ from openar.ledger.selectors.aging import (
 from openar.ledger.selectors.customers import (
     CustomerSummary,
     customer_aging_rows,
+    customer_children,
     customer_list,
     customer_summary,
+    customer_time_zone,
     customer_unapplied_cash,
     unapplied_cash,
 )
@@ -39,8 +41,10 @@ __all__ = [
     "UnconvertedLine",
     "aging_report",
     "customer_aging_rows",
+    "customer_children",
     "customer_list",
     "customer_summary",
+    "customer_time_zone",
     "customer_unapplied_cash",
     "fx_rate",
     "group_member_ids",

@@ -156,12 +156,35 @@ def customer_list(
 
 
 def customer_aging_rows(*, as_of: dt.date) -> dict[int, Any]:
-    """Per-customer figures for the aging snapshot: open item count and oldest due date."""
+    """Per-customer figures for the aging snapshot: open item count and the due date of the
+    oldest open past-due debit with a positive open amount (days past due count from it: an old
+    unapplied credit memo does not make an account 700 days past due)."""
+    past_due_debit = (
+        Q(amount__gt=0, due_date__lt=as_of)
+        # Open on ``as_of``: cleared later (it was open in full) or still open above zero.
+        & (Q(cleared_date__isnull=False) | Q(open_amount__gt=0))
+    )
     rows = (
         open_documents_as_of(as_of)
         .exclude(cleared_date__isnull=True, open_amount=0)
         .values("customer_id")
-        .annotate(n=Count("id"), oldest=Min("due_date"))
+        .annotate(n=Count("id"), oldest=Min("due_date", filter=past_due_debit))
         .order_by()
     )
     return {r["customer_id"]: r for r in rows}
+
+
+def customer_children(*, customer: Customer, as_of: dt.date, limit: int = 200) -> list[Any]:
+    """The accounts directly below ``customer`` with their aging snapshot (balance and past
+    due in the reporting currency), for the account page's roll-up (one query)."""
+    return list(
+        customer.children.order_by("customer_ref").values(
+            "customer_ref", "name", "aging__balance", "aging__past_due", "aging__currency"
+        )[:limit]
+    )
+
+
+def customer_time_zone(customer: Customer) -> str:
+    """The customer's time zone (``attributes["time_zone"]``, an IANA name), or ""."""
+    value = (customer.attributes or {}).get("time_zone", "")
+    return value if isinstance(value, str) else ""

@@ -95,7 +95,10 @@ def skip_reason(step: StepDef, facts: AccountFacts) -> str | None:
         return SKIP_DISPUTED
     if conditions.get("skip_if_promise") and facts.promise_active:
         return SKIP_PROMISE
-    if conditions.get("skip_if_payment_plan") and facts.plan_active:
+    # A current payment plan pauses dunning: every days-past-due step, and any step that asks.
+    if facts.plan_active and (
+        conditions.get("skip_if_payment_plan") or step.trigger == StepTrigger.DAYS_PAST_DUE
+    ):
         return SKIP_PLAN
     under = conditions.get("skip_if_balance_under")
     if under is not None and facts.balance < Decimal(under):

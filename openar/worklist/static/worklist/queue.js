@@ -1,5 +1,5 @@
 // My queue: j/k move the selection, Enter opens the customer, l opens the "log call" form,
-// Escape closes it. The selection survives the htmx swap that re-ranks the queue.
+// c the "close the task" form, Escape closes them. The selection survives the htmx swap that re-ranks the queue.
 (function () {
   "use strict";
   var selected = 0;
@@ -19,20 +19,16 @@
     if (scroll !== false) all[selected].scrollIntoView({ block: "nearest" });
   }
 
-  function logRow(row) {
-    return row ? document.getElementById("log-" + row.dataset.item) : null;
-  }
-
   function closeForms() {
     document.querySelectorAll("#queue tr.log-row").forEach(function (r) { r.hidden = true; });
   }
 
-  function openForm(row) {
-    var form = logRow(row);
+  function openForm(row, prefix) {
+    var form = row ? document.getElementById((prefix || "log-") + row.dataset.item) : null;
     if (!form) return;
     closeForms();
     form.hidden = false;
-    var outcome = form.querySelector(".log-outcome");
+    var outcome = form.querySelector("select");
     if (outcome) outcome.focus();
   }
 
@@ -50,14 +46,15 @@
     else if (event.key === "k") { select(selected - 1); event.preventDefault(); }
     else if (event.key === "Enter" && all[selected]) { window.location.href = all[selected].dataset.href; }
     else if (event.key === "l" && all[selected]) { openForm(all[selected]); event.preventDefault(); }
+    else if (event.key === "c" && all[selected]) { openForm(all[selected], "close-"); event.preventDefault(); }
   });
 
   document.addEventListener("click", function (event) {
-    var toggle = event.target.closest(".log-toggle");
+    var toggle = event.target.closest(".log-toggle, .close-toggle");
     if (toggle) {
       var row = toggle.closest("tr.queue-row");
       select(rows().indexOf(row), false);
-      openForm(row);
+      openForm(row, toggle.classList.contains("close-toggle") ? "close-" : "log-");
       return;
     }
     if (event.target.closest(".log-cancel")) { closeForms(); return; }

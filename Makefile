@@ -47,6 +47,8 @@ demo: install
 	OPENAR_DEMO_MODE=1 $(OPENAR) score train
 	OPENAR_DEMO_MODE=1 $(OPENAR) run-daily
 	OPENAR_DEMO_MODE=1 $(OPENAR) comms send --ignore-window
+	OPENAR_DEMO_MODE=1 $(OPENAR) demo-mail --seed $(DEMO_SEED)
+	OPENAR_DEMO_MODE=1 $(OPENAR) comms fetch
 	OPENAR_DEMO_MODE=1 $(OPENAR) serve --host $(HOST) --port $(PORT)
 
 serve: install

@@ -243,7 +243,10 @@ OPENAR_SEND_INTERVAL = int(os.environ.get("OPENAR_SEND_INTERVAL", "300"))
 # Email in: the mailbox replies and bounces arrive in (imap://user:pass@host:143/INBOX or
 # imaps://user:pass@host:993/INBOX; empty: no mailbox is read), how often the task worker reads
 # it (seconds), and the largest attachment kept (bytes; larger ones are noted and left out).
-OPENAR_IMAP_URL = os.environ.get("OPENAR_IMAP_URL", "")
+# The demo reads its customers' mail from a folder of .eml files under var/ (openar demo-mail).
+OPENAR_IMAP_URL = os.environ.get(
+    "OPENAR_IMAP_URL", f"file://{VAR_DIR / 'inbox'}" if OPENAR_DEMO_MODE else ""
+)
 OPENAR_FETCH_INTERVAL = int(os.environ.get("OPENAR_FETCH_INTERVAL", "300"))
 OPENAR_INBOUND_MAX_ATTACHMENT_BYTES = int(
     os.environ.get("OPENAR_INBOUND_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))

@@ -21,6 +21,14 @@ def register(sub: Any) -> None:
     p.add_argument("--reset", action="store_true", help="delete existing ledger data first")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_demo_data)
+    m = sub.add_parser(
+        "demo-mail",
+        help="write the day's customer replies into the demo mailbox folder (then: comms fetch)",
+    )
+    m.add_argument("--as-of", help="YYYY-MM-DD: the day the reminders went out (default: today)")
+    m.add_argument("--seed", type=int, default=42)
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(handler=_demo_mail)
 
 
 def _as_of(args: argparse.Namespace):
@@ -53,6 +61,21 @@ def _demo_data(args: argparse.Namespace) -> int:
     else:
         for key, value in summary.items():
             print(f"{key}: {value}")
+    return 0
+
+
+def _demo_mail(args: argparse.Namespace) -> int:
+    from openar.demo.mail import demo_mail
+
+    try:
+        summary = demo_mail(as_of=_as_of(args), seed=args.seed)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(summary["kinds"].items()))
+        print(f"{summary['written']} messages written to {summary['folder']} ({kinds})")
     return 0
 
 

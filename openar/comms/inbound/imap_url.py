@@ -1,7 +1,9 @@
 """``OPENAR_IMAP_URL`` to the mailbox to read, the way ``OPENAR_EMAIL_URL`` configures sending.
 
 - ``imap://user:pass@host:143/INBOX`` plain IMAP (``?starttls=1`` upgrades the connection);
-- ``imaps://user:pass@host:993/INBOX`` IMAP over TLS.
+- ``imaps://user:pass@host:993/INBOX`` IMAP over TLS;
+- ``file:///path/to/folder`` a folder of ``.eml`` files named by number (``000001.eml``...),
+  read in that order: the demo's mailbox, or mail exported from another system.
 
 The path is the folder (default ``INBOX``); user, password and folder are percent-decoded.
 ``timeout=N`` (seconds, default 30). An empty setting means no mailbox is read.
@@ -25,10 +27,13 @@ class ImapSettings:
     ssl: bool
     starttls: bool
     timeout: float
+    path: str = ""  # a folder of .eml files instead of a server
 
     @property
     def key(self) -> str:
         """Names the mailbox in the database (where its last UID is kept): no password."""
+        if self.path:
+            return f"file:{self.path}"[:200]
         return f"{self.user}@{self.host}:{self.port}/{self.folder}"[:200]
 
 
@@ -37,9 +42,14 @@ def imap_url_config(url: str) -> ImapSettings:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     shown = _without_password(url)
+    if scheme == "file":
+        path = unquote(parts.path)
+        if not path or path == "/":
+            raise ValueError(f"OPENAR_IMAP_URL {shown!r}: no folder (file:///path/to/folder)")
+        return ImapSettings("", 0, "", "", path, False, False, 0.0, path=path)
     if scheme not in ("imap", "imaps"):
         raise ValueError(
-            f"OPENAR_IMAP_URL {shown!r}: unknown scheme {scheme!r} (expected imap or imaps)"
+            f"OPENAR_IMAP_URL {shown!r}: unknown scheme {scheme!r} (expected imap, imaps or file)"
         )
     if not parts.hostname:
         raise ValueError(f"OPENAR_IMAP_URL {shown!r}: no host")

@@ -13,6 +13,7 @@ import imaplib
 import re
 import ssl
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from openar.comms.inbound.imap_url import ImapSettings
@@ -131,6 +132,47 @@ class Mailbox:
             raise MailboxError(
                 f"the mail server did not mark message {uid} read: {_said_data(data)}"
             )
+
+
+class FolderMailbox:
+    """A folder of ``.eml`` files named by number (``000001.eml``), the number standing for the
+    UID: the demo's mailbox, or mail exported from elsewhere. Files are only read, never moved:
+    the mailbox's last UID says how far it was read."""
+
+    uidvalidity = 1
+
+    def __init__(self, config: ImapSettings) -> None:
+        self.folder = Path(config.path)
+
+    def __enter__(self) -> FolderMailbox:
+        if not self.folder.is_dir():
+            raise MailboxError(f"no mail folder {self.folder}")
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    def _files(self) -> dict[int, Path]:
+        return {int(p.stem): p for p in self.folder.glob("*.eml") if p.stem.isdigit()}
+
+    def new_uids(self, after: int) -> list[int]:
+        return sorted(uid for uid in self._files() if uid > after)
+
+    def fetch(self, uids: list[int]) -> Iterator[tuple[int, bytes]]:
+        files = self._files()
+        for uid in uids:
+            try:
+                yield uid, files[uid].read_bytes()
+            except (KeyError, OSError) as exc:
+                raise MailboxError(f"cannot read message {uid} in {self.folder}: {exc}") from None
+
+    def mark_seen(self, uid: int) -> None:
+        return None  # the files stay as they are; the last UID read is kept in the database
+
+
+def open_mailbox(config: ImapSettings) -> Mailbox | FolderMailbox:
+    """The mailbox ``config`` names: an IMAP folder, or a folder of files."""
+    return FolderMailbox(config) if config.path else Mailbox(config)
 
 
 def _said(exc: Exception) -> str:

@@ -26,7 +26,7 @@ from openar.activity.services import contact_record, promise_record
 from openar.comms.choices_inbound import InboundKind, InboundStatus, MatchedBy
 from openar.comms.inbound import rules
 from openar.comms.inbound.imap_url import imap_url_config
-from openar.comms.inbound.mailbox import Mailbox, MailboxError
+from openar.comms.inbound.mailbox import MailboxError, open_mailbox
 from openar.comms.inbound.parsing import (
     Attachment,
     DeliveryReport,
@@ -98,7 +98,7 @@ def inbound_fetch(
     result = FetchResult()
     touched: set[int] = set()
     try:
-        with Mailbox(config) as box:
+        with open_mailbox(config) as box:
             state = _state(config.key, box.uidvalidity)
             for pending in InboundMessage.objects.filter(
                 mailbox=config.key, uidvalidity=box.uidvalidity, marked_seen=False

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from openar.comms.dispute_letters import TEMPLATE_CODE as DISPUTE_LETTER
 from openar.comms.inbound.imap_url import imap_url_config
@@ -76,13 +77,15 @@ def demo_mail(*, as_of: dt.date, seed: int) -> dict[str, Any]:
     rng = random.Random(f"{seed}:{as_of.isoformat()}:mail")
     accounts = _accounts(as_of)
     rng.shuffle(accounts)
-    when = dt.datetime.combine(as_of, dt.time(8, 40), tzinfo=dt.UTC)
+    # Answers come in after the reminder went out, and before now (the mailbox is read next).
+    now = timezone.now() - dt.timedelta(seconds=5)
     mails: list[tuple[str, bytes]] = []
     for role, account in zip(ROLES, accounts, strict=False):
-        when += dt.timedelta(minutes=rng.randint(6, 38))
+        sent_at = account.sent.sent_at or now - dt.timedelta(hours=1)
+        when = min(sent_at + dt.timedelta(seconds=rng.randint(40, 5400)), now)
         mails.append((role, _WRITERS[role](account, when, as_of, rng)))
     for role, writer in _STRANGERS:
-        when += dt.timedelta(minutes=rng.randint(6, 38))
+        when = now - dt.timedelta(seconds=rng.randint(60, 3600))
         raw = writer(accounts, when, as_of, rng)
         if raw:
             mails.append((role, raw))

@@ -30,6 +30,7 @@ from openar.core import dates
 from openar.core.errors import OpenARError
 from openar.core.lists import ObjectListView
 from openar.core.roles import Role, role_required
+from openar.disputes.choices import DEFAULT_REASONS
 from openar.ledger.models import Customer
 
 ROLES = (Role.COLLECTOR, Role.MANAGER)
@@ -64,6 +65,7 @@ def message_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "message": message,
             "attachments": list(message.attachments.defer("content")),
+            "case_reason": _case_reason(message),
             "is_promise": message.kind == InboundKind.PROMISE,
             "is_copy_request": message.kind == InboundKind.INVOICE_COPY,
             "requested": (
@@ -73,6 +75,16 @@ def message_view(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _case_reason(message: InboundMessage) -> str:
+    """The reason of the dispute case the email opened, in the reader's language when it is
+    one of the default reasons (a manager's own reason as written)."""
+    case = message.dispute_case
+    if case is None:
+        return ""
+    default = DEFAULT_REASONS.get(case.reason.code)
+    return str(default[0]) if default else case.reason.label
 
 
 @role_required(*ROLES)

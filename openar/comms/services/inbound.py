@@ -135,7 +135,7 @@ def inbound_fetch(
             actor=actor,
             action="inbound.fetch",
             object_type="mailbox",
-            object_id=config.key,
+            object_id=config.key[-80:],  # the audit keeps 80 characters: the folder end
             summary=(
                 f"{result.fetched} read: {result.threaded} on accounts, {result.unmatched} to "
                 f"assign, {result.bounces} bounces, {result.failed} unreadable"

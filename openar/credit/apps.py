@@ -25,6 +25,14 @@ class CreditConfig(AppConfig):
             prefix="/credit/",
             order=65,
         )
+        register_nav(
+            key="limit-reviews",
+            label=_("Limit reviews"),
+            url_name="credit:reviews",
+            prefix="/credit/reviews/",
+            order=66,
+            roles=("collector", "credit", "manager"),
+        )
         register_customer_flag(
             name="on_hold", label=_("On credit hold"), expression=on_hold_expression, order=10
         )

@@ -55,3 +55,25 @@ class OrderKind(models.TextChoices):
 
     ORDER = "order", _("Open order")
     SHIPMENT = "shipment", _("Uninvoiced shipment")
+
+
+class ReviewTrigger(models.TextChoices):
+    """Why a limit review was opened."""
+
+    PERIODIC = "periodic", _("Periodic review")
+    SCORE_DROPPED = "score_dropped", _("Score dropped")
+    PROMISES_BROKEN = "promises_broken", _("Promises broken")
+    LIMIT_EXCEEDED = "limit_exceeded", _("Limit exceeded")
+    MANUAL = "manual", _("Asked for")
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("review", "Open")
+    DECIDED = "decided", pgettext_lazy("review", "Decided")
+
+
+class ReviewOutcome(models.TextChoices):
+    KEEP = "keep", _("Keep the limit")
+    REDUCE = "reduce", _("Reduce the limit")
+    INCREASE = "increase", _("Increase the limit")
+    HOLD = "hold", _("Put on credit hold")

@@ -1,4 +1,4 @@
-"""The recommendation list's filters: parsed here, applied by ``recommendation_list``."""
+"""The list pages' filters: parsed here, applied by ``recommendation_list`` and ``review_list``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from openar.core.filters import SelectorFilterSet, search_input
-from openar.credit.choices import RecommendationKind, RecommendationStatus
-from openar.credit.models import Recommendation
-from openar.credit.selectors import recommendation_list
+from openar.credit.choices import (
+    RecommendationKind,
+    RecommendationStatus,
+    ReviewStatus,
+    ReviewTrigger,
+)
+from openar.credit.models import LimitReview, Recommendation
+from openar.credit.selectors import recommendation_list, review_list
 
 ANY_STATUS = "all"
 
@@ -36,5 +41,29 @@ class RecommendationFilterSet(SelectorFilterSet):
             queryset=queryset,
             status=None if status == ANY_STATUS else status,
             kind=data.get("kind"),
+            customer=(data.get("customer") or "").strip() or None,
+        )
+
+
+class ReviewFilterSet(SelectorFilterSet):
+    # Open unless the query string says otherwise (the view's default); "all": any status.
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(ANY_STATUS, _("Any")), *ReviewStatus.choices],
+        empty_label=None,
+    )
+    trigger = django_filters.ChoiceFilter(
+        label=_("Why"), choices=ReviewTrigger.choices, empty_label=_("Any")
+    )
+    customer = django_filters.CharFilter(
+        label=_("Customer"), widget=search_input(_("Customer number"))
+    )
+
+    def select(self, queryset: QuerySet[LimitReview], data: dict[str, Any]) -> QuerySet[Any]:
+        status = data.get("status")
+        return review_list(
+            queryset=queryset,
+            status=None if status == ANY_STATUS else status,
+            trigger=data.get("trigger"),
             customer=(data.get("customer") or "").strip() or None,
         )

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from openar.core.reasons import reason_text
 from openar.core.roles import has_role
 from openar.credit.choices import LimitScope, ReleaseCondition
+from openar.credit.models import LimitReview
 from openar.credit.selectors import (
     active_hold,
     customer_exposure,
@@ -20,7 +21,13 @@ from openar.credit.selectors import (
     limit_history,
     pending_hold_recommendation,
 )
-from openar.credit.services import HOLD_ROLES, LIMIT_ROLES, REQUEST_ROLES, collector_hold_limit
+from openar.credit.services import (
+    HOLD_ROLES,
+    LIMIT_ROLES,
+    REQUEST_ROLES,
+    REVIEW_REQUEST_ROLES,
+    collector_hold_limit,
+)
 
 HISTORY_ROWS = 5
 
@@ -67,6 +74,8 @@ def limit_panel(request: HttpRequest, customer: Any, as_of: Any) -> str:
             "history": history,
             "can_set": has_role(request.user, *LIMIT_ROLES),
             "has_children": customer.children.exists(),
+            "open_review": LimitReview.objects.filter(customer=customer, status="open").first(),
+            "can_request_review": has_role(request.user, *REVIEW_REQUEST_ROLES),
             "scopes": LimitScope.choices,
         },
         request=request,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openar.credit import views
+from openar.credit import views, views_reviews
 
 app_name = "credit"
 urlpatterns = [
@@ -9,5 +9,13 @@ urlpatterns = [
     path("recommendations/decide/", views.recommendations_bulk_view, name="decide_bulk"),
     path("customers/<str:customer_ref>/hold/", views.hold_place_view, name="hold_place"),
     path("customers/<str:customer_ref>/limit/", views.limit_set_view, name="limit_set"),
+    path("reviews/", views_reviews.review_list_view, name="reviews"),
+    path("reviews/<int:pk>/", views_reviews.review_detail_view, name="review"),
+    path("reviews/<int:pk>/decide/", views_reviews.review_decide_view, name="review_decide"),
+    path(
+        "customers/<str:customer_ref>/review/",
+        views_reviews.review_request_view,
+        name="review_request",
+    ),
     path("holds/<int:pk>/release/", views.hold_release_view, name="hold_release"),
 ]

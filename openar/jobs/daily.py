@@ -3,13 +3,13 @@
 Order matters: disputes first (credit memos the ERP sent are applied to their items, cases
 past their SLA escalated), then aging (everything reads the snapshot), then promises against
 cash (a broken promise is an event strategies react to), risk scores (a dropped class is another
-event), the strategies (actions), the credit holds whose release condition is met (a release
-recommended), the outbox (emails and letters from those actions), the queues (ranked
-work from the actions, scores and promises), and last the reporting snapshot (the day's
+event), the strategies (actions), credit (a release recommended for holds whose condition is
+met, limit reviews opened), the outbox (emails and letters from those actions), the queues
+(ranked work from the actions, scores and promises), and last the reporting snapshot (the day's
 receivables by account, collector, entity, segment and risk class; the first run rebuilds the
-history before it). Every step is idempotent for a date, so a rerun of
-the same date creates nothing new. Each step commits on its own: a failure leaves the earlier
-steps done and the rerun finishes the rest.
+history before it). Every step is idempotent for a date, so a rerun of the same date creates
+nothing new. Each step commits on its own: a failure leaves the earlier steps done and the
+rerun finishes the rest.
 """
 
 from __future__ import annotations
@@ -103,9 +103,10 @@ def _step_strategies(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
 
 
 def _step_holds(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
-    from openar.credit.services import holds_review
+    from openar.credit.services import holds_review, limit_reviews_raise
 
     out["hold_releases_recommended"] = holds_review(as_of=as_of, actor=actor)
+    out["limit_reviews_opened"] = limit_reviews_raise(as_of=as_of, actor=actor)
 
 
 def _step_outbox(as_of: dt.date, actor: Any, out: dict[str, Any]) -> None:
@@ -162,6 +163,7 @@ def run_daily(
         "queue_items": 0,
         "messages_queued": 0,
         "hold_releases_recommended": 0,
+        "limit_reviews_opened": 0,
         "customers_aged": 0,
         "credit_memos_applied": 0,
         "disputes_escalated": 0,

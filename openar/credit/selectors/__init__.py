@@ -21,6 +21,7 @@ from openar.credit.selectors.holds import (
     recommendation_list,
     recommendations_with_action,
 )
+from openar.credit.selectors.reviews import review_counts, review_facts, review_list
 
 __all__ = [
     "CustomerExposure",
@@ -39,4 +40,7 @@ __all__ = [
     "recommendation_counts",
     "recommendation_list",
     "recommendations_with_action",
+    "review_counts",
+    "review_facts",
+    "review_list",
 ]

@@ -20,6 +20,12 @@ from openar.credit.services.recommendations import (
     recommendations_decide_bulk,
     recommendations_raise_bulk,
 )
+from openar.credit.services.reviews import (
+    REVIEW_REQUEST_ROLES,
+    limit_review_decide,
+    limit_review_request,
+    limit_reviews_raise,
+)
 
 __all__ = [
     "DECIDER_ROLES",
@@ -27,6 +33,7 @@ __all__ = [
     "LIMIT_ROLES",
     "ORDER_COLUMNS",
     "REQUEST_ROLES",
+    "REVIEW_REQUEST_ROLES",
     "BulkDecision",
     "HoldRequest",
     "OrderImport",
@@ -36,6 +43,9 @@ __all__ = [
     "hold_release",
     "hold_request",
     "holds_review",
+    "limit_review_decide",
+    "limit_review_request",
+    "limit_reviews_raise",
     "orders_import",
     "parse_amount",
     "recommendation_decide",

@@ -15,7 +15,7 @@ class CreditConfig(AppConfig):
         from openar.core.customer_flags import register_customer_flag
         from openar.core.nav import register_customer_panel, register_nav
         from openar.credit import cli_extensions, reasons
-        from openar.credit.panels import hold_panel, limit_panel
+        from openar.credit.panels import hold_panel, limit_panel, write_off_panel
         from openar.credit.selectors import on_hold_expression
 
         register_nav(
@@ -25,14 +25,7 @@ class CreditConfig(AppConfig):
             prefix="/credit/",
             order=65,
         )
-        register_nav(
-            key="limit-reviews",
-            label=_("Limit reviews"),
-            url_name="credit:reviews",
-            prefix="/credit/reviews/",
-            order=66,
-            roles=("collector", "credit", "manager"),
-        )
+        register_customer_panel(key="write-offs", order=13, render=write_off_panel)
         register_customer_flag(
             name="on_hold", label=_("On credit hold"), expression=on_hold_expression, order=10
         )

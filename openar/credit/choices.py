@@ -77,3 +77,14 @@ class ReviewOutcome(models.TextChoices):
     REDUCE = "reduce", _("Reduce the limit")
     INCREASE = "increase", _("Increase the limit")
     HOLD = "hold", _("Put on credit hold")
+
+
+class WriteOffStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("write-off", "Waiting for approval")
+    APPROVED = "approved", pgettext_lazy("write-off", "Approved")
+    REJECTED = "rejected", pgettext_lazy("write-off", "Rejected")
+
+
+class WriteOffSource(models.TextChoices):
+    PERSON = "person", _("Asked for by a person")
+    STRATEGY = "strategy", _("A strategy step")

@@ -1,5 +1,6 @@
 """What credit adds to ingest's commands: ``openar import open-orders FILE`` and ``openar import
-shipments FILE`` (exposure beyond open AR), and ``openar export holds FILE``. Registered from
+shipments FILE`` (exposure beyond open AR), ``openar export holds FILE`` and ``openar export
+write-offs FILE``. Registered from
 ``CreditConfig.ready()``; the work is imported only when a command runs."""
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ def _export_holds(path: str) -> int:
     return export_holds(path)
 
 
+def _export_write_offs(path: str) -> int:
+    from openar.credit.exports import export_write_offs
+
+    return export_write_offs(path)
+
+
 def register() -> None:
     for kind, label in (("open-orders", "open orders"), ("shipments", "uninvoiced shipments")):
         register_import_kind(
@@ -83,5 +90,15 @@ def register() -> None:
             "(entity,customer_ref,action,reason,decided_by,decided_at) to FILE",
             layout="credit-hold layout",
             write=_export_holds,
+        )
+    )
+    register_file_export(
+        FileExportExtension(
+            kind="write-offs",
+            help="write-offs: write the journal lines of approved write-offs (entity,"
+            "posting_date,write_off_id,customer_ref,document_ref,account,debit,credit,currency,"
+            "reason) to FILE",
+            layout="write-off posting layout",
+            write=_export_write_offs,
         )
     )

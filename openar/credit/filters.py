@@ -14,9 +14,10 @@ from openar.credit.choices import (
     RecommendationStatus,
     ReviewStatus,
     ReviewTrigger,
+    WriteOffStatus,
 )
-from openar.credit.models import LimitReview, Recommendation
-from openar.credit.selectors import recommendation_list, review_list
+from openar.credit.models import LimitReview, Recommendation, WriteOff
+from openar.credit.selectors import recommendation_list, review_list, write_off_list
 
 ANY_STATUS = "all"
 
@@ -67,3 +68,22 @@ class ReviewFilterSet(SelectorFilterSet):
             trigger=data.get("trigger"),
             customer=(data.get("customer") or "").strip() or None,
         )
+
+
+class WriteOffFilterSet(SelectorFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(ANY_STATUS, _("Any")), *WriteOffStatus.choices],
+        empty_label=None,
+    )
+    customer = django_filters.CharFilter(
+        label=_("Customer"), widget=search_input(_("Customer number"))
+    )
+
+    def select(self, queryset: QuerySet[WriteOff], data: dict[str, Any]) -> QuerySet[Any]:
+        status = data.get("status")
+        return write_off_list(
+            queryset=queryset,
+            status=None if status == ANY_STATUS else status,
+            customer=(data.get("customer") or "").strip() or None,
+        ).prefetch_related("items__document")

@@ -20,14 +20,17 @@ from openar.credit.selectors import (
     hold_events,
     limit_history,
     pending_hold_recommendation,
+    write_off_list,
 )
 from openar.credit.services import (
     HOLD_ROLES,
     LIMIT_ROLES,
     REQUEST_ROLES,
     REVIEW_REQUEST_ROLES,
+    WRITE_OFF_REQUEST_ROLES,
     collector_hold_limit,
 )
+from openar.ledger.models import Document
 
 HISTORY_ROWS = 5
 
@@ -78,5 +81,28 @@ def limit_panel(request: HttpRequest, customer: Any, as_of: Any) -> str:
             "can_request_review": has_role(request.user, *REVIEW_REQUEST_ROLES),
             "scopes": LimitScope.choices,
         },
+        request=request,
+    )
+
+
+def write_off_panel(request: HttpRequest, customer: Any, as_of: Any) -> str:
+    """The customer page's "Write-offs" section: pending and recent write-offs, and the form to
+    ask for one (collectors, credit, managers)."""
+    can = has_role(request.user, *WRITE_OFF_REQUEST_ROLES)
+    recent = list(
+        write_off_list(customer=customer.customer_ref).prefetch_related("items__document")[:5]
+    )
+    if not can and not recent:
+        return ""
+    items = (
+        Document.objects.filter(customer=customer, open_amount__gt=0)
+        .select_related("entity")
+        .order_by("due_date", "document_ref")[:200]
+        if can
+        else []
+    )
+    return render_to_string(
+        "credit/_write_off_panel.html",
+        {"customer": customer, "recent": recent, "items": items, "can_request": can},
         request=request,
     )

@@ -12,8 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from openar.core.reasons import reason_text
 from openar.core.tables import BadgeColumn, CustomerColumn, IsoDateColumn
 from openar.core.templatetags.openar_ui import money
-from openar.credit.choices import RecommendationStatus, ReviewOutcome, ReviewStatus
-from openar.credit.models import LimitReview, Recommendation
+from openar.credit.choices import (
+    RecommendationStatus,
+    ReviewOutcome,
+    ReviewStatus,
+    WriteOffStatus,
+)
+from openar.credit.models import LimitReview, Recommendation, WriteOff
 
 STATUS_BADGES = {
     RecommendationStatus.PENDING: "badge-warn",
@@ -113,4 +118,50 @@ class ReviewTable(tables.Table):
         return self._money(value, "exposure")
 
     def render_reason(self, value: str, record: LimitReview) -> str:
+        return reason_text(record.reason_parts, value)
+
+
+WRITE_OFF_BADGES = {
+    WriteOffStatus.PENDING: "badge-warn",
+    WriteOffStatus.APPROVED: "badge-ok",
+    WriteOffStatus.REJECTED: "badge-danger",
+}
+
+
+class WriteOffTable(tables.Table):
+    requested_at = tables.DateTimeColumn(verbose_name=_("Asked for"), format="Y-m-d")
+    customer = CustomerColumn(verbose_name=_("Customer"), anchor="#write-offs")
+    items = tables.Column(
+        verbose_name=_("Items"), accessor="pk", orderable=False, attrs={"td": {"class": "wrap"}}
+    )
+    amount = tables.Column(verbose_name=_("Amount"), attrs={"td": {"class": "num"}})
+    reason = tables.Column(verbose_name=_("Reason"), attrs={"td": {"class": "reason"}})
+    requested_by_label = tables.Column(verbose_name=_("Asked for by"))
+    status = BadgeColumn(verbose_name=_("Status"), classes=WRITE_OFF_BADGES)
+    decision = tables.TemplateColumn(
+        verbose_name=_("Decision"),
+        template_name="credit/_write_off_decision.html",
+        accessor="pk",
+        orderable=False,
+        attrs={"td": {"class": "decision-cell"}},
+    )
+
+    class Meta:
+        model = WriteOff
+        fields = ()
+        sequence = (
+            "requested_at", "customer", "items", "amount", "reason", "requested_by_label",
+            "status", "decision",
+        )  # fmt: skip
+        attrs = {"class": "data-table", "id": "write-off-table"}
+        row_attrs = {"id": lambda record: f"write-off-{record.pk}"}
+        empty_text = _("No write-offs for these filters.")
+
+    def render_items(self, record: WriteOff) -> str:
+        return ", ".join(i.document.document_ref for i in record.items.all())
+
+    def render_amount(self, value: Decimal, record: WriteOff) -> str:
+        return f"{money(value, record.currency)} {record.currency}"
+
+    def render_reason(self, value: str, record: WriteOff) -> str:
         return reason_text(record.reason_parts, value)

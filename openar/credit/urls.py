@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openar.credit import views, views_reviews
+from openar.credit import views, views_reviews, views_writeoffs
 
 app_name = "credit"
 urlpatterns = [
@@ -17,5 +17,17 @@ urlpatterns = [
         views_reviews.review_request_view,
         name="review_request",
     ),
+    path("write-offs/", views_writeoffs.write_off_list_view, name="write_offs"),
+    path(
+        "write-offs/<int:pk>/decide/",
+        views_writeoffs.write_off_decide_view,
+        name="write_off_decide",
+    ),
+    path(
+        "customers/<str:customer_ref>/write-off/",
+        views_writeoffs.write_off_request_view,
+        name="write_off_request",
+    ),
+    path("reserve/", views_writeoffs.reserve_view, name="reserve"),
     path("holds/<int:pk>/release/", views.hold_release_view, name="hold_release"),
 ]

@@ -63,6 +63,7 @@ class RecommendationListView(ObjectListView):
             "counts": recommendation_counts(),
             "status_choices": RecommendationStatus.choices,
             "can_decide": has_role(self.request.user, *DECIDER_ROLES),
+            "show_reserve": has_role(self.request.user, *DECIDER_ROLES),
         }
 
 

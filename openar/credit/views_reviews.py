@@ -54,7 +54,11 @@ class ReviewListView(ObjectListView):
         return LimitReview.objects.all()
 
     def get_extra_context(self) -> dict[str, Any]:
-        return {"counts": review_counts(), "status_choices": ReviewStatus.choices}
+        return {
+            "counts": review_counts(),
+            "status_choices": ReviewStatus.choices,
+            "show_reserve": has_role(self.request.user, *LIMIT_ROLES),
+        }
 
 
 review_list_view = ReviewListView.as_view()

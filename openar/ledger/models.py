@@ -272,3 +272,28 @@ class CustomerAging(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.as_of} {self.balance} {self.currency}"
+
+
+class Adjustment(models.Model):
+    """A change of a document's open amount other than cash: an amount written off, a credit
+    memo netted against the item it credits. ``amount`` has the document's sign and is what the
+    open amount moved towards zero on ``adjusted_date``; the as-of aging rolls adjustments back
+    as it rolls back cash."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="adjustments", db_index=False
+    )
+    kind = models.CharField(max_length=20)  # "write_off" | "credit_memo"
+    amount = AmountField()
+    adjusted_date = models.DateField()
+    reason = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=20, default="manual")  # the app that asked for it
+    ref = models.CharField(max_length=80, blank=True)  # its record there: "write_off:12"
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["adjusted_date", "id"]
+        indexes = [models.Index(fields=["document", "adjusted_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.document_id} {self.amount}"

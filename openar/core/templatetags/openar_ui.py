@@ -34,18 +34,11 @@ def is_negative(value: Any) -> bool:
 
 @register.simple_tag(takes_context=True)
 def nav_active(context: template.Context, prefix: str) -> str:
-    """'active' when the current path starts with ``prefix`` (the customer list owns '/') and no
-    longer prefix of another entry matches it too ('/credit/reviews/' within '/credit/')."""
+    """'active' when the current path starts with ``prefix`` (the customer list owns '/')."""
     path = context["request"].path
     if prefix == "/":
         return "active" if path == "/" or path.startswith("/customers/") else ""
-    if not path.startswith(prefix):
-        return ""
-    for item in context.get("main_nav") or ():
-        other = item.get("prefix", "")
-        if len(other) > len(prefix) and other.startswith(prefix) and path.startswith(other):
-            return ""
-    return "active"
+    return "active" if path.startswith(prefix) else ""
 
 
 @register.filter

@@ -22,13 +22,23 @@ from openar.credit.selectors.holds import (
     recommendations_with_action,
 )
 from openar.credit.selectors.reviews import review_counts, review_facts, review_list
+from openar.credit.selectors.writeoffs import (
+    ReserveReport,
+    approved_write_off_items,
+    bad_debt_reserve,
+    write_off_counts,
+    write_off_list,
+)
 
 __all__ = [
     "CustomerExposure",
     "Exposure",
     "GroupExposure",
     "LimitInForce",
+    "ReserveReport",
     "active_hold",
+    "approved_write_off_items",
+    "bad_debt_reserve",
     "customer_exposure",
     "customer_exposures",
     "hold_events",
@@ -43,4 +53,6 @@ __all__ = [
     "review_counts",
     "review_facts",
     "review_list",
+    "write_off_counts",
+    "write_off_list",
 ]

@@ -26,6 +26,14 @@ from openar.credit.services.reviews import (
     limit_review_request,
     limit_reviews_raise,
 )
+from openar.credit.services.writeoffs import (
+    WRITE_OFF_REQUEST_ROLES,
+    approval_limits,
+    approver_limit,
+    approver_role,
+    write_off_decide,
+    write_off_request,
+)
 
 __all__ = [
     "DECIDER_ROLES",
@@ -34,9 +42,13 @@ __all__ = [
     "ORDER_COLUMNS",
     "REQUEST_ROLES",
     "REVIEW_REQUEST_ROLES",
+    "WRITE_OFF_REQUEST_ROLES",
     "BulkDecision",
     "HoldRequest",
     "OrderImport",
+    "approval_limits",
+    "approver_limit",
+    "approver_role",
     "collector_hold_limit",
     "credit_limit_set",
     "hold_place",
@@ -51,4 +63,6 @@ __all__ = [
     "recommendation_decide",
     "recommendations_decide_bulk",
     "recommendations_raise_bulk",
+    "write_off_decide",
+    "write_off_request",
 ]

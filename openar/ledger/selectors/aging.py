@@ -45,7 +45,7 @@ from openar.ledger.domain import (
     parse_bucket_bounds,
 )
 from openar.ledger.hierarchy import customer_roots, customer_subtree_ids
-from openar.ledger.models import Application, Customer, Document, Entity
+from openar.ledger.models import Adjustment, Application, Customer, Document, Entity
 from openar.ledger.selectors.rates import latest_rates
 
 UNASSIGNED = "unassigned"
@@ -274,15 +274,24 @@ def aging_lines(
     apps = _apply_filters(apps, filters, prefix="document__")
     if customer_ids is not None:
         apps = apps.filter(document__customer_id__in=customer_ids)
-    for row in (
-        apps.annotate(bucket=_bucket_case("document__due_date", as_of, buckets), adj=adjust)
-        .values(f"document__{group_field}", "document__currency", "bucket")
-        .annotate(total=Sum("adj"))
-        .order_by()
-    ):
-        if row["total"]:
-            key = (row[f"document__{group_field}"], row["document__currency"])
-            lines[key][row["bucket"]] += Decimal(row["total"])
+    # Adjustments (amounts written off, credit memos netted) roll back the same way.
+    adjustments = Adjustment.objects.filter(document__document_date__lte=as_of).filter(
+        Q(document__cleared_date__isnull=True, adjusted_date__gt=as_of)
+        | Q(document__cleared_date__gt=as_of, adjusted_date__lte=as_of)
+    )
+    adjustments = _apply_filters(adjustments, filters, prefix="document__")
+    if customer_ids is not None:
+        adjustments = adjustments.filter(document__customer_id__in=customer_ids)
+    for qs in (apps, adjustments):
+        for row in (
+            qs.annotate(bucket=_bucket_case("document__due_date", as_of, buckets), adj=adjust)
+            .values(f"document__{group_field}", "document__currency", "bucket")
+            .annotate(total=Sum("adj"))
+            .order_by()
+        ):
+            if row["total"]:
+                key = (row[f"document__{group_field}"], row["document__currency"])
+                lines[key][row["bucket"]] += Decimal(row["total"])
     return lines
 
 
@@ -500,4 +509,16 @@ def _applied_split(document_ids: list[int], as_of: dt.date) -> dict[int, tuple[D
         )
         .order_by()
     )
-    return {r["document_id"]: (Decimal(r["through"]), Decimal(r["after"])) for r in rows}
+    out = {r["document_id"]: (Decimal(r["through"]), Decimal(r["after"])) for r in rows}
+    for r in (
+        Adjustment.objects.filter(document_id__in=document_ids)
+        .values("document_id")
+        .annotate(
+            through=Coalesce(Sum("amount", filter=Q(adjusted_date__lte=as_of)), Decimal(0)),
+            after=Coalesce(Sum("amount", filter=Q(adjusted_date__gt=as_of)), Decimal(0)),
+        )
+        .order_by()
+    ):
+        through, after = out.get(r["document_id"], (ZERO, ZERO))
+        out[r["document_id"]] = (through + Decimal(r["through"]), after + Decimal(r["after"]))
+    return out

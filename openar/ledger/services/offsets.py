@@ -1,7 +1,7 @@
 """What other apps change on a document besides cash: the in-dispute flag (disputes owns the
 cases, the ledger keeps the flag statements and ERP exports read), a credit memo netted against
-the item it credits, and an amount written off. Each locks the documents in id order and
-records one audit event."""
+the item it credits, and an amount written off. Each locks the documents in id order, records
+an adjustment row per document changed (the as-of aging rolls it back) and one audit event."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from openar.core.audit import audit_record, audit_record_many
 from openar.core.errors import Conflict, ValidationError
 from openar.core.money import format_amount, quantize
 from openar.ledger.choices import DocumentType
-from openar.ledger.models import Document
+from openar.ledger.models import Adjustment, Document
 from openar.ledger.services.applications import _functional_open
 
 
@@ -63,9 +63,28 @@ def documents_dispute_flag(*, document_ids: Iterable[int], disputed: bool, actor
     return len(changed)
 
 
-def _reduce(doc: Document, amount: Decimal, on: dt.date) -> None:
-    """Take ``amount`` (positive) off what ``doc`` has open, towards zero."""
+def _reduce(
+    doc: Document,
+    amount: Decimal,
+    on: dt.date,
+    *,
+    kind: str,
+    reason: str = "",
+    source: str = "manual",
+    ref: str = "",
+) -> None:
+    """Take ``amount`` (positive) off what ``doc`` has open, towards zero, with the adjustment
+    row the as-of aging rolls back."""
     sign = Decimal(1) if doc.amount >= 0 else Decimal(-1)
+    Adjustment.objects.create(
+        document=doc,
+        kind=kind,
+        amount=sign * amount,
+        adjusted_date=max(on, doc.document_date),
+        reason=reason[:300],
+        source=source,
+        ref=ref,
+    )
     doc.open_amount = doc.open_amount - sign * amount
     doc.functional_open_amount = _functional_open(
         {
@@ -113,8 +132,8 @@ def credit_memo_apply(
         "item_open": format_amount(item.open_amount, item.currency),
         "memo_open": format_amount(memo.open_amount, memo.currency),
     }
-    _reduce(item, amount, on)
-    _reduce(memo, amount, on)
+    _reduce(item, amount, on, kind="credit_memo", reason=memo.document_ref, source="ledger")
+    _reduce(memo, amount, on, kind="credit_memo", reason=item.document_ref, source="ledger")
     audit_record(
         actor=actor,
         action="document.credit_applied",
@@ -133,10 +152,18 @@ def credit_memo_apply(
 
 @transaction.atomic
 def document_write_off(
-    *, document: Document, amount: Decimal, on: dt.date, reason: str, actor: Any
+    *,
+    document: Document,
+    amount: Decimal,
+    on: dt.date,
+    reason: str,
+    actor: Any,
+    source: str = "manual",
+    ref: str = "",
 ) -> Document:
-    """Write ``amount`` of an item off (an approved adjustment): its open amount goes down by
-    it. Refused, changing nothing, beyond what the item has open."""
+    """Write ``amount`` of an item off (an approved adjustment, recorded as a ``write_off``
+    adjustment ``source`` names with its ``ref``): its open amount goes down by it. Refused,
+    changing nothing, beyond what the item has open."""
     item = _locked([document.pk])[document.pk]
     amount = quantize(Decimal(amount), item.currency)
     if amount <= 0:
@@ -147,7 +174,7 @@ def document_write_off(
             field="amount",
         )
     before = format_amount(item.open_amount, item.currency)
-    _reduce(item, amount, on)
+    _reduce(item, amount, on, kind="write_off", reason=reason, source=source, ref=ref)
     audit_record(
         actor=actor,
         action="document.write_off",

@@ -185,3 +185,21 @@ def test_many_accounts_cost_the_queries_of_one(django_assert_num_queries, people
         found = customer_exposures(many, as_of=AS_OF)
     assert len(one) == len(other) <= 14
     assert len(found) == 12 and all(x.groups for x in found.values())
+
+
+def test_a_large_set_of_accounts_reads_the_same_without_naming_them(monkeypatch, people):
+    from openar.credit.selectors import exposure as module
+    from openar.ledger.selectors import aging
+
+    parent = account(days_past_due=5, amount="700.00", customer_ref="BIG", credit_limit=None)
+    kids = [account(days_past_due=9, amount="100.00", parent=parent) for _ in range(3)]
+    order(kids[0], "SO-L", "50.00")
+    credit_limit_set(
+        customer=parent, amount="900", currency="USD", reason="x", scope="group",
+        actor=people["credit"], as_of=AS_OF,
+    )  # fmt: skip
+    named = customer_exposures([parent, *kids], as_of=AS_OF)
+    monkeypatch.setattr(module, "MANY", 1)
+    monkeypatch.setattr(aging, "OPEN_BALANCES_BY_ID", 1)
+    assert customer_exposures([parent, *kids], as_of=AS_OF) == named
+    assert named[kids[0].pk].groups[0].exposure.total == D("1050.00")

@@ -134,3 +134,17 @@ def test_nobody_decides_the_review_they_asked_for(people):
         review=review, outcome="increase", new_limit="200", actor=people["manager"], as_of=AS_OF
     )
     assert decided.new_limit.amount == D("200.00")
+
+
+def test_periodic_reviews_a_day_are_capped_oldest_first(people, settings):
+    settings.OPENAR_CREDIT_REVIEWS_PER_DAY = 1
+    first = account(days_past_due=5, customer_ref="CAP1")
+    account(days_past_due=5, customer_ref="CAP2")
+    later = first.created_at.date() + dt.timedelta(days=400)
+    assert limit_reviews_raise(as_of=later, actor="job") == 1
+    assert limit_reviews_raise(as_of=later, actor="job") == 0  # one open already for CAP1
+    assert LimitReview.objects.get().customer.customer_ref == "CAP1"
+    limit_review_decide(review=LimitReview.objects.get(), outcome="keep", actor=people["credit"],
+                        as_of=later)  # fmt: skip
+    assert limit_reviews_raise(as_of=later + dt.timedelta(days=1), actor="job") == 1
+    assert LimitReview.objects.filter(status="open").get().customer.customer_ref == "CAP2"

@@ -98,15 +98,23 @@ class CustomerExposure:
 
 _Sums = dict[str, Decimal]
 
+# Above this many accounts a read takes every row and keeps those wanted, instead of naming them
+# in an IN list (PostgreSQL binds at most 65,535 parameters; a long list also plans slowly).
+MANY = 2000
+
+
+def _only(qs: Any, field: str, ids: list[int] | set[int]) -> Any:
+    return qs if len(ids) > MANY else qs.filter(**{f"{field}__in": list(ids)})
+
 
 def _limit_rows(customer_ids: Iterable[int], scope: str, as_of: dt.date) -> dict[int, list[Any]]:
     rows: dict[int, list[Any]] = defaultdict(list)
-    for row in (
-        CreditLimit.objects.filter(customer_id__in=list(customer_ids), scope=scope)
-        .filter(starts_on__lte=as_of)
-        .order_by("set_at", "id")
-    ):
-        rows[row.customer_id].append(row)
+    wanted = set(customer_ids)
+    for row in _only(
+        CreditLimit.objects.filter(scope=scope, starts_on__lte=as_of), "customer_id", wanted
+    ).order_by("set_at", "id"):
+        if row.customer_id in wanted:
+            rows[row.customer_id].append(row)
     return rows
 
 
@@ -148,7 +156,7 @@ def _in_force(rows: list[CreditLimit], as_of: dt.date) -> LimitInForce | None:
 def _order_sums(customer_ids: list[int]) -> dict[tuple[int, str], _Sums]:
     out: dict[tuple[int, str], _Sums] = defaultdict(dict)
     for cid, kind, currency, total in (
-        OpenOrder.objects.filter(customer_id__in=customer_ids)
+        _only(OpenOrder.objects.all(), "customer_id", customer_ids)
         .values_list("customer_id", "kind", "currency")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -211,11 +219,13 @@ def customer_exposures(
         if hits:
             wanted.update(members)
     needed = sorted(wanted | {h for heads in heads_of.values() for h in heads})
+    keep = set(needed)
     accounts = {
         c.pk: c
-        for c in Customer.objects.filter(id__in=needed).only(
+        for c in _only(Customer.objects.all(), "id", keep).only(
             "id", "customer_ref", "name", "currency", "credit_limit"
         )
+        if c.pk in keep
     }
     balances = open_balances(as_of=as_of, customer_ids=needed)
     orders = _order_sums(needed)

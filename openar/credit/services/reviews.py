@@ -41,6 +41,11 @@ def review_months() -> dict[str, int]:
     return {**DEFAULT_MONTHS, **getattr(settings, "OPENAR_CREDIT_REVIEW_MONTHS", {})}
 
 
+def periodic_per_day() -> int:
+    """Periodic reviews opened a day at most (``OPENAR_CREDIT_REVIEWS_PER_DAY``, default 200)."""
+    return int(getattr(settings, "OPENAR_CREDIT_REVIEWS_PER_DAY", 200))
+
+
 def _rules() -> ReviewRules:
     return ReviewRules(
         broken_promises=int(getattr(settings, "OPENAR_CREDIT_REVIEW_BROKEN_PROMISES", 2))
@@ -145,17 +150,23 @@ def limit_reviews_raise(*, as_of: dt.date, actor: Any) -> int:
         last[cid] = max(day, last.get(cid, day))
     for cid, at in CreditLimit.objects.values_list("customer_id", "set_at").order_by("set_at"):
         last.setdefault(cid, timezone.localdate(at))
-    for cid, created in Customer.objects.filter(id__in=limited).values_list("id", "created_at"):
-        last.setdefault(cid, timezone.localdate(created))
+    for cid, created in Customer.objects.values_list("id", "created_at").iterator(chunk_size=10000):
+        if cid in limited:
+            last.setdefault(cid, timezone.localdate(created))
     months = review_months()
-    classes = latest_scores(as_of=as_of, customer_ids=limited)
+    periodic: list[tuple[dt.date, int, int]] = []
+    classes = latest_scores(as_of=as_of, customer_ids=limited if len(limited) <= 2000 else None)
     for cid in sorted(limited):
         score = classes.get(cid)
-        due = _add_months(last[cid], months.get(score.risk_class if score else "C", 6))
-        if due <= as_of:
-            want(cid, ReviewTrigger.PERIODIC, f"periodic:{due.isoformat()}",
-                 part("review_trigger_periodic", months=months.get(
-                     score.risk_class if score else "C", 6)))  # fmt: skip
+        every = months.get(score.risk_class if score else "C", 6)
+        due = _add_months(last[cid], every)
+        if due <= as_of and cid not in busy and (cid, f"periodic:{due.isoformat()}") not in done:
+            periodic.append((due, cid, every))
+    # A team reviews so many a day: the longest overdue first, the rest on later days.
+    opened_today = LimitReview.objects.filter(trigger=ReviewTrigger.PERIODIC, due_on=as_of).count()
+    for due, cid, every in sorted(periodic)[: max(0, periodic_per_day() - opened_today)]:
+        want(cid, ReviewTrigger.PERIODIC, f"periodic:{due.isoformat()}",
+             part("review_trigger_periodic", months=every))  # fmt: skip
     if not wanted:
         return 0
     facts = review_facts(sorted(wanted), as_of=as_of)

@@ -295,6 +295,10 @@ def aging_lines(
     return lines
 
 
+# Up to this many accounts are named in the query; more read the whole portfolio in one pass.
+OPEN_BALANCES_BY_ID = 2000
+
+
 def open_balances(*, as_of: dt.date, customer_ids: Iterable[int]) -> dict[int, dict[str, Decimal]]:
     """What each account had open on ``as_of``, by document currency (the same roll-back of
     later cash as the aging report): the open-AR part of credit exposure."""
@@ -303,16 +307,17 @@ def open_balances(*, as_of: dt.date, customer_ids: Iterable[int]) -> dict[int, d
     if not ids:
         return out
     buckets = make_buckets(parse_bucket_bounds(settings.OPENAR_AGING_BUCKETS))
+    # Many accounts: the whole portfolio in one pass (no IN list of that many ids).
     lines = aging_lines(
         as_of=as_of,
         by=AgingGroup.CUSTOMER,
         buckets=buckets,
         filters=None,
-        customer_ids=ids,
+        customer_ids=ids if len(ids) <= OPEN_BALANCES_BY_ID else None,
     )
     for (cid, currency), amounts in lines.items():
         total = sum(amounts, ZERO)
-        if total:
+        if total and cid in out:
             out[cid][currency] = total
     return out
 

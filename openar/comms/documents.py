@@ -22,11 +22,12 @@ from django.utils.translation import gettext_noop
 
 from openar.comms.domain import (
     AccountItems,
+    CurrencyTotals,
     Item,
     MessageContext,
     TemplateText,
     aging_rows,
-    amount_text,
+    money_text,
     render_message,
 )
 from openar.comms.message_html import items_html, message_html, partly_disputed, payment_html
@@ -56,14 +57,13 @@ class Rendered:
     html: str  # the email's HTML part, or the page of a letter (before PDF)
 
 
-def _amt(value: Decimal, currency: str, lang: str) -> str:
-    return amount_text(format_amount(value, currency), lang)
+_amt = money_text
 
 
-def _item_row(item: Item, lang: str) -> dict[str, Any]:
+def _item_row(item: Item, lang: str, labels: dict[str, str]) -> dict[str, Any]:
     return {
         "ref": item.document_ref,
-        "type": _type_label(item.document_type),
+        "type": labels.get(item.document_type, item.document_type),
         "date": item.document_date.isoformat(),
         "due": item.due_date.isoformat(),
         "dpd": max(item.days_past_due, 0),
@@ -96,8 +96,18 @@ def _type_label(code: str) -> str:
     return _type_labels(translation.get_language()).get(code, code)
 
 
-def _figures(account: AccountItems, lang: str, *, listed: list[Item]) -> dict[str, Any]:
-    totals = [
+def _figures(
+    account: AccountItems,
+    lang: str,
+    *,
+    listed: list[Item],
+    totals: list[CurrencyTotals] | None = None,
+    aging: bool = True,
+) -> dict[str, Any]:
+    """The figures a document prints, amounts written in ``lang``; ``totals`` when the caller
+    has them already, and without the aging table (``aging=False``), which a message lacks."""
+    labels = _type_labels(translation.get_language())
+    currency_totals = [
         {
             "currency": t.currency,
             "past_due": _amt(t.past_due, t.currency, lang),
@@ -107,17 +117,17 @@ def _figures(account: AccountItems, lang: str, *, listed: list[Item]) -> dict[st
             "requested": _amt(t.requested, t.currency, lang),
             "balance": _amt(t.balance, t.currency, lang),
         }
-        for t in account.totals()
+        for t in (account.totals() if totals is None else totals)
     ]
-    names, rows = aging_rows(account, tuple(settings.OPENAR_AGING_BUCKETS))
+    names, rows = aging_rows(account, tuple(settings.OPENAR_AGING_BUCKETS)) if aging else ([], [])
     return {
-        "items": [_item_row(i, lang) for i in listed],
-        "credits": [_item_row(i, lang) for i in account.credit_items],
+        "items": [_item_row(i, lang, labels) for i in listed],
+        "credits": [_item_row(i, lang, labels) for i in account.credit_items],
         "unapplied": [
             {"currency": c, "amount": _amt(-v, c, lang)}
             for c, v in sorted(account.unapplied.items())
         ],
-        "totals": totals,
+        "totals": currency_totals,
         "any_disputed": any(i.disputed for i in listed),
         "aging_names": [_("Current") if n == "current" else n for n in names],
         "aging": [
@@ -131,11 +141,32 @@ def _figures(account: AccountItems, lang: str, *, listed: list[Item]) -> dict[st
     }
 
 
+@functools.cache
+def _text_labels(language: str | None) -> dict[str, str]:
+    # The plain-text part's words in ``language`` (the active one), looked up once.
+    return {
+        "due": _("due"),
+        "disputed_mark": _("in dispute: not requested"),
+        "past_due": _("past due"),
+        "in_dispute": _("in dispute"),
+        "credits": _("credits"),
+        "unapplied": _("unapplied cash"),
+        "to_pay": _("amount to pay"),
+        "past_due_items": _("Past-due items"),
+        "open_items": _("Open items"),
+        "credits_available": _("Credits available"),
+        "received": _("Payments received, not yet applied"),
+        "totals": _("Totals by currency"),
+        "how": _("How to pay"),
+    }
+
+
 def _items_text(fig: dict[str, Any]) -> str:
-    due, disputed_mark = _("due"), _("in dispute: not requested")
-    past_due, in_dispute, credits = _("past due"), _("in dispute"), _("credits")
-    unapplied, to_pay = _("unapplied cash"), _("amount to pay")
-    lines = [_("Past-due items") if fig["items"] else _("Open items")]
+    words = _text_labels(translation.get_language())
+    due, disputed_mark = words["due"], words["disputed_mark"]
+    past_due, in_dispute, credits = words["past_due"], words["in_dispute"], words["credits"]
+    unapplied, to_pay = words["unapplied"], words["to_pay"]
+    lines = [words["past_due_items"] if fig["items"] else words["open_items"]]
     for row in fig["items"]:
         mark = f"  [{disputed_mark}]" if row["disputed"] else ""
         if row["disputed_part"]:
@@ -145,15 +176,15 @@ def _items_text(fig: dict[str, Any]) -> str:
             f"{row['open']:>14} {row['currency']}{mark}"
         )
     if fig["credits"]:
-        lines.append(_("Credits available"))
+        lines.append(words["credits_available"])
         lines.extend(
             f"  {row['ref']:<14} {row['type']:<14} {row['open']:>30} {row['currency']}"
             for row in fig["credits"]
         )
     if fig["unapplied"]:
-        lines.append(_("Payments received, not yet applied"))
+        lines.append(words["received"])
         lines.extend(f"  {row['amount']:>45} {row['currency']}" for row in fig["unapplied"])
-    lines.append(_("Totals by currency"))
+    lines.append(words["totals"])
     for t in fig["totals"]:
         lines.append(f"  {t['currency']}: {past_due} {t['past_due']}")
         if t["disputed"]:
@@ -182,7 +213,7 @@ def _payment_text(party: Party) -> str:
     rows = _payment_lines(party)
     if not rows:
         return ""
-    lines = [_("How to pay")]
+    lines = [_text_labels(translation.get_language())["how"]]
     for r in rows:
         bic = f" (BIC {r['bic']})" if r["bic"] else ""
         lines.append(f"  {r['currencies']}: {r['bank']} {r['account']}{bic}")
@@ -220,7 +251,8 @@ def render_reminder(
     lang = text.language
     with translation.override(lang):
         cur = party.customer_currency
-        totals = {t.currency: t for t in account.totals()}
+        currency_totals = account.totals()
+        totals = {t.currency: t for t in currency_totals}
         if cur not in totals and totals:
             cur = max(totals, key=lambda c: totals[c].past_due)
         main = totals.get(cur)
@@ -241,7 +273,9 @@ def render_reminder(
             collector_email=getattr(party, "collector_email", ""),
         )
         rendered = render_message(text, ctx)
-        fig = _figures(account, lang, listed=account.listed_items)
+        fig = _figures(
+            account, lang, listed=account.listed_items, totals=currency_totals, aging=False
+        )
         items_text = _items_text(fig)
         pay_text = _payment_text(party)
         block = f"{items_text}\n\n{pay_text}" if pay_text else items_text

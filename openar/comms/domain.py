@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from openar.comms.merge import merge
+from openar.core.money import quantize
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "es")
@@ -109,6 +110,20 @@ def amount_text(plain: str, language: str) -> str:
         groups.insert(0, tail)
     text = group.join([whole, *groups])
     return f"{sign}{text}{point}{fraction}" if fraction else f"{sign}{text}"
+
+
+# ``format(amount, ",f")`` groups with ',' and points with '.'; other languages swap them.
+_SEPARATOR_TABLES = {
+    lang: str.maketrans({",": group, ".": point}) for lang, (group, point) in _SEPARATORS.items()
+}
+
+
+def money_text(amount: Decimal, currency: str, language: str) -> str:
+    """``amount_text(format_amount(amount, currency), language)`` in one step: the amount with
+    its currency's decimals, written the language's way (a message prints dozens of them)."""
+    text = format(quantize(amount, currency), ",f")
+    table = _SEPARATOR_TABLES.get(language, _SEPARATOR_TABLES[DEFAULT_LANGUAGE])
+    return text if language == DEFAULT_LANGUAGE else text.translate(table)
 
 
 def merge_values(ctx: MessageContext, language: str) -> dict[str, str]:
@@ -215,24 +230,26 @@ class AccountItems:
         return past or [i for i in self.items if i.open_amount > 0]
 
     def totals(self) -> list[CurrencyTotals]:
-        currencies = sorted({i.currency for i in self.items} | set(self.unapplied))
+        # One pass over the items: [past due, disputed past due, not due, credits] per currency.
+        zero = Decimal(0)
+        sums: dict[str, list[Decimal]] = {}
+        for i in self.items:
+            row = sums.get(i.currency)
+            if row is None:
+                row = sums[i.currency] = [zero, zero, zero, zero]
+            amount = i.open_amount
+            if amount > 0:
+                if i.days_past_due > 0:
+                    row[0] += amount
+                    row[1] += i.in_dispute
+                else:
+                    row[2] += amount
+            elif amount < 0:
+                row[3] += amount
         out = []
-        for cur in currencies:
-            mine = [i for i in self.items if i.currency == cur]
-            past = sum(
-                (i.open_amount for i in mine if i.open_amount > 0 and i.days_past_due > 0),
-                Decimal(0),
-            )
-            disputed = sum(
-                (i.in_dispute for i in mine if i.open_amount > 0 and i.days_past_due > 0),
-                Decimal(0),
-            )
-            not_due = sum(
-                (i.open_amount for i in mine if i.open_amount > 0 and i.days_past_due <= 0),
-                Decimal(0),
-            )
-            credits = sum((i.open_amount for i in mine if i.open_amount < 0), Decimal(0))
-            unapplied = self.unapplied.get(cur, Decimal(0))
+        for cur in sorted(set(sums) | set(self.unapplied)):
+            past, disputed, not_due, credits = sums.get(cur) or (zero, zero, zero, zero)
+            unapplied = self.unapplied.get(cur, zero)
             asked = past - disputed
             out.append(
                 CurrencyTotals(
@@ -243,7 +260,7 @@ class AccountItems:
                     credits=credits,
                     unapplied=unapplied,
                     balance=past + not_due + credits,
-                    requested=max(asked + credits - unapplied, Decimal(0)),
+                    requested=max(asked + credits - unapplied, zero),
                 )
             )
         return out

@@ -66,7 +66,9 @@ def partly_disputed(row: dict[str, Any]) -> str:
 
 def items_html(fig: dict[str, Any]) -> SafeString:
     """The items table (past-due or open items, credits, unapplied cash) and the totals by
-    currency, from ``documents._figures``."""
+    currency, from ``documents._figures``. Dates, days and amounts go in as they are:
+    ``_figures`` writes them from dates, integers and Decimals (digits, '-', ',' and '.'),
+    which escaping leaves unchanged."""
     label = _labels(get_language())
     out = [
         '<table class="items" style="border-collapse: collapse; width: 100%; font-size: 10pt; '
@@ -93,8 +95,8 @@ def items_html(fig: dict[str, Any]) -> SafeString:
         out.append(
             f"{_ROW}\n"
             f"    {_TD}{_e(row['ref'])}{mark}</td>{_TD}{_e(row['type'])}</td>"
-            f"{_TD}{_e(row['date'])}</td>{_TD}{_e(row['due'])}</td>"
-            f"{_TD_RIGHT}{_e(row['dpd'])}</td>{_TD_RIGHT}{_e(row['open'])}</td>"
+            f"{_TD}{row['date']}</td>{_TD}{row['due']}</td>"
+            f"{_TD_RIGHT}{row['dpd']}</td>{_TD_RIGHT}{row['open']}</td>"
             f"{_TD}{_e(row['currency'])}</td>\n"
             "  </tr>"
         )
@@ -103,8 +105,8 @@ def items_html(fig: dict[str, Any]) -> SafeString:
         out.append(
             f"{_ROW_CREDIT}\n"
             f"    {_TD}{_e(row['ref'])}</td>{_TD}{_e(row['type'])}</td>"
-            f"{_TD}{_e(row['date'])}</td>{_TD}{_e(row['due'])}</td><td></td>"
-            f"{_TD_RIGHT}{_e(row['open'])}</td>{_TD}{_e(row['currency'])}</td>\n"
+            f"{_TD}{row['date']}</td>{_TD}{row['due']}</td><td></td>"
+            f"{_TD_RIGHT}{row['open']}</td>{_TD}{_e(row['currency'])}</td>\n"
             "  </tr>"
         )
     out.append("\n  ")
@@ -112,7 +114,7 @@ def items_html(fig: dict[str, Any]) -> SafeString:
         out.append(
             f"{_ROW_CREDIT}\n"
             f'    <td style="padding: 3px 6px" colspan="5">{label["received"]}</td>'
-            f"{_TD_RIGHT}{_e(row['amount'])}</td>{_TD}{_e(row['currency'])}</td>\n"
+            f"{_TD_RIGHT}{row['amount']}</td>{_TD}{_e(row['currency'])}</td>\n"
             "  </tr>"
         )
     out.append(
@@ -129,14 +131,14 @@ def items_html(fig: dict[str, Any]) -> SafeString:
     for t in fig["totals"]:
         out.append(
             "<tr>\n"
-            f"    {_TD}{_e(t['currency'])}</td>{_TD_RIGHT}{_e(t['past_due'])}</td>"
-            f"{_TD_RIGHT}{_e(t['disputed'])}</td>{_TD_RIGHT}{_e(t['credits'])}</td>"
-            f"{_TD_RIGHT}{_e(t['unapplied'])}</td>"
-            f"{_TD_RIGHT}<strong>{_e(t['requested'])}</strong></td>\n"
+            f"    {_TD}{_e(t['currency'])}</td>{_TD_RIGHT}{t['past_due']}</td>"
+            f"{_TD_RIGHT}{t['disputed']}</td>{_TD_RIGHT}{t['credits']}</td>"
+            f"{_TD_RIGHT}{t['unapplied']}</td>"
+            f"{_TD_RIGHT}<strong>{t['requested']}</strong></td>\n"
             "  </tr>"
         )
     out.append("</tbody>\n</table>\n")
-    return mark_safe("".join(out))  # every value above is escaped
+    return mark_safe("".join(out))  # every value above is escaped or written by _figures
 
 
 def payment_html(payment: Sequence[dict[str, str]], customer_ref: str) -> SafeString:

@@ -14,13 +14,17 @@ from openar.comms.models import BouncedAddress, OutboxMessage
 from openar.comms.parties import parties_for
 from openar.comms.selectors import account_items, active_texts
 from openar.core.audit import audit_record
-from openar.core.bulk import insert_models
+from openar.core.bulk import insert_rows
 from openar.strategy.choices import ActionStatus, StepKind
 from openar.strategy.models import Action
 
 _BATCH = 1000
 NO_EMAIL = "the customer has no email address: a letter goes instead"
 BOUNCED = "the email address bounced before: a letter goes instead"
+_COLUMNS = (
+    "customer_id", "action_id", "channel", "template_code", "language", "template_version_id",
+    "to_address", "subject", "body", "html", "status", "error", "as_of",
+)  # fmt: skip
 
 
 @transaction.atomic
@@ -32,6 +36,7 @@ def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
     An email to a customer without an address, or whose address bounced, becomes a letter.
     Waiting messages whose action has been cancelled or skipped since are cancelled. Returns the
     number of messages queued."""
+    # Plain rows, not model instances: tens of thousands of actions on a busy day.
     pending = list(
         Action.objects.filter(
             status=ActionStatus.OPEN,
@@ -40,16 +45,14 @@ def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
             outbox_message__isnull=True,
         )
         .order_by("id")
-        .values_list("id", flat=True)
+        .values_list("id", "kind", "days_past_due", "customer_id", "step__template")
     )
     created = as_letters = 0
     texts = active_texts()  # the active version of every template, read once
     known = {code for code, _lang in texts}
-    fields = ("id", "kind", "days_past_due", "customer_id", "step__template")
+    queued = MessageStatus.QUEUED.value
     for start in range(0, len(pending), _BATCH):
-        actions = list(
-            Action.objects.filter(id__in=pending[start : start + _BATCH]).values_list(*fields)
-        )
+        actions = pending[start : start + _BATCH]
         customer_ids = sorted({row[3] for row in actions})
         parties = parties_for(customer_ids)
         accounts = account_items(customer_ids, as_of)
@@ -58,7 +61,7 @@ def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
                 address__in=[p.email.lower() for p in parties.values() if p.email]
             ).values_list("address", flat=True)
         )
-        messages = []
+        rows = []
         for action_id, kind, days_past_due, customer_id, step_template in actions:
             party = parties[customer_id]
             channel = MessageChannel.LETTER if kind == StepKind.LETTER else MessageChannel.EMAIL
@@ -83,27 +86,25 @@ def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
                 account=accounts[customer_id],
                 days_past_due=days_past_due or 0,
             )
-            messages.append(
-                OutboxMessage(
-                    customer_id=customer_id,
-                    action_id=action_id,
-                    channel=channel,
-                    template_code=code,
-                    language=text.language,
-                    template_version_id=text.version_id,
-                    to_address=party.postal_block
-                    if channel == MessageChannel.LETTER
-                    else party.email,
-                    subject=rendered.subject[:300],
-                    body=rendered.text,
-                    html=rendered.html,
-                    status=MessageStatus.QUEUED,
-                    error=error,
-                    as_of=as_of,
+            rows.append(
+                (
+                    customer_id,
+                    action_id,
+                    channel.value,
+                    code,
+                    text.language,
+                    text.version_id,
+                    party.postal_block if channel == MessageChannel.LETTER else party.email,
+                    rendered.subject[:300],
+                    rendered.text,
+                    rendered.html,
+                    queued,
+                    error,
+                    as_of,
                 )
             )
-        insert_models(messages, ignore_conflicts=True)
-        created += len(messages)
+        insert_rows(OutboxMessage, _COLUMNS, rows, ignore_conflicts=True)
+        created += len(rows)
     # A message still waiting whose action was cancelled or skipped since must not go out.
     withdrawn = OutboxMessage.objects.filter(
         status__in=[MessageStatus.QUEUED, MessageStatus.HELD, MessageStatus.FAILED],

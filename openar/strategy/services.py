@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openar.core.audit import audit_record, audit_record_many
-from openar.core.bulk import Stage, copy_rows, execute
-from openar.core.errors import ValidationError
+from openar.core.bulk import copy_rows
+from openar.core.errors import Conflict, ValidationError
 from openar.core.reasons import reason_text_default
 from openar.core.roles import Role
 from openar.credit.models import Recommendation
@@ -95,6 +95,11 @@ def strategies_evaluate(
     nothing new: each action has a dedupe key per customer, step and episode (or event)."""
     started = time.perf_counter()
     started_at = timezone.now()
+    if connection.vendor == "postgresql":
+        # One evaluation at a time: a second one waits, then finds the first one's actions.
+        # (SQLite writes one transaction at a time anyway.)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVALUATE_LOCK])
     plan = plan_actions(as_of=as_of, strategies=strategy_defs(), progress=progress)
     currency = settings.OPENAR_REPORTING_CURRENCY
     keys = [due.dedupe_key for due, _ in plan.due]
@@ -371,83 +376,65 @@ def recommendation_decided(*, recommendation: Recommendation, actor: Any) -> Non
 ACTION_COLUMNS = (
     "customer_id", "strategy_id", "step_id", "kind", "owner_role", "assigned_to_id", "status",
     "as_of", "due_date", "days_past_due", "reason", "dedupe_key", "reason_parts",
+    "recommendation_id",
 )  # fmt: skip
 _STAGE = "strategy_action_stage"
+EVALUATE_LOCK = 0x4F415253  # advisory lock key: one evaluation at a time on PostgreSQL
 
 
 def _insert_actions(rows: list[tuple[Any, ...]], *, actor: Any) -> tuple[Counter[str], int]:
-    """Insert new actions (a dedupe key already there is skipped); each credit-hold or agency
-    action gets a pending recommendation through credit's service and holds the link to it.
-    Returns the actions created per kind and the number of recommendations."""
+    """Insert new actions (``rows`` in ``ACTION_COLUMNS`` order but the last, their dedupe keys
+    new); each credit-hold or agency action first raises its pending recommendation through
+    credit's service and is written holding the link to it. Returns the actions created per kind
+    and the number of recommendations."""
     if not rows:
         return Counter(), 0
+    raising = [row for row in rows if row[3] in RECOMMENDATION_KINDS]
+    recommendations = recommendations_raise_bulk(
+        recommendations=[
+            {"customer_id": c, "kind": k, "as_of": d, "reason": r, "reason_parts": p}
+            for c, _s, _st, k, _o, _a, _status, d, _due, _dpd, r, _key, p in raising
+        ],
+        actor=actor,
+    )
+    links = {row[11]: rec.pk for row, rec in zip(raising, recommendations, strict=True)}
+    linked = [(*row, links.get(row[11])) for row in rows]
     if connection.vendor == "postgresql":
-        created, raised = _insert_actions_pg(rows)
+        created = _insert_actions_pg(linked)
     else:
-        actions = [Action(**dict(zip(ACTION_COLUMNS, row, strict=True))) for row in rows]
+        actions = [Action(**dict(zip(ACTION_COLUMNS, row, strict=True))) for row in linked]
         before = set(
             Action.objects.filter(dedupe_key__in=[a.dedupe_key for a in actions]).values_list(
                 "dedupe_key", flat=True
             )
         )
         Action.objects.bulk_create(actions, batch_size=2000, ignore_conflicts=True)
-        fresh = [a for a in actions if a.dedupe_key not in before]
-        created = Counter(a.kind for a in fresh)
-        wanted = {a.dedupe_key for a in fresh if a.kind in RECOMMENDATION_KINDS}
-        raised = list(
-            Action.objects.filter(dedupe_key__in=list(wanted))
-            .order_by("id")
-            .values_list("id", "customer_id", "kind", "as_of", "reason", "reason_parts")
-        )
-    recommendations = recommendations_raise_bulk(
-        recommendations=[
-            {"customer_id": c, "kind": k, "as_of": d, "reason": r, "reason_parts": p}
-            for _, c, k, d, r, p in raised
-        ],
-        actor=actor,
-    )
-    _link_recommendations(
-        [(row[0], rec.pk) for row, rec in zip(raised, recommendations, strict=True)]
-    )
+        created = Counter(a.kind for a in actions if a.dedupe_key not in before)
+    if sum(created[kind] for kind in RECOMMENDATION_KINDS) != len(recommendations):
+        # Another evaluation wrote some of these actions meanwhile: their recommendations would
+        # be left without an action, so nothing of this run is kept.
+        raise Conflict("another evaluation of the same date ran at the same time; run it again")
     return created, len(recommendations)
 
 
-def _link_recommendations(pairs: list[tuple[int, int]]) -> None:
-    """Each action raised its recommendation: set ``Action.recommendation`` in one statement."""
-    if not pairs:
-        return
-    stage = Stage("strategy_recommendation_links", [("id", "int"), ("recommendation_id", "int")])
-    stage.create()
-    with stage.writer() as write:
-        for pair in pairs:
-            write(pair)
-    stage.index("id")
-    execute(
-        "UPDATE strategy_action AS t SET recommendation_id = s.recommendation_id "
-        f"FROM {stage.name} s WHERE t.id = s.id"
-    )
-    stage.drop()
-
-
-def _insert_actions_pg(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], list[tuple[Any, ...]]]:
+def _insert_actions_pg(rows: list[tuple[Any, ...]]) -> Counter[str]:
     # COPY into a temporary table, then one statement inserts the actions (skipping dedupe keys
     # already there): the ORM's INSERT of 100k model instances takes most of the engine's time
-    # otherwise. Returns the actions created per kind and the new recommendation-kind actions.
+    # otherwise. Returns the actions created per kind.
     cols = ", ".join(ACTION_COLUMNS)
-    kinds = ", ".join(f"'{k}'" for k in RECOMMENDATION_KINDS)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_STAGE}")
         cursor.execute(
             f"CREATE TEMP TABLE {_STAGE} (customer_id bigint, strategy_id bigint, "
             "step_id bigint, kind text, owner_role text, assigned_to_id bigint, status text, "
             "as_of date, due_date date, days_past_due integer, reason text, dedupe_key text, "
-            "reason_parts jsonb) "
+            "reason_parts jsonb, recommendation_id bigint) "
             "ON COMMIT DROP"
         )
         copy_rows(
             table=_STAGE,
             columns=ACTION_COLUMNS,
-            rows=((*row[:-1], json.dumps(row[-1])) for row in rows),
+            rows=((*row[:-2], json.dumps(row[-2]), row[-1]) for row in rows),
         )
         cursor.execute(
             f"""
@@ -455,23 +442,14 @@ def _insert_actions_pg(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], list[
                 INSERT INTO strategy_action ({cols}, outcome, created_at)
                 SELECT {cols}, '', now() FROM {_STAGE}
                 ON CONFLICT (dedupe_key) DO NOTHING
-                RETURNING id, customer_id, kind, as_of, reason, reason_parts
+                RETURNING kind
             )
-            SELECT kind, count(*),
-                json_agg(json_build_array(id, customer_id, as_of, reason, reason_parts)
-                ORDER BY id) FILTER (WHERE kind IN ({kinds}))
-            FROM ins GROUP BY kind
+            SELECT kind, count(*) FROM ins GROUP BY kind
             """
         )
-        result = cursor.fetchall()
+        created = Counter({kind: n for kind, n in cursor.fetchall()})
         cursor.execute(f"DROP TABLE {_STAGE}")
-    created = Counter({kind: n for kind, n, _rows in result})
-    raised = [
-        (pk, customer_id, kind, dt.date.fromisoformat(as_of), reason, parts)
-        for kind, _n, rows in result
-        for pk, customer_id, as_of, reason, parts in rows or ()
-    ]
-    return created, sorted(raised)
+    return created
 
 
 # --- definitions -------------------------------------------------------------------------------

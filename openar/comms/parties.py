@@ -47,7 +47,7 @@ def postal_block(name: str, attributes: dict, country: str) -> str:
 
 def parties_for(customer_ids: list[int]) -> dict[int, Recipient]:
     rows = list(
-        Customer.objects.filter(id__in=customer_ids).values(
+        Customer.objects.filter(id__any_of=customer_ids).values(
             "id",
             "customer_ref",
             "name",

@@ -21,6 +21,7 @@ from openar.comms.models import (
     TemplateVersion,
 )
 from openar.comms.template_defaults import DEFAULTS
+from openar.core.bulk import fetch_values
 from openar.disputes.selectors import disputed_by_document
 from openar.ledger.models import Customer, Document
 from openar.ledger.selectors import unapplied_cash
@@ -75,7 +76,7 @@ def account_items(customer_ids: list[int], as_of: dt.date) -> dict[int, AccountI
     customer, for messages and statements."""
     items: dict[int, list[Item]] = {cid: [] for cid in customer_ids}
     docs = (
-        Document.objects.filter(customer_id__in=customer_ids)
+        Document.objects.filter(customer_id__any_of=customer_ids)
         .exclude(open_amount=0)
         .order_by("customer_id", "due_date", "document_ref")
         .values_list(
@@ -93,23 +94,26 @@ def account_items(customer_ids: list[int], as_of: dt.date) -> dict[int, AccountI
         )
     )
     flagged: list[tuple[int, int, int]] = []  # (customer, index in its items, document id)
-    for cid, ref, dtype, ddate, due, cur, amount, open_amount, disputed, reference, pk in docs:
+    for (
+        cid,
+        ref,
+        dtype,
+        ddate,
+        due,
+        cur,
+        amount,
+        open_amount,
+        disputed,
+        reference,
+        pk,
+    ) in fetch_values(docs):
         if disputed:
             flagged.append((cid, len(items[cid]), pk))
+        # Positional, in the order of Item's fields: tens of thousands of items a daily run.
         items[cid].append(
-            Item(
-                document_ref=ref,
-                document_type=dtype,
-                document_date=ddate,
-                due_date=due,
-                currency=cur,
-                amount=amount,
-                open_amount=open_amount,
-                days_past_due=(as_of - due).days,
-                disputed=disputed,
-                reference=reference,
-            )
-        )
+            Item(ref, dtype, ddate, due, cur, amount, open_amount, (as_of - due).days, disputed,
+                 reference)
+        )  # fmt: skip
     # A case may contest part of an item: the statement shows that part apart from the rest.
     parts = disputed_by_document(document_ids=[pk for *_, pk in flagged]) if flagged else {}
     for cid, index, pk in flagged:

@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from openar.core.login import connect
+        from openar.core.lookups import register
 
         connect()  # wrong passwords are audited and counted (sign-in throttling)
+        register()

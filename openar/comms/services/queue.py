@@ -58,7 +58,7 @@ def outbox_queue(*, as_of: dt.date, actor: Any) -> int:
         accounts = account_items(customer_ids, as_of)
         bounced = set(
             BouncedAddress.objects.filter(
-                address__in=[p.email.lower() for p in parties.values() if p.email]
+                address__any_of=[p.email.lower() for p in parties.values() if p.email]
             ).values_list("address", flat=True)
         )
         rows = []

@@ -94,7 +94,7 @@ def unapplied_cash(customer_ids: list[int], as_of: dt.date) -> dict[int, dict[st
     by then. Two grouped queries for any number of customers."""
     out: dict[int, dict[str, Decimal]] = {cid: {} for cid in customer_ids}
     received = (
-        Receipt.objects.filter(customer_id__in=customer_ids, receipt_date__lte=as_of)
+        Receipt.objects.filter(customer_id__any_of=customer_ids, receipt_date__lte=as_of)
         .values_list("customer_id", "currency")
         .annotate(total=Coalesce(Sum("amount"), Decimal(0)))
         .order_by()
@@ -103,7 +103,7 @@ def unapplied_cash(customer_ids: list[int], as_of: dt.date) -> dict[int, dict[st
         out[cid][currency] = Decimal(total)
     applied = (
         Application.objects.filter(
-            receipt__customer_id__in=customer_ids,
+            receipt__customer_id__any_of=customer_ids,
             receipt__receipt_date__lte=as_of,
             applied_date__lte=as_of,
         )

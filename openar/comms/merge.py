@@ -236,10 +236,28 @@ def fields_used(source: str) -> list[str]:
     return list(seen)
 
 
+@lru_cache(maxsize=256)
+def _plan(source: str) -> tuple[tuple[str, str | None], ...]:
+    """``source`` as (literal text, field name or None) pairs, literals run together; a field
+    that is not a plain name is left out (it renders as nothing)."""
+    plan: list[tuple[str, str | None]] = []
+    literal = ""
+    for part in _parts(source):
+        if not part.is_field:
+            literal += part.text
+        elif _NAME.match(part.text):
+            plan.append((literal, part.text))
+            literal = ""
+    plan.append((literal, None))
+    return tuple(plan)
+
+
 def merge(source: str, values: Mapping[str, str]) -> str:
     """``source`` with each merge field replaced by its value; a name that is not in ``values``
     (checked templates have none) becomes empty text, never a lookup."""
-    return "".join(
-        (str(values.get(p.text, "")) if _NAME.match(p.text) else "") if p.is_field else p.text
-        for p in _parts(source)
-    )
+    out = []
+    for literal, name in _plan(source):
+        out.append(literal)
+        if name is not None:
+            out.append(str(values.get(name, "")))
+    return "".join(out)

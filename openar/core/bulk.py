@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import JSONField
 
 
@@ -136,7 +136,18 @@ def insert_rows(
 def _copy_skipping_conflicts(
     *, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
-    # Through a temporary table, so rows a unique constraint already holds are skipped.
+    # Straight into the table when no row conflicts (the usual case: callers leave out what is
+    # there already); when one does, the batch goes again through a temporary table, so rows a
+    # unique constraint already holds are skipped.
+    from psycopg.errors import UniqueViolation
+
+    rows = list(rows)
+    try:
+        with transaction.atomic():
+            copy_rows(table=table, columns=columns, rows=rows)
+        return
+    except UniqueViolation:
+        pass
     quote = connection.ops.quote_name
     stage = f"{table}_insert_stage"
     names = ", ".join(quote(c) for c in columns)

@@ -68,7 +68,6 @@ def _item_row(item: Item, lang: str, labels: dict[str, str]) -> dict[str, Any]:
         "due": item.due_date.isoformat(),
         "dpd": max(item.days_past_due, 0),
         "currency": item.currency,
-        "amount": _amt(item.amount, item.currency, lang),
         "open": _amt(item.open_amount, item.currency, lang),
         "disputed": item.disputed,
         "reference": item.reference,
@@ -209,8 +208,7 @@ def _payment_lines(party: Party) -> list[dict[str, str]]:
     ]
 
 
-def _payment_text(party: Party) -> str:
-    rows = _payment_lines(party)
+def _payment_text(party: Party, rows: list[dict[str, str]]) -> str:
     if not rows:
         return ""
     lines = [_text_labels(translation.get_language())["how"]]
@@ -277,14 +275,15 @@ def render_reminder(
             account, lang, listed=account.listed_items, totals=currency_totals, aging=False
         )
         items_text = _items_text(fig)
-        pay_text = _payment_text(party)
+        payment = _payment_lines(party)
+        pay_text = _payment_text(party, payment)
         block = f"{items_text}\n\n{pay_text}" if pay_text else items_text
         plain = rendered.body.replace(ITEMS_MARK, block)
         html = message_html(
             lang=lang,
             paragraphs=_paragraphs(rendered.body),
             fig=fig,
-            payment=_payment_lines(party),
+            payment=payment,
             customer_ref=party.customer_ref,
         )
     return Rendered(rendered.subject, plain, html)

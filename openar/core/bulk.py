@@ -55,8 +55,7 @@ def insert_models(
     Python. Columns are prepared as ``bulk_create`` prepares them (``pre_save`` for
     ``auto_now_add``, ``get_db_prep_save``). Without ``ignore_conflicts`` each object gets its
     primary key, taken from the table's sequence in the order given, as ``bulk_create`` sets
-    them; with it, rows a unique constraint already holds are skipped (through a temporary
-    table) and no key is set."""
+    them; with it, rows a unique constraint already holds are skipped and no key is set."""
     if not objs:
         return
     model = type(objs[0])
@@ -66,25 +65,18 @@ def insert_models(
     pk = model._meta.pk
     fields = [f for f in model._meta.concrete_fields if f is not pk]
     table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if not ignore_conflicts:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk.column, len(objs)],
-            )
-            for obj, (key,) in zip(objs, sorted(cursor.fetchall()), strict=True):
-                setattr(obj, pk.attname, key)
-            fields = [pk, *fields]
-        columns = [f.column for f in fields]
-        rows = (
-            [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs
-        )
-        if not ignore_conflicts:
-            copy_rows(table=table, columns=columns, rows=rows)
-            for obj in objs:
-                obj._state.adding = False
-                obj._state.db = connection.alias
-            return
+    if not ignore_conflicts:
+        for obj, key in zip(objs, _next_keys(table, pk.column, len(objs)), strict=True):
+            setattr(obj, pk.attname, key)
+        fields = [pk, *fields]
+    columns = [f.column for f in fields]
+    rows = ([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs)
+    if not ignore_conflicts:
+        copy_rows(table=table, columns=columns, rows=rows)
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = connection.alias
+        return
     _copy_skipping_conflicts(table=table, columns=columns, rows=rows)
 
 
@@ -95,18 +87,25 @@ def insert_rows(
     *,
     ignore_conflicts: bool = False,
     batch_size: int = 1000,
-) -> None:
+) -> list[int]:
     """Insert plain rows of ``model`` (values in ``columns`` order, fields by attname), every
     other column taking its field's default (``auto_now_add``: now), without a model instance
     per row: a daily job writing tens of thousands of rows spends more on building and preparing
-    instances than on the insert. COPY on PostgreSQL (with ``ignore_conflicts``, rows a unique
-    constraint already holds are skipped), ``bulk_create`` elsewhere; no keys come back."""
+    instances than on the insert. COPY on PostgreSQL, ``bulk_create`` elsewhere. Returns the new
+    primary keys in the order of ``rows``; with ``ignore_conflicts`` rows a unique constraint
+    already holds are skipped and no keys come back."""
     if not rows:
-        return
+        return []
     if not is_postgres():
         objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
         model.objects.bulk_create(objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts)
-        return
+        return [] if ignore_conflicts else [obj.pk for obj in objs]
+    keys: list[int] = []
+    if not ignore_conflicts:
+        pk = model._meta.pk
+        keys = _next_keys(model._meta.db_table, pk.column, len(rows))
+        columns = [pk.attname, *columns]
+        rows = [(key, *row) for key, row in zip(keys, rows, strict=True)]
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     fields = [by_attname[name] for name in columns]
     blank = model()
@@ -129,8 +128,19 @@ def insert_rows(
     table = model._meta.db_table
     if not ignore_conflicts:
         copy_rows(table=table, columns=names, rows=prepared())
-        return
+        return keys
     _copy_skipping_conflicts(table=table, columns=names, rows=prepared())
+    return []
+
+
+def _next_keys(table: str, column: str, count: int) -> list[int]:
+    """``count`` keys from the table's sequence, in increasing order (as inserts would take)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, column, count],
+        )
+        return sorted(key for (key,) in cursor.fetchall())
 
 
 def _copy_skipping_conflicts(

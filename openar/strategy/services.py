@@ -397,7 +397,7 @@ def _insert_actions(rows: list[tuple[Any, ...]], *, actor: Any) -> tuple[Counter
         ],
         actor=actor,
     )
-    links = {row[11]: rec.pk for row, rec in zip(raising, recommendations, strict=True)}
+    links = {row[11]: pk for row, pk in zip(raising, recommendations, strict=True)}
     linked = [(*row, links.get(row[11])) for row in rows]
     if connection.vendor == "postgresql":
         created = _insert_actions_pg(linked)

@@ -41,12 +41,7 @@ def _reference_totals(account: AccountItems) -> list[tuple[Decimal, ...]]:
             (i.open_amount for i in mine if i.open_amount > 0 and i.days_past_due > 0), Decimal(0)
         )
         disputed = sum(
-            (
-                i.open_amount
-                for i in mine
-                if i.open_amount > 0 and i.days_past_due > 0 and i.disputed
-            ),
-            Decimal(0),
+            (i.in_dispute for i in mine if i.open_amount > 0 and i.days_past_due > 0), Decimal(0)
         )
         not_due = sum(
             (i.open_amount for i in mine if i.open_amount > 0 and i.days_past_due <= 0), Decimal(0)
@@ -62,7 +57,7 @@ def _reference_totals(account: AccountItems) -> list[tuple[Decimal, ...]]:
 
 
 items = st.builds(
-    lambda cur, open_amount, dpd, disputed: Item(
+    lambda cur, open_amount, dpd, disputed, part: Item(
         document_ref="D",
         document_type="invoice" if open_amount >= 0 else "credit_memo",
         document_date=AS_OF,
@@ -72,11 +67,13 @@ items = st.builds(
         open_amount=open_amount,
         days_past_due=dpd,
         disputed=disputed,
+        disputed_amount=part,
     ),
     st.sampled_from(CURRENCIES[:3]),
     st.decimals(min_value=-5000, max_value=5000, places=2, allow_nan=False),
     st.integers(min_value=-30, max_value=200),
     st.booleans(),
+    st.none() | st.decimals(min_value=-100, max_value=6000, places=2, allow_nan=False),
 )
 
 

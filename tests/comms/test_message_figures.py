@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openar.comms.domain import AccountItems, Item, amount_text, money_text
@@ -14,6 +14,8 @@ from openar.core.money import format_amount
 
 AS_OF = dt.date(2026, 6, 30)
 CURRENCIES = ("USD", "EUR", "JPY", "KWD", "CLF")
+# Generating decimals is slow on a busy machine; what is checked does not depend on the speed.
+relaxed = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 amounts = st.decimals(min_value=-(10**12), max_value=10**12, places=4, allow_nan=False)
 
 
@@ -77,6 +79,7 @@ items = st.builds(
 )
 
 
+@relaxed
 @given(
     listed=st.lists(items, max_size=12),
     unapplied=st.dictionaries(

@@ -88,7 +88,9 @@ def test_the_account_page_query_count_does_not_grow_with_its_history(client, acc
     with CaptureQueriesContext(connection) as many:
         assert client.get("/customers/K1/").status_code == 200
     assert len(many) == len(few), (len(few), len(many))
-    assert len(few) <= 60, len(few)
+    # A fixed budget for every panel the page holds (the credit limit, write-off and review panels
+    # added their reads); what matters above is that history does not add queries.
+    assert len(few) <= 80, len(few)
 
 
 def test_a_promise_for_ticked_items_is_recorded_for_them(client, account):
